@@ -1,0 +1,162 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
+
+export const ROLES = ['api', 'worker', 'all'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+const toInt = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+
+const toBoolean = ({ value }: { value: unknown }): unknown => {
+  if (value === 'true' || value === '1') {
+    return true;
+  }
+  if (value === 'false' || value === '0') {
+    return false;
+  }
+  return value;
+};
+
+const emptyToUndefined = ({ value }: { value: unknown }): unknown =>
+  value === '' ? undefined : value;
+
+/** Every environment variable of the service, with its default. */
+export class EnvironmentVariables {
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false, require_protocol: true })
+  DATABASE_URL?: string;
+
+  @IsString()
+  PGLITE_DIR = './.data/pglite';
+
+  @Transform(toBoolean)
+  @IsBoolean()
+  MIGRATIONS_RUN = true;
+
+  @IsString()
+  HOST = '127.0.0.1';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT = 3000;
+
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsString()
+  @MinLength(16)
+  ADMIN_TOKEN?: string;
+
+  @IsIn(ROLES)
+  ROLE: Role = 'all';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  WORKER_CONCURRENCY = 10;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  WORKER_POLL_INTERVAL_MS = 1000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  LEASE_MS = 30000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(20)
+  RETRY_MAX_ATTEMPTS = 3;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  RETRY_BASE_DELAY_MS = 2000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  RETRY_MAX_DELAY_MS = 8000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  RETRY_JITTER_MS = 500;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  REPLAY_COOLDOWN_MS = 60000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  DLQ_ALERT_THRESHOLD = 10;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  DEAD_LETTER_RETENTION_DAYS = 30;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  MAX_BODY_BYTES = 1048576;
+
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
+  ALERT_WEBHOOK_URL?: string;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  ALERT_INTERVAL_MS = 5000;
+
+  @IsIn(LOG_LEVELS)
+  LOG_LEVEL: LogLevel = 'info';
+}
+
+export class InvalidEnvironmentError extends Error {}
+
+/** Validates the raw environment; throws naming every malformed variable. */
+export function validateEnvironment(raw: Record<string, unknown>): EnvironmentVariables {
+  const env = plainToInstance(EnvironmentVariables, raw, { exposeDefaultValues: true });
+  const errors = validateSync(env, { skipMissingProperties: false });
+  if (errors.length > 0) {
+    const problems = errors.map(
+      // Values are left out: some variables (ADMIN_TOKEN, DATABASE_URL) hold secrets.
+      (error) => `${error.property}: ${Object.values(error.constraints ?? {}).join('; ')}`,
+    );
+    throw new InvalidEnvironmentError(`Invalid configuration: ${problems.join(' | ')}`);
+  }
+  if (env.NODE_ENV === 'production' && env.ADMIN_TOKEN === undefined) {
+    throw new InvalidEnvironmentError(
+      'Invalid configuration: ADMIN_TOKEN must be set in production',
+    );
+  }
+  return env;
+}

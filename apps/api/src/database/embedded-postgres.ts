@@ -1,0 +1,31 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+
+/**
+ * PGlite (PostgreSQL compiled to WASM) persisted in a directory and served on a loopback port,
+ * so that the app speaks to it with the same `pg` driver and SQL as to a real server.
+ * PGlite has a single session: the pool must hold exactly one connection.
+ */
+export class EmbeddedPostgres {
+  private constructor(
+    private readonly db: PGlite,
+    private readonly server: PGLiteSocketServer,
+    readonly url: string,
+  ) {}
+
+  static async start(dataDir: string): Promise<EmbeddedPostgres> {
+    mkdirSync(dataDir, { recursive: true });
+    const db = await PGlite.create(dataDir);
+    const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 1 });
+    await server.start();
+    // getServerConn() answers "host:port" with the port the OS chose for port 0.
+    const url = `postgres://postgres@${server.getServerConn()}/postgres`;
+    return new EmbeddedPostgres(db, server, url);
+  }
+
+  async stop(): Promise<void> {
+    await this.server.stop();
+    await this.db.close();
+  }
+}

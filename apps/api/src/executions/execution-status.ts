@@ -1,0 +1,20 @@
+import type { ExecutionStatus } from '@triggerline/contracts';
+
+export type { ExecutionStatus };
+
+// pending          accepted, waiting for its first attempt (due at once)
+// running          claimed by a worker whose lease runs until `lease_expires_at`
+// failed_retryable the last attempt failed transiently; due again at `due_at`
+// succeeded        an attempt got a 2xx; final
+// dead_lettered    failed permanently or ran out of attempts; has a dead letter
+// replayed         an operator replayed it; the replay is a new execution
+
+/** Statuses from which an operator may replay an execution. */
+export const REPLAYABLE_STATUSES: readonly ExecutionStatus[] = [
+  'failed_retryable',
+  'dead_lettered',
+];
+
+export function isReplayable(status: ExecutionStatus): boolean {
+  return REPLAYABLE_STATUSES.includes(status);
+}

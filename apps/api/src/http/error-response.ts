@@ -1,0 +1,119 @@
+import { HttpException, HttpStatus } from '@nestjs/common';
+import type { ApiErrorBody } from '@triggerline/contracts';
+import { isDatabaseUnavailable } from '../database/database-errors';
+import type { ExecutionErrorCode } from '../executions/executions.errors';
+import type { IngestErrorCode } from '../ingest/ingest.errors';
+import type { TriggerErrorCode } from '../triggers/triggers.errors';
+import { assertUnreachable, DomainError } from './domain-error';
+import { RequestError, type RequestErrorCode } from './request.errors';
+
+export type ErrorCode = RequestErrorCode | TriggerErrorCode | IngestErrorCode | ExecutionErrorCode;
+
+export interface ErrorResponse {
+  status: number;
+  body: ApiErrorBody;
+  headers: Record<string, string>;
+  /** True when the error is not the caller's doing and deserves a log line with its stack. */
+  isUnexpected: boolean;
+}
+
+export function statusOf(code: ErrorCode): number {
+  switch (code) {
+    case 'validation_failed':
+    case 'invalid_id':
+    case 'invalid_body':
+      return HttpStatus.BAD_REQUEST;
+    case 'unauthorized':
+    case 'invalid_signature':
+      return HttpStatus.UNAUTHORIZED;
+    case 'not_found':
+    case 'trigger_not_found':
+    case 'execution_not_found':
+      return HttpStatus.NOT_FOUND;
+    case 'slug_taken':
+    case 'trigger_disabled':
+      return HttpStatus.CONFLICT;
+    case 'payload_too_large':
+      return HttpStatus.PAYLOAD_TOO_LARGE;
+    case 'unsupported_media_type':
+      return HttpStatus.UNSUPPORTED_MEDIA_TYPE;
+    case 'unavailable':
+      return HttpStatus.SERVICE_UNAVAILABLE;
+    default:
+      return assertUnreachable(code);
+  }
+}
+
+// Fastify rejects some requests before Nest sees them (body parsing, limits).
+const FASTIFY_ERRORS: Record<string, { code: RequestErrorCode; message: string }> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: { code: 'payload_too_large', message: 'The body is too large.' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: {
+    code: 'unsupported_media_type',
+    message: 'Send application/json, application/x-www-form-urlencoded or text/plain.',
+  },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
+    code: 'invalid_body',
+    message: 'Content-Length does not match the body.',
+  },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'invalid_body', message: 'The JSON body is empty.' },
+  FST_ERR_CTP_INVALID_JSON_BODY: { code: 'invalid_body', message: 'The body is not valid JSON.' },
+};
+
+// Nest wraps Fastify's own rejections in HttpExceptions that keep only the status.
+const HTTP_EXCEPTION_CODES: Partial<Record<number, RequestErrorCode>> = {
+  400: 'invalid_body',
+  404: 'not_found',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+};
+
+function fromCode(code: ErrorCode, message: string, details?: string[]): ErrorResponse {
+  const body: ApiErrorBody = { error: code, message };
+  if (details !== undefined) {
+    body.details = details;
+  }
+  return { status: statusOf(code), body, headers: {}, isUnexpected: false };
+}
+
+/** The one mapping from anything thrown to the `{ error, message }` answer of the contract. */
+export function toErrorResponse(error: unknown): ErrorResponse {
+  if (error instanceof RequestError) {
+    return fromCode(error.code, error.message, error.details);
+  }
+  if (error instanceof DomainError) {
+    return fromCode(error.code as ErrorCode, error.message);
+  }
+  const fastifyCode = (error as { code?: unknown } | null)?.code;
+  if (typeof fastifyCode === 'string' && fastifyCode in FASTIFY_ERRORS) {
+    const known = FASTIFY_ERRORS[fastifyCode];
+    return fromCode(known.code, known.message);
+  }
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    const code = HTTP_EXCEPTION_CODES[status];
+    if (code !== undefined) {
+      return fromCode(code, error.message);
+    }
+    if (status < 500) {
+      return {
+        status,
+        body: { error: 'bad_request', message: error.message },
+        headers: {},
+        isUnexpected: false,
+      };
+    }
+  }
+  if (isDatabaseUnavailable(error)) {
+    return {
+      ...fromCode('unavailable', 'The database is unreachable; try again shortly.'),
+      headers: { 'retry-after': '5' },
+      isUnexpected: true,
+    };
+  }
+  return {
+    status: HttpStatus.INTERNAL_SERVER_ERROR,
+    body: { error: 'internal_error', message: 'Something went wrong on our side.' },
+    headers: {},
+    isUnexpected: true,
+  };
+}

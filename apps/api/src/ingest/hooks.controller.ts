@@ -1,0 +1,44 @@
+import { Controller, Param, Post, Req, Res } from '@nestjs/common';
+import {
+  ApiBody,
+  ApiConsumes,
+  ApiHeader,
+  ApiOperation,
+  ApiParam,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ApiErrors } from '../http/api-errors.decorator';
+import { IngestService } from './ingest.service';
+
+@ApiTags('webhooks')
+@Controller('hooks')
+export class HooksController {
+  constructor(private readonly service: IngestService) {}
+
+  @Post(':slug')
+  @ApiOperation({ summary: 'Deliver a webhook to a trigger (no admin token)' })
+  @ApiParam({ name: 'slug', example: 'order-shipped' })
+  @ApiConsumes('application/json', 'application/x-www-form-urlencoded', 'text/plain')
+  @ApiBody({ schema: { type: 'object', additionalProperties: true } })
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiHeader({ name: 'X-Signature-256', required: false, description: 'sha256=<hex HMAC>' })
+  @ApiResponse({ status: 202, description: '{ status: "accepted", executionId }' })
+  @ApiResponse({ status: 200, description: '{ status: "duplicate", executionId } of the original' })
+  @ApiErrors(400, 401, 404, 409, 413, 415, 503)
+  async receive(
+    @Param('slug') slug: string,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const answer = await this.service.receive({
+      slug,
+      body: request.body,
+      rawBody: request.rawBody ?? Buffer.alloc(0),
+      headers: request.headers,
+    });
+    void reply.status(answer.status === 'accepted' ? 202 : 200);
+    return answer;
+  }
+}

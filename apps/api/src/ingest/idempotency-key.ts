@@ -1,0 +1,43 @@
+import { readPath } from '../executions/payload-path';
+
+export const DEFAULT_IDEMPOTENCY_KEY_PATHS = [
+  'idempotency_key',
+  'messageId',
+  'data.messageId',
+  'data.idempotency_key',
+] as const;
+
+export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
+
+export function extractIdempotencyKey(input: {
+  header: string | string[] | undefined;
+  payload: unknown;
+  paths: readonly string[];
+}): string | null {
+  const { header, payload, paths } = input;
+  const candidates = [
+    Array.isArray(header) ? header[0] : header,
+    ...paths.map((path) => readPath(payload, path)),
+  ];
+  for (const candidate of candidates) {
+    const key = asKey(candidate);
+    if (key !== null) {
+      return key;
+    }
+  }
+  return null;
+}
+
+// An over-long key is returned as it is: ingestion refuses it (400) rather than truncating it,
+// which could merge two events, or skipping it, which would silently stop deduplication.
+function asKey(value: unknown): string | null {
+  const key = keyText(value);
+  return key !== '' ? key : null;
+}
+
+function keyText(value: unknown): string {
+  if (typeof value === 'string') {
+    return value.trim();
+  }
+  return typeof value === 'number' && Number.isFinite(value) ? String(value) : '';
+}

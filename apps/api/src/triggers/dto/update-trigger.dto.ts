@@ -1,0 +1,5 @@
+import { PartialType } from '@nestjs/swagger';
+import { CreateTriggerDto } from './create-trigger.dto';
+
+/** Every field optional; a WhatsApp action without `apiKey` keeps the stored one. */
+export class UpdateTriggerDto extends PartialType(CreateTriggerDto) {}

@@ -1,0 +1,64 @@
+// Nest 12 and a few of its dependencies ship ESM only; Jest runs CommonJS, so those
+// packages are transformed by swc like our own sources.
+const esmPackages = [
+  '@nestjs',
+  'file-type',
+  'strtok3',
+  'token-types',
+  '@tokenizer',
+  '@borewit',
+  'uint8array-extras',
+  'fast-check',
+  'content-disposition',
+  'cookie',
+  'set-cookie-parser',
+  'toad-cache',
+  'glob',
+  'minimatch',
+  'path-scurry',
+  'lru-cache',
+  'minipass',
+  'balanced-match',
+  'brace-expansion',
+  '@isaacs',
+  'jackspeak',
+  'foreground-child',
+  'package-json-from-dist',
+];
+
+const swc = [
+  '@swc/jest',
+  {
+    jsc: {
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true },
+      target: 'es2022',
+    },
+    module: { type: 'commonjs' },
+  },
+];
+
+const common = {
+  transform: { '^.+\\.(t|j|mj)s$': swc },
+  transformIgnorePatterns: [`/node_modules/(?!(${esmPackages.join('|')})/)`],
+  moduleNameMapper: { '^@triggerline/contracts$': '<rootDir>/libs/contracts/src/index.ts' },
+  testEnvironment: 'node',
+  testEnvironmentOptions: { globalsCleanup: 'off' },
+};
+
+/** @type {import('jest').Config} */
+module.exports = {
+  testTimeout: 60000,
+  projects: [
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/apps/api/src/**/*.spec.ts', '<rootDir>/libs/**/*.spec.ts'],
+    },
+    {
+      ...common,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+    },
+  ],
+};

@@ -1,0 +1,59 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { waitFor } from './test-app';
+
+const root = join(__dirname, '..', '..');
+
+/** A Triggerline process started like an operator would (`npm start`), on its own port. */
+export interface SpawnedApp {
+  baseUrl: string;
+  process: ChildProcess;
+  output(): string;
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const port = (server.address() as { port: number }).port;
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+export async function spawnApp(env: Record<string, string | undefined>): Promise<SpawnedApp> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [join(root, 'scripts', 'start.mjs')], {
+    cwd: root,
+    env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'info', PORT: String(port), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const baseUrl = `http://127.0.0.1:${port}`;
+  await waitFor(
+    async () => {
+      if (child.exitCode !== null) {
+        throw new Error(`The app exited with ${child.exitCode}:\n${output}`);
+      }
+      const ready = await fetch(`${baseUrl}/health/ready`).catch(() => null);
+      return ready?.status === 200 ? true : undefined;
+    },
+    { timeoutMs: 120_000, intervalMs: 100, what: `the app on port ${port} to be ready` },
+  );
+  return {
+    baseUrl,
+    process: child,
+    output: () => output,
+    stop: async (signal = 'SIGTERM') => {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill(signal);
+        await once(child, 'exit');
+      }
+    },
+  };
+}
