@@ -153,6 +153,13 @@ describe('POST /hooks/:slug', () => {
     expect((await response.json()) as any).toEqual({ error, message: expect.any(String) });
   });
 
+  it('counts deliveries by outcome in /metrics', async () => {
+    const text = await (await fetch(`${t.baseUrl}/metrics`)).text();
+    expect(text).toMatch(/triggerline_deliveries_total\{outcome="accepted"\} [1-9]/);
+    expect(text).toMatch(/triggerline_deliveries_total\{outcome="duplicate"\} [1-9]/);
+    expect(text).toMatch(/triggerline_deliveries_total\{outcome="rejected"\} [1-9]/);
+  });
+
   it('lists executions newest first with filters and cursor pagination', async () => {
     const trigger = await t.api('POST', '/api/triggers', httpTrigger('paged'));
     const ids: string[] = [];

@@ -11,6 +11,8 @@ export interface SpawnedApp {
   baseUrl: string;
   process: ChildProcess;
   output(): string;
+  /** Resolves when the process has exited, however it ended. */
+  exited(): Promise<void>;
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
@@ -49,6 +51,11 @@ export async function spawnApp(env: Record<string, string | undefined>): Promise
     baseUrl,
     process: child,
     output: () => output,
+    exited: async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        await once(child, 'exit');
+      }
+    },
     stop: async (signal = 'SIGTERM') => {
       if (child.exitCode === null && child.signalCode === null) {
         child.kill(signal);

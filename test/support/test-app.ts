@@ -1,5 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DataSource } from 'typeorm';
 import { createApp } from '../../apps/api/src/app';
 import { loadConfig } from '../../apps/api/src/config/config.module';
 import { createTestDatabase, type TestDatabase } from './test-database';
@@ -9,7 +10,7 @@ export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 export interface TestApp {
   app: NestFastifyApplication;
   baseUrl: string;
-  database: TestDatabase;
+  database: TestDatabase & { query<T = any>(sql: string, params?: unknown[]): Promise<T[]> };
   /** Admin API call with the bearer token; the body is sent as JSON. */
   api<T = any>(method: string, path: string, body?: unknown): Promise<Response<T>>;
   /** Webhook delivery; the body is sent as given (JSON-encoded unless a string). */
@@ -53,10 +54,11 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   const app = await createApp(config);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  const dataSource = app.get(DataSource);
   return {
     app,
     baseUrl,
-    database,
+    database: { ...database, query: (sql, params) => dataSource.query(sql, params) },
     api: (method, path, body) =>
       send(`${baseUrl}${path}`, {
         method,
@@ -81,7 +83,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
 
 /** Polls `probe` until it returns a value that is not undefined, or fails after `timeoutMs`. */
 export async function waitFor<T>(
-  probe: () => Promise<T | undefined>,
+  probe: () => Promise<T | undefined> | T | undefined,
   { timeoutMs = 15000, intervalMs = 25, what = 'condition' } = {},
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -1,14 +1,17 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { ScheduleModule } from '@nestjs/schedule';
 import { LoggerModule } from 'nestjs-pino';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { DispatchModule } from './dispatch/dispatch.module';
 import { DispatchSignalModule } from './dispatch/dispatch-signal.module';
 import { ExecutionsModule } from './executions/executions.module';
 import { HealthModule } from './health/health.module';
 import { DomainExceptionFilter } from './http/domain-exception.filter';
 import { createValidationPipe } from './http/validation';
+import { MetricsModule } from './metrics/metrics.module';
 import { IngestModule } from './ingest/ingest.module';
 import { TriggersModule } from './triggers/triggers.module';
 
@@ -28,6 +31,7 @@ const loggerModule = LoggerModule.forRootAsync({
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     const apiModules = config.servesApi ? [TriggersModule, IngestModule, ExecutionsModule] : [];
+    const workerModules = config.runsWorker ? [DispatchModule] : [];
     return {
       module: AppModule,
       imports: [
@@ -35,8 +39,11 @@ export class AppModule {
         loggerModule,
         DatabaseModule,
         DispatchSignalModule,
+        ScheduleModule.forRoot(),
         HealthModule,
+        MetricsModule,
         ...apiModules,
+        ...workerModules,
       ],
       providers: [
         { provide: APP_FILTER, useClass: DomainExceptionFilter },

@@ -15,11 +15,19 @@ const UNAVAILABLE_MESSAGES = [
   'Connection terminated unexpectedly',
 ];
 
+interface ErrorLike {
+  code?: unknown;
+  message?: unknown;
+  driverError?: unknown;
+  cause?: unknown;
+}
+
+// Duck-typed rather than `instanceof Error`: driver errors may come from another realm.
 export function isDatabaseUnavailable(error: unknown): boolean {
-  if (!(error instanceof Error)) {
+  if (typeof error !== 'object' || error === null) {
     return false;
   }
-  const code = (error as { code?: unknown }).code;
+  const { code, message, driverError, cause } = error as ErrorLike;
   if (typeof code === 'string') {
     if (UNAVAILABLE_CODES.has(code)) {
       return true;
@@ -28,12 +36,11 @@ export function isDatabaseUnavailable(error: unknown): boolean {
       return true;
     }
   }
-  if (UNAVAILABLE_MESSAGES.some((text) => error.message.includes(text))) {
+  if (typeof message === 'string' && UNAVAILABLE_MESSAGES.some((text) => message.includes(text))) {
     return true;
   }
-  const driverError = (error as { driverError?: unknown }).driverError;
-  if (driverError !== undefined && driverError !== error) {
-    return isDatabaseUnavailable(driverError);
+  if (driverError !== undefined && driverError !== error && isDatabaseUnavailable(driverError)) {
+    return true;
   }
-  return error.cause !== undefined && isDatabaseUnavailable(error.cause);
+  return cause !== undefined && cause !== error && isDatabaseUnavailable(cause);
 }

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { WebhookAccepted, WebhookDuplicate } from '@triggerline/contracts';
 import type { IncomingHttpHeaders } from 'node:http';
 import { DispatchSignal } from '../dispatch/dispatch-signal';
+import { Metrics } from '../metrics/metrics';
 import { RequestError } from '../http/request.errors';
 import { TriggerError } from '../triggers/triggers.errors';
 import { TriggersService } from '../triggers/triggers.service';
@@ -26,6 +27,7 @@ export class IngestService {
     private readonly triggers: TriggersService,
     private readonly repository: IngestRepository,
     private readonly dispatchSignal: DispatchSignal,
+    private readonly metrics: Metrics,
   ) {}
 
   async receive(delivery: Delivery): Promise<WebhookAccepted | WebhookDuplicate> {
@@ -64,6 +66,7 @@ export class IngestService {
       headers: headersOfInterest(delivery.headers),
     });
     const logFields = { slug: trigger.slug, executionId: outcome.executionId, idempotencyKey };
+    this.metrics.deliveries.inc({ outcome: outcome.kind });
     if (outcome.kind === 'duplicate') {
       this.logger.log({ evt: 'webhook_duplicate', ...logFields });
       return { status: 'duplicate', executionId: outcome.executionId };

@@ -38,7 +38,7 @@ export class TriggerEntity {
   @Column({ type: 'text', unique: true })
   slug: string;
 
-  /** Disabled triggers refuse deliveries with 409 and are not executed. */
+  /** Disabled triggers refuse new deliveries with 409; accepted ones still run. */
   @Column({ type: 'boolean', default: true })
   enabled: boolean;
 

@@ -1,0 +1,25 @@
+/** An action turned into the HTTP request to send, or the reason it cannot be sent. */
+export interface OutboundRequest {
+  url: string;
+  method: 'POST' | 'PUT' | 'PATCH';
+  headers: Record<string, string>;
+  body: string;
+  timeoutMs: number;
+}
+
+export type BuildResult = { ok: true; request: OutboundRequest } | { ok: false; error: string };
+
+/** Who is calling, carried on every outbound request. */
+export interface DeliveryMeta {
+  idempotencyKey: string;
+  executionId: string;
+  attempt: number;
+}
+
+export function deliveryHeaders(meta: DeliveryMeta): Record<string, string> {
+  return {
+    'idempotency-key': meta.idempotencyKey,
+    'x-triggerline-execution': meta.executionId,
+    'x-triggerline-attempt': String(meta.attempt),
+  };
+}

@@ -1,0 +1,100 @@
+import { Injectable } from '@nestjs/common';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { DataSource } from 'typeorm';
+
+/** Prometheus metrics of this process; gauges are read from the database at scrape time. */
+@Injectable()
+export class Metrics {
+  readonly registry = new Registry();
+
+  readonly deliveries = new Counter({
+    name: 'triggerline_deliveries_total',
+    help: 'Webhook deliveries by outcome',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly attempts = new Counter({
+    name: 'triggerline_attempts_total',
+    help: 'Execution attempts by outcome',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly deadLetters = new Counter({
+    name: 'triggerline_dead_letters_total',
+    help: 'Executions moved to the dead-letter queue',
+    registers: [this.registry],
+  });
+
+  readonly replays = new Counter({
+    name: 'triggerline_replays_total',
+    help: 'Executions replayed by an operator',
+    registers: [this.registry],
+  });
+
+  constructor(dataSource: DataSource) {
+    collectDefaultMetrics({ register: this.registry, prefix: 'triggerline_' });
+    const queue = new QueueGauges(dataSource);
+    const gauge = (name: string, help: string, read: (state: QueueState) => number) =>
+      new Gauge({
+        name,
+        help,
+        registers: [this.registry],
+        collect: async function () {
+          this.set(read(await queue.read()));
+        },
+      });
+    gauge('triggerline_dead_letter_queue_size', 'Unresolved dead letters', (q) => q.dlqSize);
+    gauge(
+      'triggerline_due_executions',
+      'Executions waiting for an attempt whose time has come',
+      (q) => q.dueBacklog,
+    );
+    gauge(
+      'triggerline_oldest_due_execution_age_seconds',
+      'How long the oldest due execution has been waiting',
+      (q) => q.oldestDueAgeSeconds,
+    );
+  }
+}
+
+interface QueueState {
+  dlqSize: number;
+  dueBacklog: number;
+  oldestDueAgeSeconds: number;
+}
+
+// One query per scrape feeds the three gauges.
+class QueueGauges {
+  private pending: Promise<QueueState> | null = null;
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  read(): Promise<QueueState> {
+    this.pending ??= this.query().finally(() =>
+      setTimeout(() => (this.pending = null), 100).unref(),
+    );
+    return this.pending;
+  }
+
+  private async query(): Promise<QueueState> {
+    const [row]: {
+      dlq_size: number;
+      due_backlog: number;
+      oldest_due_age_seconds: number | null;
+    }[] = await this.dataSource.query(
+      `SELECT
+         (SELECT count(*)::int FROM dead_letters WHERE resolved_at IS NULL) AS dlq_size,
+         count(*)::int AS due_backlog,
+         extract(epoch FROM now() - min(due_at))::float8 AS oldest_due_age_seconds
+       FROM executions
+       WHERE due_at <= now() AND status IN ('pending', 'failed_retryable')`,
+    );
+    return {
+      dlqSize: row.dlq_size,
+      dueBacklog: row.due_backlog,
+      oldestDueAgeSeconds: row.oldest_due_age_seconds ?? 0,
+    };
+  }
+}
