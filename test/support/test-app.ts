@@ -40,9 +40,16 @@ async function send<T>(url: string, init: RequestInit): Promise<Response<T>> {
   return { status: response.status, headers: response.headers, body: body as T };
 }
 
-/** Boots the real app on a fresh database, listening on a free loopback port. */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const database = await createTestDatabase();
+/**
+ * Boots the real app on a fresh database (or on `options.database`, shared with another app,
+ * which then owns dropping it), listening on a free loopback port.
+ */
+export async function startTestApp(
+  env: Record<string, string> = {},
+  options: { database?: TestDatabase } = {},
+): Promise<TestApp> {
+  const isShared = options.database !== undefined;
+  const database = options.database ?? (await createTestDatabase());
   const config = loadConfig({
     NODE_ENV: 'test',
     ADMIN_TOKEN,
@@ -76,7 +83,9 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
       }),
     close: async () => {
       await app.close();
-      await database.drop();
+      if (!isShared) {
+        await database.drop();
+      }
     },
   };
 }

@@ -2,7 +2,11 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { LoggerModule } from 'nestjs-pino';
+import { AlertsModule } from './alerts/alerts.module';
 import { AppConfig } from './config/app-config';
+import { DeadLettersModule } from './dead-letters/dead-letters.module';
+import { RetentionModule } from './retention/retention.module';
+import { StatsModule } from './stats/stats.module';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { DispatchModule } from './dispatch/dispatch.module';
@@ -30,7 +34,9 @@ const loggerModule = LoggerModule.forRootAsync({
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
-    const apiModules = config.servesApi ? [TriggersModule, IngestModule, ExecutionsModule] : [];
+    const apiModules = config.servesApi
+      ? [TriggersModule, IngestModule, ExecutionsModule, DeadLettersModule, StatsModule]
+      : [];
     const workerModules = config.runsWorker ? [DispatchModule] : [];
     return {
       module: AppModule,
@@ -42,6 +48,8 @@ export class AppModule {
         ScheduleModule.forRoot(),
         HealthModule,
         MetricsModule,
+        AlertsModule,
+        RetentionModule,
         ...apiModules,
         ...workerModules,
       ],

@@ -5,6 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import type { AppConfig } from './config/app-config';
+import { adminConsoleDir, serveAdminConsole } from './http/admin-console';
 import { registerBodyParsers } from './http/body-parsers';
 
 /** Builds the configured application without listening; shared by main.ts and the tests. */
@@ -46,6 +47,10 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
         .build(),
     );
     SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+    const adminDir = adminConsoleDir();
+    if (adminDir !== null) {
+      await serveAdminConsole(app, adminDir);
+    }
   }
   return app;
 }

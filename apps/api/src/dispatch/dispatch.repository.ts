@@ -1,6 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { ErrorCategory, ExecutionStatus, RetryPolicy } from '@triggerline/contracts';
 import { DataSource, type EntityManager } from 'typeorm';
+import {
+  type DeadLetterRow,
+  SELECT_DEAD_LETTER,
+  toDeadLetter,
+} from '../dead-letters/dead-letter.response';
+import { matchesDeadLetterGlob } from '../triggers/dead-letter-glob';
 import type { StoredAction } from '../triggers/trigger.entity';
 
 /** An execution this worker now holds, with everything needed to run its action. */
@@ -134,6 +140,9 @@ export class DispatchRepository {
    */
   async recordAttempt(input: {
     executionId: string;
+    triggerSlug: string;
+    /** Set for a dead-letter handler's execution: its outcome resolves that dead letter. */
+    handlesDeadLetterId: string | null;
     workerId: string;
     /** Attempts made so far, this one included. */
     attemptCount: number;
@@ -150,10 +159,18 @@ export class DispatchRepository {
         await insertAttempt(manager, input.executionId, input.attempt);
       }
       const { transition } = input;
-      const deadLetterId =
-        transition.status === 'dead_lettered' && transition.deadLetter
-          ? await insertDeadLetter(manager, input.executionId)
-          : null;
+      if (input.handlesDeadLetterId !== null) {
+        await resolveHandledDeadLetter(manager, {
+          deadLetterId: input.handlesDeadLetterId,
+          handlerExecutionId: input.executionId,
+          status: transition.status,
+        });
+      }
+      if (transition.status !== 'dead_lettered' || !transition.deadLetter) {
+        return { isRecorded: true, deadLetterId: null };
+      }
+      const deadLetterId = await insertDeadLetter(manager, input.executionId);
+      await startHandlers(manager, deadLetterId, input.triggerSlug);
       return { isRecorded: true, deadLetterId };
     });
   }
@@ -225,4 +242,60 @@ async function insertDeadLetter(manager: EntityManager, executionId: string): Pr
     [executionId],
   );
   return rows[0].id;
+}
+
+/** Starts an execution of every enabled handler trigger whose `onDeadLetter` glob matches. */
+async function startHandlers(manager: EntityManager, deadLetterId: string, slug: string) {
+  const candidates: { id: string; on_dead_letter: string }[] = await manager.query(
+    `SELECT id, on_dead_letter FROM triggers WHERE enabled AND on_dead_letter IS NOT NULL`,
+  );
+  const handlers = candidates.filter((trigger) =>
+    matchesDeadLetterGlob(trigger.on_dead_letter, slug),
+  );
+  if (handlers.length === 0) {
+    return;
+  }
+  const [row]: DeadLetterRow[] = await manager.query(`${SELECT_DEAD_LETTER} WHERE d.id = $1`, [
+    deadLetterId,
+  ]);
+  const payload = JSON.stringify(toDeadLetter(row));
+  for (const handler of handlers) {
+    await manager.query(
+      `WITH handler AS (
+         INSERT INTO executions (trigger_id, status, due_at, handles_dead_letter_id)
+         VALUES ($1, 'pending', now(), $2)
+         RETURNING id
+       )
+       INSERT INTO execution_payloads (execution_id, payload, headers)
+       SELECT id, $3::jsonb, '{}'::jsonb FROM handler`,
+      [handler.id, deadLetterId, payload],
+    );
+  }
+}
+
+/**
+ * A handler's success resolves its dead letter `handled_by_script`; its final failure
+ * `handler_failed`, once no other handler of that dead letter is still going.
+ */
+async function resolveHandledDeadLetter(
+  manager: EntityManager,
+  input: { deadLetterId: string; handlerExecutionId: string; status: ExecutionStatus },
+) {
+  if (input.status === 'succeeded') {
+    await manager.query(
+      `UPDATE dead_letters SET resolution = 'handled_by_script', resolved_at = now()
+       WHERE id = $1 AND (resolved_at IS NULL OR resolution = 'handler_failed')`,
+      [input.deadLetterId],
+    );
+  } else if (input.status === 'dead_lettered') {
+    await manager.query(
+      `UPDATE dead_letters SET resolution = 'handler_failed', resolved_at = now()
+       WHERE id = $1 AND resolved_at IS NULL
+         AND NOT EXISTS (
+           SELECT 1 FROM executions
+           WHERE handles_dead_letter_id = $1 AND id <> $2
+             AND status IN ('pending', 'running', 'failed_retryable'))`,
+      [input.deadLetterId, input.handlerExecutionId],
+    );
+  }
 }

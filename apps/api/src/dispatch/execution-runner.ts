@@ -85,6 +85,8 @@ export class ExecutionRunner {
     });
     const { isRecorded } = await this.repository.recordAttempt({
       executionId: execution.id,
+      triggerSlug: execution.triggerSlug,
+      handlesDeadLetterId: execution.handlesDeadLetterId,
       workerId,
       attemptCount: execution.attempt,
       attempt: { number: execution.attempt, workerId, startedAt, finishedAt, ...result },
@@ -151,6 +153,8 @@ export class ExecutionRunner {
     };
     const { isRecorded } = await this.repository.recordAttempt({
       executionId: execution.id,
+      triggerSlug: execution.triggerSlug,
+      handlesDeadLetterId: execution.handlesDeadLetterId,
       workerId,
       attemptCount: execution.attempt - 1,
       attempt: null,

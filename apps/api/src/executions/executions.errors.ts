@@ -1,5 +1,15 @@
 import { DomainError } from '../http/domain-error';
 
-export type ExecutionErrorCode = 'execution_not_found';
+export type ExecutionErrorCode = 'execution_not_found' | 'not_replayable' | 'rate_limited';
 
 export class ExecutionError extends DomainError<ExecutionErrorCode> {}
+
+/** The same event was replayed less than REPLAY_COOLDOWN_MS ago. */
+export class ReplayRateLimitedError extends ExecutionError {
+  constructor(readonly retryAfterSeconds: number) {
+    super(
+      'rate_limited',
+      `This event was replayed moments ago; try again in ${retryAfterSeconds} s.`,
+    );
+  }
+}

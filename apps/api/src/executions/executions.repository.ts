@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { Attempt, Execution, ExecutionStatus } from '@triggerline/contracts';
 import { DataSource } from 'typeorm';
-import { type Cursor, encodeCursor } from '../http/cursor';
+import { SqlConditions } from '../database/sql-conditions';
+import { type Cursor, toPage } from '../http/cursor';
 
 interface ExecutionRow {
   id: string;
@@ -50,41 +51,30 @@ export class ExecutionsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   async list(filter: ExecutionFilter): Promise<{ items: Execution[]; nextCursor: string | null }> {
-    const conditions: string[] = [];
-    const params: unknown[] = [];
-    const where = (sql: string, value: unknown) => {
-      params.push(value);
-      conditions.push(sql.replace('?', `$${params.length}`));
-    };
+    const conditions = new SqlConditions();
     if (filter.triggerId !== undefined) {
-      where('e.trigger_id = ?', filter.triggerId);
+      conditions.add('e.trigger_id = ?', filter.triggerId);
     }
     if (filter.status !== undefined) {
-      where('e.status = ?', filter.status);
+      conditions.add('e.status = ?', filter.status);
     }
     if (filter.after !== undefined) {
-      params.push(filter.after.createdAt, filter.after.id);
-      conditions.push(
-        `(e.created_at, e.id) < ($${params.length - 1}::timestamptz, $${params.length})`,
+      conditions.add(
+        '(e.created_at, e.id) < (?::timestamptz, ?::uuid)',
+        filter.after.createdAt,
+        filter.after.id,
       );
     }
-    params.push(filter.limit + 1);
     const rows: ExecutionRow[] = await this.dataSource.query(
-      `${SELECT_EXECUTION}
-       ${conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''}
+      `${SELECT_EXECUTION} ${conditions.where}
        ORDER BY e.created_at DESC, e.id DESC
-       LIMIT $${params.length}`,
-      params,
+       LIMIT ${conditions.param(filter.limit + 1)}`,
+      conditions.params,
     );
-    const page = rows.slice(0, filter.limit);
-    const last = page.at(-1);
-    return {
-      items: page.map(toExecution),
-      nextCursor:
-        rows.length > filter.limit && last !== undefined
-          ? encodeCursor({ createdAt: last.created_at_text, id: last.id })
-          : null,
-    };
+    return toPage(rows, filter.limit, toExecution, (row) => ({
+      createdAt: row.created_at_text,
+      id: row.id,
+    }));
   }
 
   async findWithAttempts(id: string): Promise<Execution | null> {
@@ -95,13 +85,17 @@ export class ExecutionsRepository {
     if (rows.length === 0) {
       return null;
     }
-    const attempts: AttemptRow[] = await this.dataSource.query(
+    return { ...toExecution(rows[0]), attempts: await this.attemptsOf(id) };
+  }
+
+  async attemptsOf(executionId: string): Promise<Attempt[]> {
+    const rows: AttemptRow[] = await this.dataSource.query(
       `SELECT number, started_at, finished_at, duration_ms, outcome, http_status, error,
               response_excerpt
        FROM attempts WHERE execution_id = $1 ORDER BY number`,
-      [id],
+      [executionId],
     );
-    return { ...toExecution(rows[0]), attempts: attempts.map(toAttempt) };
+    return rows.map(toAttempt);
   }
 }
 

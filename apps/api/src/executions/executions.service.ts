@@ -1,11 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { Execution, Page } from '@triggerline/contracts';
-import { decodeCursor } from '../http/cursor';
+import { pageRequest } from '../http/cursor';
 import type { ListExecutionsQueryDto } from './dto/list-executions-query.dto';
 import { ExecutionError } from './executions.errors';
 import { ExecutionsRepository } from './executions.repository';
-
-const DEFAULT_PAGE_SIZE = 50;
 
 @Injectable()
 export class ExecutionsService {
@@ -15,8 +13,7 @@ export class ExecutionsService {
     return this.repository.list({
       triggerId: query.triggerId,
       status: query.status,
-      limit: query.limit ?? DEFAULT_PAGE_SIZE,
-      after: query.cursor === undefined ? undefined : decodeCursor(query.cursor),
+      ...pageRequest(query),
     });
   }
 

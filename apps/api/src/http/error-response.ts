@@ -1,13 +1,15 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 import type { ApiErrorBody } from '@triggerline/contracts';
 import { isDatabaseUnavailable } from '../database/database-errors';
-import type { ExecutionErrorCode } from '../executions/executions.errors';
+import type { DeadLetterErrorCode } from '../dead-letters/dead-letters.errors';
+import { type ExecutionErrorCode, ReplayRateLimitedError } from '../executions/executions.errors';
 import type { IngestErrorCode } from '../ingest/ingest.errors';
 import type { TriggerErrorCode } from '../triggers/triggers.errors';
 import { assertUnreachable, DomainError } from './domain-error';
 import { RequestError, type RequestErrorCode } from './request.errors';
 
-export type ErrorCode = RequestErrorCode | TriggerErrorCode | IngestErrorCode | ExecutionErrorCode;
+export type ErrorCode =
+  RequestErrorCode | TriggerErrorCode | IngestErrorCode | ExecutionErrorCode | DeadLetterErrorCode;
 
 export interface ErrorResponse {
   status: number;
@@ -29,10 +31,15 @@ export function statusOf(code: ErrorCode): number {
     case 'not_found':
     case 'trigger_not_found':
     case 'execution_not_found':
+    case 'dead_letter_not_found':
       return HttpStatus.NOT_FOUND;
     case 'slug_taken':
     case 'trigger_disabled':
+    case 'not_replayable':
+    case 'already_resolved':
       return HttpStatus.CONFLICT;
+    case 'rate_limited':
+      return HttpStatus.TOO_MANY_REQUESTS;
     case 'payload_too_large':
       return HttpStatus.PAYLOAD_TOO_LARGE;
     case 'unsupported_media_type':
@@ -77,6 +84,12 @@ function fromCode(code: ErrorCode, message: string, details?: string[]): ErrorRe
 
 /** The one mapping from anything thrown to the `{ error, message }` answer of the contract. */
 export function toErrorResponse(error: unknown): ErrorResponse {
+  if (error instanceof ReplayRateLimitedError) {
+    const response = fromCode(error.code, error.message);
+    response.body.retryAfterSeconds = error.retryAfterSeconds;
+    response.headers['retry-after'] = String(error.retryAfterSeconds);
+    return response;
+  }
   if (error instanceof RequestError) {
     return fromCode(error.code, error.message, error.details);
   }

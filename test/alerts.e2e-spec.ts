@@ -1,0 +1,120 @@
+import { HttpTarget } from './support/http-target';
+import { httpTrigger } from './support/fixtures';
+import { startTestApp, type TestApp, waitFor } from './support/test-app';
+import {
+  createTestDatabase,
+  describeWithPostgres,
+  type TestDatabase,
+} from './support/test-database';
+
+// Two processes (two apps on one database) evaluate alerts; each alert is raised and POSTed once.
+describeWithPostgres('alerts with two processes', () => {
+  let database: TestDatabase;
+  let receiver: HttpTarget;
+  let downstream: HttpTarget;
+  let first: TestApp;
+  let second: TestApp;
+  const delivered: { code: string }[] = [];
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    receiver = await HttpTarget.start();
+    downstream = await HttpTarget.start();
+    downstream.respondInTurn(400);
+    // The first POST of an alert fails: it must be retried, and still arrive only once.
+    let calls = 0;
+    receiver.respond((request, response) => {
+      const status = calls++ === 0 ? 500 : 204;
+      if (status === 204) {
+        delivered.push(JSON.parse(request.body));
+      }
+      response.writeHead(status).end();
+    });
+    const env = {
+      DATABASE_URL: database.url!,
+      ALERT_WEBHOOK_URL: `${receiver.url}/alerts`,
+      ALERT_INTERVAL_MS: '100',
+      DLQ_ALERT_THRESHOLD: '1',
+    };
+    first = await startTestApp(env, { database });
+    second = await startTestApp(env, { database });
+  });
+  afterAll(async () => {
+    await first.close();
+    await second.close();
+    await receiver.close();
+    await downstream.close();
+    await database.drop();
+  });
+
+  const alertsDelivered = (code: string) => delivered.filter((alert) => alert.code === code);
+
+  it('raises dlq_growing and watermark_hit once each, POSTs each once despite a failure, and clears them', async () => {
+    await first.api(
+      'POST',
+      '/api/triggers',
+      httpTrigger('noisy', {
+        dailyWatermark: 3,
+        retryPolicy: { maxAttempts: 1 },
+        action: { type: 'http', url: `${downstream.url}/x` },
+      }),
+    );
+    await first.hook('noisy', { n: 1 });
+    await second.hook('noisy', { n: 2 });
+    const [dlq] = await waitFor(
+      () =>
+        alertsDelivered('dlq_growing').length > 0 ? alertsDelivered('dlq_growing') : undefined,
+      { what: 'the dlq_growing POST' },
+    );
+    expect(dlq).toEqual({
+      code: 'dlq_growing',
+      dlqSize: 2,
+      threshold: 1,
+      startedAt: expect.any(String),
+    });
+
+    // A second alert later: by the time its POST arrives, both processes evaluated many times.
+    await first.hook('noisy', { n: 3 });
+    await second.hook('noisy', { n: 4 });
+    await waitFor(() => (alertsDelivered('watermark_hit').length > 0 ? true : undefined), {
+      what: 'the watermark_hit POST',
+    });
+    expect(alertsDelivered('dlq_growing')).toHaveLength(1);
+    expect(alertsDelivered('watermark_hit')).toHaveLength(1);
+    // The one failed try (500) was retried; nothing else was sent.
+    expect(receiver.received).toHaveLength(3);
+    const rows = await first.database.query('SELECT key, notified_at FROM alerts ORDER BY key');
+    expect(rows.map((row) => row.key)).toEqual([
+      'dlq_growing',
+      expect.stringMatching(/^watermark_hit:/),
+    ]);
+    expect(rows.every((row) => row.notified_at !== null)).toBe(true);
+
+    const stats = await second.api('GET', '/api/stats');
+    expect(stats.body.alerts.map((alert: { code: string }) => alert.code).sort()).toEqual([
+      'dlq_growing',
+      'watermark_hit',
+    ]);
+
+    // Resolving the dead letters clears dlq_growing.
+    await first.api('POST', '/api/dead-letters/replay', { dryRun: false });
+    const unresolved = await first.database.query(
+      'SELECT id FROM dead_letters WHERE resolved_at IS NULL',
+    );
+    for (const { id } of unresolved) {
+      await first.api('POST', `/api/dead-letters/${id}/resolve`, { resolution: 'ignored' });
+    }
+    await waitFor(
+      async () => {
+        const remaining = await first.database.query(
+          `SELECT key FROM alerts WHERE code = 'dlq_growing'`,
+        );
+        return remaining.length === 0 ? true : undefined;
+      },
+      { what: 'dlq_growing to clear' },
+    );
+    // Many evaluation rounds of both processes later, still one POST per alert.
+    expect(alertsDelivered('dlq_growing')).toHaveLength(1);
+    expect(alertsDelivered('watermark_hit')).toHaveLength(1);
+  });
+});
