@@ -96,14 +96,19 @@ describeWithPostgres('alerts with two processes', () => {
       'watermark_hit',
     ]);
 
-    // Resolving the dead letters clears dlq_growing.
-    await first.api('POST', '/api/dead-letters/replay', { dryRun: false });
-    const unresolved = await first.database.query(
-      'SELECT id FROM dead_letters WHERE resolved_at IS NULL',
+    // Replaying the dead letters, once the downstream recovered, resolves them: the alert clears.
+    await waitFor(
+      async () => {
+        const [{ n }] = await first.database.query(
+          'SELECT count(*)::int AS n FROM dead_letters WHERE resolved_at IS NULL',
+        );
+        return n === 4 ? true : undefined;
+      },
+      { what: 'all four dead letters' },
     );
-    for (const { id } of unresolved) {
-      await first.api('POST', `/api/dead-letters/${id}/resolve`, { resolution: 'ignored' });
-    }
+    downstream.respondInTurn(200);
+    const replay = await first.api('POST', '/api/dead-letters/replay', {});
+    expect(replay.body).toEqual({ matched: 4, replayed: 4, skipped: 0 });
     await waitFor(
       async () => {
         const remaining = await first.database.query(
