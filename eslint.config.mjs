@@ -9,7 +9,6 @@ export default tseslint.config(
       'dist/**',
       'node_modules/**',
       'libs/contracts/dist/**',
-      'apps/admin/**',
       '.data/**',
       'coverage/**',
       '**/*.js',
@@ -40,6 +39,28 @@ export default tseslint.config(
       'no-restricted-properties': [
         'error',
         { object: 'process', property: 'env', message: 'Read configuration through AppConfig.' },
+      ],
+    },
+  },
+  {
+    // The console runs in the browser and knows the API only through libs/contracts.
+    files: ['apps/admin/**/*.ts'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/apps/api/**', '**/libs/contracts/src/**'],
+              message: 'Import API shapes from @triggerline/contracts.',
+            },
+            {
+              group: ['@nestjs/*', 'typeorm', 'pg', 'class-validator', 'class-transformer'],
+              message: 'Server-side packages stay out of the admin console.',
+            },
+          ],
+        },
       ],
     },
   },

@@ -26,6 +26,9 @@ function isStale(output, sources) {
 
 const api = 'dist/apps/api/src/main.js';
 if (isStale(api, ['apps/api/src', 'libs/contracts/src', 'migrations'])) {
-  execSync('npm run build', { cwd: root, stdio: 'inherit' });
+  execSync('npm run build:server', { cwd: root, stdio: 'inherit' });
+}
+if (isStale('dist/admin/browser/index.html', ['apps/admin/src', 'libs/contracts/src'])) {
+  execSync('npm run build:admin', { cwd: root, stdio: 'inherit' });
 }
 createRequire(import.meta.url)(join(root, api));

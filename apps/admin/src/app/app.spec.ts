@@ -1,0 +1,75 @@
+import { provideHttpClient } from '@angular/common/http';
+import { provideHttpClientTesting } from '@angular/common/http/testing';
+import { computed, signal } from '@angular/core';
+import { TestBed } from '@angular/core/testing';
+import { provideRouter } from '@angular/router';
+import type { Stats } from '@triggerline/contracts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { statsWith } from '../testing/fixtures';
+import { App } from './app';
+import { alertBanners } from './core/alert-banners';
+import { Session } from './core/session';
+import { StatsMonitor } from './stats/stats-monitor';
+
+describe(App.name, () => {
+  const stats = signal<Stats | null>(null);
+
+  beforeEach(() => {
+    stats.set(null);
+    TestBed.configureTestingModule({
+      providers: [
+        provideRouter([]),
+        provideHttpClient(),
+        provideHttpClientTesting(),
+        {
+          provide: StatsMonitor,
+          useValue: {
+            stats,
+            dlqSize: computed(() => stats()?.dlqSize ?? 0),
+            banners: computed(() => alertBanners(stats())),
+          },
+        },
+      ],
+    });
+    TestBed.inject(Session).signIn('token');
+  });
+
+  async function render(): Promise<HTMLElement> {
+    const fixture = TestBed.createComponent(App);
+    await fixture.whenStable();
+    return fixture.nativeElement as HTMLElement;
+  }
+
+  it('shows no banner while nothing is wrong', async () => {
+    stats.set(statsWith());
+    const sut = await render();
+    expect(sut.querySelector('.banner')).toBeNull();
+    expect(sut.querySelector('nav, [aria-label="Main navigation"]')).not.toBeNull();
+  });
+
+  it('shows the yellow banner while a watermark is hit', async () => {
+    stats.set(
+      statsWith({
+        watermarkHit: true,
+        triggers: [
+          { id: 'a', slug: 'orders', executions24h: 6, dailyWatermark: 5, watermarkHit: true },
+        ],
+      }),
+    );
+    const sut = await render();
+    const banner = sut.querySelector('[data-testid="banner-watermark_hit"]');
+    expect(banner?.classList).toContain('banner-warning');
+    expect(banner?.textContent).toContain('orders (6/5)');
+  });
+
+  it('shows the red banner and the DLQ size in the navigation while the DLQ grows', async () => {
+    stats.set(
+      statsWith({ dlqSize: 11, alerts: [{ code: 'dlq_growing', dlqSize: 11, threshold: 10 }] }),
+    );
+    const sut = await render();
+    expect(sut.querySelector('[data-testid="banner-dlq_growing"]')?.classList).toContain(
+      'banner-danger',
+    );
+    expect(sut.querySelector('[data-testid="dlq-badge"]')?.textContent).toContain('11');
+  });
+});

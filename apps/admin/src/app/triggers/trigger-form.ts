@@ -1,0 +1,165 @@
+import { ClipboardModule } from '@angular/cdk/clipboard';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  DestroyRef,
+  effect,
+  inject,
+  input,
+  signal,
+} from '@angular/core';
+import { rxResource, takeUntilDestroyed, toSignal } from '@angular/core/rxjs-interop';
+import { ReactiveFormsModule } from '@angular/forms';
+import { MatButtonModule } from '@angular/material/button';
+import { MatButtonToggleModule } from '@angular/material/button-toggle';
+import { MatCheckboxModule } from '@angular/material/checkbox';
+import { MatFormFieldModule } from '@angular/material/form-field';
+import { MatInputModule } from '@angular/material/input';
+import { MatProgressBarModule } from '@angular/material/progress-bar';
+import { MatSelectModule } from '@angular/material/select';
+import { MatSlideToggleModule } from '@angular/material/slide-toggle';
+import { MatSnackBar } from '@angular/material/snack-bar';
+import { Router, RouterLink } from '@angular/router';
+import { ACTION_TYPES, HTTP_METHODS, type Trigger } from '@triggerline/contracts';
+import { of, startWith } from 'rxjs';
+import { type ApiError, isApiError } from '../core/api-error';
+import { Icon } from '../core/icon';
+import { StatsMonitor } from '../stats/stats-monitor';
+import { TriggerApi } from './trigger-api';
+import {
+  applyActionType,
+  buildTriggerForm,
+  curlExample,
+  fillTriggerForm,
+  toTriggerBody,
+  webhookUrl,
+} from './trigger-form-model';
+
+@Component({
+  selector: 'tl-trigger-form',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [
+    ReactiveFormsModule,
+    RouterLink,
+    ClipboardModule,
+    MatButtonModule,
+    MatButtonToggleModule,
+    MatCheckboxModule,
+    MatFormFieldModule,
+    MatInputModule,
+    MatProgressBarModule,
+    MatSelectModule,
+    MatSlideToggleModule,
+    Icon,
+  ],
+  templateUrl: './trigger-form.html',
+  styleUrl: './trigger-form.css',
+})
+export class TriggerForm {
+  private readonly api = inject(TriggerApi);
+  private readonly router = inject(Router);
+  private readonly snackBar = inject(MatSnackBar);
+  private readonly monitor = inject(StatsMonitor);
+
+  /** Route parameter: absent on /triggers/new. */
+  readonly id = input<string>();
+
+  protected readonly actionTypes = ACTION_TYPES;
+  protected readonly methods = HTTP_METHODS;
+  protected readonly form = buildTriggerForm();
+  protected readonly isEdit = computed(() => this.id() !== undefined);
+  protected readonly saving = signal(false);
+  protected readonly saveError = signal<ApiError | null>(null);
+
+  protected readonly trigger = rxResource({
+    params: () => this.id(),
+    stream: ({ params: id }) => (id ? this.api.get(id) : of(null)),
+  });
+
+  protected readonly stored = computed<Trigger | null>(() =>
+    this.trigger.hasValue() ? this.trigger.value() : null,
+  );
+  protected readonly hasApiKey = computed(() => {
+    const action = this.stored()?.action;
+    return action?.type === 'whatsapp' && action.hasApiKey;
+  });
+
+  protected readonly actionType = toSignal(
+    this.form.controls.actionType.valueChanges.pipe(startWith(this.form.controls.actionType.value)),
+    { requireSync: true },
+  );
+  private readonly slug = toSignal(
+    this.form.controls.slug.valueChanges.pipe(startWith(this.form.controls.slug.value)),
+    { requireSync: true },
+  );
+  protected readonly hookUrl = computed(() =>
+    webhookUrl(location.origin, this.slug().trim() || '<slug>'),
+  );
+  protected readonly copyables = computed(() => [
+    {
+      what: 'Webhook URL',
+      buttonLabel: 'Copy URL',
+      text: this.hookUrl(),
+      testId: 'webhook-url',
+      isBlock: false,
+    },
+    {
+      what: 'curl example',
+      buttonLabel: 'Copy curl',
+      text: curlExample(this.hookUrl(), this.stored()?.hasSecret ?? false),
+      testId: 'curl-example',
+      isBlock: true,
+    },
+  ]);
+
+  constructor() {
+    applyActionType(this.form, this.form.controls.actionType.value);
+    this.form.controls.actionType.valueChanges
+      .pipe(takeUntilDestroyed(inject(DestroyRef)))
+      .subscribe((type) => applyActionType(this.form, type));
+    effect(() => {
+      if (this.trigger.hasValue()) {
+        const trigger = this.trigger.value();
+        if (trigger) {
+          fillTriggerForm(this.form, trigger);
+        }
+      }
+    });
+  }
+
+  protected copied(what: string, isCopied: boolean): void {
+    this.snackBar.open(isCopied ? `${what} copied` : 'Copy failed', undefined, { duration: 2500 });
+  }
+
+  protected save(): void {
+    if (this.form.invalid || this.saving()) {
+      this.form.markAllAsTouched();
+      return;
+    }
+    const id = this.id();
+    const body = toTriggerBody(this.form.getRawValue(), id ? 'edit' : 'create');
+    this.saving.set(true);
+    this.saveError.set(null);
+    const request = id ? this.api.update(id, body) : this.api.create(body);
+    request.subscribe({
+      next: (saved) => {
+        this.saving.set(false);
+        this.monitor.refresh();
+        this.snackBar.open(`${saved.slug} saved`, undefined, { duration: 2500 });
+        if (id) {
+          this.trigger.set(saved);
+        } else {
+          void this.router.navigate(['/triggers', saved.id]);
+        }
+      },
+      error: (error: unknown) => {
+        this.saving.set(false);
+        this.saveError.set(isApiError(error) ? error : null);
+        if (!isApiError(error)) {
+          this.snackBar.open('Save failed', 'Close');
+        }
+      },
+    });
+  }
+}

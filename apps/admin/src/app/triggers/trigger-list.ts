@@ -1,0 +1,111 @@
+import { ClipboardModule } from '@angular/cdk/clipboard';
+import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
+import { rxResource } from '@angular/core/rxjs-interop';
+import { MatButtonModule } from '@angular/material/button';
+import { MatDialog } from '@angular/material/dialog';
+import { MatProgressBarModule } from '@angular/material/progress-bar';
+import { MatSlideToggleModule } from '@angular/material/slide-toggle';
+import { MatSnackBar } from '@angular/material/snack-bar';
+import { MatTableModule } from '@angular/material/table';
+import { MatTooltipModule } from '@angular/material/tooltip';
+import { RouterLink } from '@angular/router';
+import type { Trigger, TriggerStats } from '@triggerline/contracts';
+import { filter, switchMap } from 'rxjs';
+import { errorMessage } from '../core/api-error';
+import { ConfirmDialog, type ConfirmDialogData } from '../core/confirm-dialog';
+import { Icon } from '../core/icon';
+import { StatsMonitor, watermarkPercent } from '../stats/stats-monitor';
+import { TriggerApi } from './trigger-api';
+import { webhookUrl } from './trigger-form-model';
+
+@Component({
+  selector: 'tl-trigger-list',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [
+    RouterLink,
+    ClipboardModule,
+    MatTableModule,
+    MatButtonModule,
+    MatSlideToggleModule,
+    MatProgressBarModule,
+    MatTooltipModule,
+    Icon,
+  ],
+  templateUrl: './trigger-list.html',
+  styleUrl: './trigger-list.css',
+})
+export class TriggerList {
+  private readonly api = inject(TriggerApi);
+  private readonly dialog = inject(MatDialog);
+  private readonly snackBar = inject(MatSnackBar);
+  private readonly monitor = inject(StatsMonitor);
+
+  protected readonly columns = ['name', 'action', 'enabled', 'volume', 'actions'];
+  protected readonly triggers = rxResource({ stream: () => this.api.list() });
+  protected readonly busyId = signal<string | null>(null);
+  protected readonly watermarkPercent = watermarkPercent;
+  protected readonly statsById = computed(
+    () => new Map((this.monitor.stats()?.triggers ?? []).map((stats) => [stats.id, stats])),
+  );
+
+  protected hookUrl(trigger: Trigger): string {
+    return webhookUrl(location.origin, trigger.slug);
+  }
+
+  protected target(trigger: Trigger): string {
+    return trigger.action.type === 'http' ? trigger.action.url : trigger.action.baseUrl;
+  }
+
+  protected volume(trigger: Trigger): TriggerStats | undefined {
+    return this.statsById().get(trigger.id);
+  }
+
+  protected copied(isCopied: boolean): void {
+    this.snackBar.open(isCopied ? 'Webhook URL copied' : 'Copy failed', undefined, {
+      duration: 2500,
+    });
+  }
+
+  protected setEnabled(trigger: Trigger, enabled: boolean): void {
+    this.busyId.set(trigger.id);
+    this.api.update(trigger.id, { enabled }).subscribe({
+      next: (updated) => {
+        this.busyId.set(null);
+        this.triggers.update((list) => list?.map((t) => (t.id === updated.id ? updated : t)));
+        this.snackBar.open(`${updated.slug} ${enabled ? 'enabled' : 'disabled'}`, undefined, {
+          duration: 2500,
+        });
+      },
+      error: (error: unknown) => {
+        this.busyId.set(null);
+        this.triggers.reload();
+        this.snackBar.open(errorMessage(error), 'Close');
+      },
+    });
+  }
+
+  protected confirmDelete(trigger: Trigger): void {
+    const data: ConfirmDialogData = {
+      title: `Delete ${trigger.slug}?`,
+      message:
+        'Deliveries to its webhook URL will be refused with 404. Its executions and dead letters are deleted with it.',
+      confirmLabel: 'Delete',
+      isDestructive: true,
+    };
+    this.dialog
+      .open<ConfirmDialog, ConfirmDialogData, boolean>(ConfirmDialog, { data })
+      .afterClosed()
+      .pipe(
+        filter((confirmed) => confirmed === true),
+        switchMap(() => this.api.remove(trigger.id)),
+      )
+      .subscribe({
+        next: () => {
+          this.triggers.update((list) => list?.filter((t) => t.id !== trigger.id));
+          this.monitor.refresh();
+          this.snackBar.open(`${trigger.slug} deleted`, undefined, { duration: 2500 });
+        },
+        error: (error: unknown) => this.snackBar.open(errorMessage(error), 'Close'),
+      });
+  }
+}

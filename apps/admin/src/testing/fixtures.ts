@@ -1,0 +1,71 @@
+// Shapes of API answers for the component tests.
+import type { DeadLetter, Stats, Trigger } from '@triggerline/contracts';
+
+/** Quiet stats: nothing counted, no alerts. */
+export function statsWith(overrides: Partial<Stats> = {}): Stats {
+  return {
+    windowDays: 1,
+    since: '2026-01-01T00:00:00.000Z',
+    total: 0,
+    byStatus: {
+      pending: 0,
+      running: 0,
+      failed_retryable: 0,
+      succeeded: 0,
+      dead_lettered: 0,
+      replayed: 0,
+    },
+    byActionType: { http: 0, whatsapp: 0 },
+    dlqSize: 0,
+    idempotentReplays: 0,
+    retriesObserved: 0,
+    triggers: [],
+    watermarkHit: false,
+    alerts: [],
+    ...overrides,
+  };
+}
+
+export function httpTriggerWith(overrides: Partial<Trigger> = {}): Trigger {
+  return {
+    id: '11111111-1111-4111-8111-111111111111',
+    name: 'Orders',
+    slug: 'orders',
+    enabled: true,
+    action: {
+      type: 'http',
+      url: 'http://target.test/orders',
+      method: 'POST',
+      headers: null,
+      timeoutMs: 10000,
+    },
+    retryPolicy: { maxAttempts: 3, baseDelayMs: 2000, maxDelayMs: 8000, jitterMs: 500 },
+    idempotencyKeyPaths: ['messageId'],
+    hasSecret: false,
+    dailyWatermark: null,
+    onDeadLetter: null,
+    createdAt: '2026-01-01T00:00:00.000Z',
+    updatedAt: '2026-01-01T00:00:00.000Z',
+    ...overrides,
+  };
+}
+
+export function deadLetterWith(overrides: Partial<DeadLetter> = {}): DeadLetter {
+  return {
+    id: '22222222-2222-4222-8222-222222222222',
+    executionId: '33333333-3333-4333-8333-333333333333',
+    triggerId: '11111111-1111-4111-8111-111111111111',
+    triggerSlug: 'orders',
+    payload: { messageId: 'm-1', phone: '+4915100000' },
+    attemptCount: 1,
+    firstAttemptAt: '2026-01-01T10:00:00.000Z',
+    lastAttemptAt: '2026-01-01T10:00:00.000Z',
+    lastError: 'HTTP 400',
+    errorCategory: 'permanent',
+    createdAt: '2026-01-01T10:00:01.000Z',
+    resolvedAt: null,
+    resolution: null,
+    note: null,
+    ...overrides,
+  };
+}
