@@ -96,12 +96,22 @@ describe('GET /api/stats', () => {
         { code: 'watermark_hit', triggerId: whatsapp.body.id, count: 3, threshold: 2 },
         { code: 'dlq_growing', dlqSize: 4, threshold: 0 },
       ],
+      series: expect.any(Array),
     });
+    // Hourly buckets from `since`; everything of this scenario is in the last one.
+    const series = stats.body.series as { start: string; total: number; deadLettered: number }[];
+    expect(series).toHaveLength(24);
+    expect(series[0].start).toBe(stats.body.since);
+    expect(Date.parse(series[1].start) - Date.parse(series[0].start)).toBe(3_600_000);
+    expect(series.at(-1)).toMatchObject({ total: 6, deadLettered: 4 });
+    expect(series.slice(0, -1).every((bucket) => bucket.total === 0)).toBe(true);
     expect(Date.now() - Date.parse(stats.body.since)).toBeGreaterThanOrEqual(86_400_000 - 60_000);
 
     const week = await t.api('GET', '/api/stats?days=7');
     expect(week.body.windowDays).toBe(7);
     expect(week.body.total).toBe(6);
+    expect(week.body.series).toHaveLength(7);
+    expect(week.body.series.at(-1)).toMatchObject({ total: 6, deadLettered: 4 });
   });
 
   it.each(['0', '91', 'abc', '1.5'])('answers 400 for days=%s', async (days) => {

@@ -176,6 +176,14 @@ export interface TriggerStats {
   watermarkHit: boolean;
 }
 
+/** Executions created in one bucket of the stats window (an hour for days=1, else a day). */
+export interface ExecutionBucket {
+  start: string;
+  total: number;
+  /** Of `total`, those that are dead-lettered now. */
+  deadLettered: number;
+}
+
 export interface Stats {
   windowDays: number;
   since: string;
@@ -188,6 +196,8 @@ export interface Stats {
   triggers: TriggerStats[];
   watermarkHit: boolean;
   alerts: Alert[];
+  /** Every bucket of the window, oldest first, the first starting at `since`. */
+  series: ExecutionBucket[];
 }
 
 /** Every error answer of the API. */

@@ -22,6 +22,7 @@ export function statsWith(overrides: Partial<Stats> = {}): Stats {
     triggers: [],
     watermarkHit: false,
     alerts: [],
+    series: [],
     ...overrides,
   };
 }

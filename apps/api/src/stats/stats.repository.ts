@@ -3,6 +3,7 @@ import {
   ACTION_TYPES,
   type ActionType,
   EXECUTION_STATUSES,
+  type ExecutionBucket,
   type ExecutionStatus,
   type TriggerStats,
 } from '@triggerline/contracts';
@@ -14,7 +15,10 @@ export interface WindowCounts {
   byActionType: Record<ActionType, number>;
   idempotentReplays: number;
   retriesObserved: number;
+  series: ExecutionBucket[];
 }
+
+const HOUR_MS = 3_600_000;
 
 /** The SQL of the stats: parameterised, each count served by an index on its time column. */
 @Injectable()
@@ -27,13 +31,17 @@ export class StatsRepository {
       [days],
     );
     const since = sinceRow.since;
-    const groups: { status: ExecutionStatus; action_type: ActionType; n: number }[] =
+    // Hourly buckets for one day, daily ones beyond; aligned on `since`.
+    const bucketMs = days === 1 ? HOUR_MS : 24 * HOUR_MS;
+    const groups: { status: ExecutionStatus; action_type: ActionType; bucket: Date; n: number }[] =
       await this.dataSource.query(
-        `SELECT e.status, t.action->>'type' AS action_type, count(*)::int AS n
+        `SELECT e.status, t.action->>'type' AS action_type,
+                date_bin($2 * interval '1 millisecond', e.created_at, $1) AS bucket,
+                count(*)::int AS n
          FROM executions e JOIN triggers t ON t.id = e.trigger_id
          WHERE e.created_at >= $1
-         GROUP BY 1, 2`,
-        [since],
+         GROUP BY 1, 2, 3`,
+        [since, bucketMs],
       );
     const [others]: { duplicates: number; retries: number }[] = await this.dataSource.query(
       `SELECT (SELECT count(*)::int FROM duplicate_deliveries WHERE received_at >= $1) AS duplicates,
@@ -42,7 +50,24 @@ export class StatsRepository {
     );
     const byStatus = zeroes(EXECUTION_STATUSES);
     const byActionType = zeroes(ACTION_TYPES);
+    const series = Array.from({ length: (days * 24 * HOUR_MS) / bucketMs }, (_, index) => ({
+      start: new Date(since.getTime() + index * bucketMs).toISOString(),
+      total: 0,
+      deadLettered: 0,
+    }));
     for (const group of groups) {
+      // The last bucket also takes what came in during the request (created after `since + days`).
+      const bucket =
+        series[
+          Math.min(
+            series.length - 1,
+            Math.round((group.bucket.getTime() - since.getTime()) / bucketMs),
+          )
+        ];
+      bucket.total += group.n;
+      if (group.status === 'dead_lettered') {
+        bucket.deadLettered += group.n;
+      }
       byStatus[group.status] += group.n;
       if (group.action_type in byActionType) {
         byActionType[group.action_type] += group.n;
@@ -54,6 +79,7 @@ export class StatsRepository {
       byActionType,
       idempotentReplays: others.duplicates,
       retriesObserved: others.retries,
+      series,
     };
   }
 

@@ -31,6 +31,7 @@ export class StatsService {
       triggers,
       watermarkHit: triggers.some((trigger) => trigger.watermarkHit),
       alerts: currentAlerts({ triggers, dlqSize, dlqThreshold: this.config.dlqAlertThreshold }),
+      series: window.series,
     };
   }
 }

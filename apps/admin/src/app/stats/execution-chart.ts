@@ -1,6 +1,6 @@
 import { DatePipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
-import type { Histogram } from './execution-histogram';
+import type { ExecutionBucket } from '@triggerline/contracts';
 
 const WIDTH = 720;
 const HEIGHT = 200;
@@ -47,10 +47,7 @@ const AXIS = 24;
       <figcaption class="muted">
         <span class="key key-total"></span> executions
         <span class="key key-failed"></span> dead-lettered · one bar per
-        {{ histogram().bucketMs > 3600000 ? 'day' : 'hour' }}
-        @if (histogram().isPartial) {
-          · only the newest executions were counted
-        }
+        {{ isDaily() ? 'day' : 'hour' }}
       </figcaption>
     </figure>
   `,
@@ -92,20 +89,24 @@ const AXIS = 24;
   `,
 })
 export class ExecutionChart {
-  readonly histogram = input.required<Histogram>();
+  /** The stats route's `series`: every bucket of the window, oldest first. */
+  readonly series = input.required<ExecutionBucket[]>();
 
   protected readonly width = WIDTH;
   protected readonly height = HEIGHT;
   protected readonly axis = AXIS;
   protected readonly max = computed(() =>
-    Math.max(1, ...this.histogram().buckets.map((bucket) => bucket.total)),
+    Math.max(1, ...this.series().map((bucket) => bucket.total)),
   );
-  protected readonly first = computed(() => this.histogram().buckets[0]?.start ?? null);
-  protected readonly tickFormat = computed(() =>
-    this.histogram().bucketMs > 3_600_000 ? 'MMM d' : 'HH:mm',
-  );
+  protected readonly first = computed(() => this.series()[0]?.start ?? null);
+  /** Hourly buckets for one day, daily ones for longer windows. */
+  protected readonly isDaily = computed(() => {
+    const [first, second] = this.series();
+    return second !== undefined && Date.parse(second.start) - Date.parse(first.start) > 3_600_000;
+  });
+  protected readonly tickFormat = computed(() => (this.isDaily() ? 'MMM d' : 'HH:mm'));
   protected readonly bars = computed(() => {
-    const buckets = this.histogram().buckets;
+    const buckets = this.series();
     const slot = WIDTH / buckets.length;
     const scale = (HEIGHT - 16) / this.max();
     return buckets.map((bucket, index) => ({
@@ -113,12 +114,12 @@ export class ExecutionChart {
       width: slot * 0.8,
       y: HEIGHT - bucket.total * scale,
       height: bucket.total * scale,
-      failedHeight: bucket.failed * scale,
-      label: `${bucket.start.toLocaleString()}: ${bucket.total} executions, ${bucket.failed} dead-lettered`,
+      failedHeight: bucket.deadLettered * scale,
+      label: `${new Date(bucket.start).toLocaleString()}: ${bucket.total} executions, ${bucket.deadLettered} dead-lettered`,
     }));
   });
   protected readonly summary = computed(() => {
-    const total = this.histogram().buckets.reduce((sum, bucket) => sum + bucket.total, 0);
+    const total = this.series().reduce((sum, bucket) => sum + bucket.total, 0);
     return `Bar chart of ${total} executions over the window, busiest bucket ${this.max()}`;
   });
 }

@@ -6,11 +6,8 @@ import { MatButtonToggleModule } from '@angular/material/button-toggle';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { RouterLink } from '@angular/router';
 import { EXECUTION_STATUSES } from '@triggerline/contracts';
-import { map } from 'rxjs';
 import { Icon } from '../core/icon';
-import { ExecutionApi } from '../executions/execution-api';
 import { ExecutionChart } from './execution-chart';
-import { bucketSizeMs, executionsSince, toHistogram } from './execution-histogram';
 import { STATS_WINDOWS, StatsApi, type StatsWindow } from './stats-api';
 import { watermarkPercent } from './stats-monitor';
 
@@ -31,7 +28,6 @@ import { watermarkPercent } from './stats-monitor';
 })
 export class StatsPage {
   private readonly api = inject(StatsApi);
-  private readonly executionApi = inject(ExecutionApi);
 
   protected readonly windows = STATS_WINDOWS;
   protected readonly statuses = EXECUTION_STATUSES;
@@ -41,25 +37,6 @@ export class StatsPage {
   protected readonly stats = rxResource({
     params: () => this.days(),
     stream: ({ params: days }) => this.api.get(days),
-  });
-  protected readonly histogram = rxResource({
-    params: () => (this.stats.hasValue() ? this.stats.value() : undefined),
-    stream: ({ params: stats }) => {
-      const since = new Date(stats.since);
-      return executionsSince(
-        (cursor, limit) => this.executionApi.list({ triggerId: null, status: null, cursor, limit }),
-        since,
-      ).pipe(
-        map((result) =>
-          toHistogram({
-            ...result,
-            since,
-            now: new Date(),
-            bucketMs: bucketSizeMs(stats.windowDays),
-          }),
-        ),
-      );
-    },
   });
   protected readonly maxByStatus = computed(() =>
     this.stats.hasValue() ? Math.max(1, ...Object.values(this.stats.value().byStatus)) : 1,
