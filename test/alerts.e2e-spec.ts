@@ -1,19 +1,23 @@
 import { HttpTarget } from './support/http-target';
 import { httpTrigger } from './support/fixtures';
-import { startTestApp, type TestApp, waitFor } from './support/test-app';
+import { Client } from 'pg';
+import { type SpawnedApp, spawnApp } from './support/spawned-app';
+import { ADMIN_TOKEN, httpClient, waitFor } from './support/test-app';
 import {
   createTestDatabase,
   describeWithPostgres,
   type TestDatabase,
 } from './support/test-database';
 
-// Two processes (two apps on one database) evaluate alerts; each alert is raised and POSTed once.
+// Two OS processes on one database evaluate alerts; each alert is raised and POSTed once.
 describeWithPostgres('alerts with two processes', () => {
   let database: TestDatabase;
   let receiver: HttpTarget;
   let downstream: HttpTarget;
-  let first: TestApp;
-  let second: TestApp;
+  let db: Client;
+  let processes: SpawnedApp[];
+  let first: ReturnType<typeof httpClient>;
+  let second: ReturnType<typeof httpClient>;
   const delivered: { code: string }[] = [];
 
   beforeAll(async () => {
@@ -32,21 +36,27 @@ describeWithPostgres('alerts with two processes', () => {
     });
     const env = {
       DATABASE_URL: database.url!,
+      ADMIN_TOKEN,
+      LOG_LEVEL: 'warn',
       ALERT_WEBHOOK_URL: `${receiver.url}/alerts`,
       ALERT_INTERVAL_MS: '100',
       DLQ_ALERT_THRESHOLD: '1',
     };
-    first = await startTestApp(env, { database });
-    second = await startTestApp(env, { database });
+    // One after the other: `npm start` may first build what is stale.
+    processes = [await spawnApp(env), await spawnApp(env)];
+    [first, second] = processes.map((app) => httpClient(app.baseUrl));
+    db = new Client({ connectionString: database.url! });
+    await db.connect();
   });
   afterAll(async () => {
-    await first.close();
-    await second.close();
+    await Promise.all(processes.map((app) => app.stop()));
+    await db.end();
     await receiver.close();
     await downstream.close();
     await database.drop();
   });
 
+  const query = async (sql: string) => (await db.query(sql)).rows;
   const alertsDelivered = (code: string) => delivered.filter((alert) => alert.code === code);
 
   it('raises dlq_growing and watermark_hit once each, POSTs each once despite a failure, and clears them', async () => {
@@ -83,12 +93,18 @@ describeWithPostgres('alerts with two processes', () => {
     expect(alertsDelivered('watermark_hit')).toHaveLength(1);
     // The one failed try (500) was retried; nothing else was sent.
     expect(receiver.received).toHaveLength(3);
-    const rows = await first.database.query('SELECT key, notified_at FROM alerts ORDER BY key');
+    // The sender marks an alert notified right after its POST was answered.
+    const rows = await waitFor(
+      async () => {
+        const alerts = await query('SELECT key, notified_at FROM alerts ORDER BY key');
+        return alerts.every((row) => row.notified_at !== null) ? alerts : undefined;
+      },
+      { what: 'both alerts marked notified' },
+    );
     expect(rows.map((row) => row.key)).toEqual([
       'dlq_growing',
       expect.stringMatching(/^watermark_hit:/),
     ]);
-    expect(rows.every((row) => row.notified_at !== null)).toBe(true);
 
     const stats = await second.api('GET', '/api/stats');
     expect(stats.body.alerts.map((alert: { code: string }) => alert.code).sort()).toEqual([
@@ -99,7 +115,7 @@ describeWithPostgres('alerts with two processes', () => {
     // Replaying the dead letters, once the downstream recovered, resolves them: the alert clears.
     await waitFor(
       async () => {
-        const [{ n }] = await first.database.query(
+        const [{ n }] = await query(
           'SELECT count(*)::int AS n FROM dead_letters WHERE resolved_at IS NULL',
         );
         return n === 4 ? true : undefined;
@@ -111,9 +127,7 @@ describeWithPostgres('alerts with two processes', () => {
     expect(replay.body).toEqual({ matched: 4, replayed: 4, skipped: 0 });
     await waitFor(
       async () => {
-        const remaining = await first.database.query(
-          `SELECT key FROM alerts WHERE code = 'dlq_growing'`,
-        );
+        const remaining = await query(`SELECT key FROM alerts WHERE code = 'dlq_growing'`);
         return remaining.length === 0 ? true : undefined;
       },
       { what: 'dlq_growing to clear' },

@@ -40,6 +40,27 @@ async function send<T>(url: string, init: RequestInit): Promise<Response<T>> {
   return { status: response.status, headers: response.headers, body: body as T };
 }
 
+/** The admin API and webhook calls of a Triggerline instance at `baseUrl`. */
+export function httpClient(baseUrl: string): Pick<TestApp, 'api' | 'hook'> {
+  return {
+    api: (method, path, body) =>
+      send(`${baseUrl}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${ADMIN_TOKEN}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      }),
+    hook: (slug, body, headers = {}) =>
+      send(`${baseUrl}/hooks/${slug}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      }),
+  };
+}
+
 /**
  * Boots the real app on a fresh database (or on `options.database`, shared with another app,
  * which then owns dropping it), listening on a free loopback port.
@@ -66,21 +87,7 @@ export async function startTestApp(
     app,
     baseUrl,
     database: { ...database, query: (sql, params) => dataSource.query(sql, params) },
-    api: (method, path, body) =>
-      send(`${baseUrl}${path}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${ADMIN_TOKEN}`,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      }),
-    hook: (slug, body, headers = {}) =>
-      send(`${baseUrl}/hooks/${slug}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers },
-        body: typeof body === 'string' ? body : JSON.stringify(body),
-      }),
+    ...httpClient(baseUrl),
     close: async () => {
       await app.close();
       if (!isShared) {
