@@ -5,7 +5,6 @@ import { DispatchSignal } from '../dispatch/dispatch-signal';
 import { Metrics } from '../metrics/metrics';
 import { RequestError } from '../http/request.errors';
 import { TriggerError } from '../triggers/triggers.errors';
-import { TriggersService } from '../triggers/triggers.service';
 import { headersOfInterest } from './delivery-headers';
 import { extractIdempotencyKey, MAX_IDEMPOTENCY_KEY_LENGTH } from './idempotency-key';
 import { IngestError } from './ingest.errors';
@@ -24,14 +23,13 @@ export class IngestService {
   private readonly logger = new Logger('Ingest');
 
   constructor(
-    private readonly triggers: TriggersService,
     private readonly repository: IngestRepository,
     private readonly dispatchSignal: DispatchSignal,
     private readonly metrics: Metrics,
   ) {}
 
   async receive(delivery: Delivery): Promise<WebhookAccepted | WebhookDuplicate> {
-    const trigger = await this.triggers.findBySlug(delivery.slug);
+    const trigger = await this.repository.findTarget(delivery.slug);
     if (trigger === null) {
       throw new TriggerError('trigger_not_found', `No trigger with slug "${delivery.slug}".`);
     }

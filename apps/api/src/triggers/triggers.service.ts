@@ -35,10 +35,6 @@ export class TriggersService {
     return toTriggerResponse(await this.findOrFail(id));
   }
 
-  async findBySlug(slug: string): Promise<TriggerEntity | null> {
-    return this.triggers.findOneBy({ slug });
-  }
-
   async create(dto: CreateTriggerDto): Promise<Trigger> {
     const action = toStoredAction(dto.action, null);
     const trigger = this.triggers.create({
