@@ -1,3 +1,4 @@
+import { SchedulerRegistry } from '@nestjs/schedule';
 import { RetentionService } from '../apps/api/src/retention/retention.service';
 import { HttpTarget } from './support/http-target';
 import { httpTrigger } from './support/fixtures';
@@ -407,6 +408,12 @@ describe('dead letters, replay and handlers', () => {
     expect((await t.api('GET', `/api/dead-letters/${recentResolved.deadLetterId}`)).status).toBe(
       200,
     );
+  });
+
+  it('schedules retention hourly and once soon after start', () => {
+    const scheduler = t.app.get(SchedulerRegistry);
+    expect(scheduler.getIntervals()).toContain('retention');
+    expect(scheduler.getTimeouts()).toContain('retention-first-run');
   });
 
   it('documents the operator routes in Swagger, and counts replays in /metrics', async () => {

@@ -5,6 +5,8 @@ import { AppConfig } from '../config/app-config';
 
 const RETENTION_JOB = 'retention';
 const RETENTION_INTERVAL_MS = 3_600_000;
+// Also shortly after start: processes redeployed more often than hourly would never purge.
+const FIRST_RUN_DELAY_MS = 30_000;
 const BATCH_SIZE = 500;
 // Stats windows reach back 90 days; older duplicate counts serve nothing.
 const DUPLICATE_RETENTION_DAYS = 90;
@@ -27,6 +29,10 @@ export class RetentionService implements OnApplicationBootstrap {
     this.scheduler.addInterval(
       RETENTION_JOB,
       setInterval(() => void this.runSafely(), RETENTION_INTERVAL_MS),
+    );
+    this.scheduler.addTimeout(
+      `${RETENTION_JOB}-first-run`,
+      setTimeout(() => void this.runSafely(), FIRST_RUN_DELAY_MS).unref(),
     );
   }
 
