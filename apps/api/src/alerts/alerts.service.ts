@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { AppConfig } from '../config/app-config';
+import { schedulePeriodicJob } from '../scheduling/periodic-job';
 import { AlertsRepository, type PendingNotification } from './alerts.repository';
 
 const EVALUATION_JOB = 'alerts-evaluation';
@@ -14,7 +15,6 @@ const MAX_RETRY_DELAY_MS = 300_000;
 @Injectable()
 export class AlertsService implements OnApplicationBootstrap {
   private readonly logger = new Logger('Alerts');
-  private isEvaluating = false;
 
   constructor(
     private readonly repository: AlertsRepository,
@@ -23,32 +23,24 @@ export class AlertsService implements OnApplicationBootstrap {
   ) {}
 
   onApplicationBootstrap(): void {
-    this.scheduler.addInterval(
-      EVALUATION_JOB,
-      setInterval(() => void this.evaluate(), this.config.alertIntervalMs),
-    );
+    schedulePeriodicJob(this.scheduler, this.logger, {
+      name: EVALUATION_JOB,
+      failureEvt: 'alerts_evaluation_failed',
+      everyMs: this.config.alertIntervalMs,
+      run: () => this.evaluate(),
+    });
   }
 
   async evaluate(): Promise<void> {
-    if (this.isEvaluating) {
-      return;
+    const changes = await this.repository.evaluate(this.config.dlqAlertThreshold);
+    for (const alert of changes?.started ?? []) {
+      this.logger.warn({ evt: 'alert_started', ...alert });
     }
-    this.isEvaluating = true;
-    try {
-      const changes = await this.repository.evaluate(this.config.dlqAlertThreshold);
-      for (const alert of changes?.started ?? []) {
-        this.logger.warn({ evt: 'alert_started', ...alert });
-      }
-      for (const alert of changes?.cleared ?? []) {
-        this.logger.log({ evt: 'alert_cleared', ...alert });
-      }
-      if (this.config.alertWebhookUrl !== undefined) {
-        await this.notify(this.config.alertWebhookUrl);
-      }
-    } catch (error) {
-      this.logger.warn({ evt: 'alerts_evaluation_failed', error: (error as Error).message });
-    } finally {
-      this.isEvaluating = false;
+    for (const alert of changes?.cleared ?? []) {
+      this.logger.log({ evt: 'alert_cleared', ...alert });
+    }
+    if (this.config.alertWebhookUrl !== undefined) {
+      await this.notify(this.config.alertWebhookUrl);
     }
   }
 

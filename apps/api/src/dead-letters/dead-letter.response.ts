@@ -1,4 +1,5 @@
 import type { DeadLetter } from '@triggerline/contracts';
+import { isoOrNull } from '../database/row-values';
 
 export interface DeadLetterRow {
   id: string;
@@ -25,8 +26,6 @@ export const SELECT_DEAD_LETTER = `
          (d.resolved_at IS NOT NULL)::int AS is_resolved
   FROM dead_letters d JOIN triggers t ON t.id = d.trigger_id`;
 
-const iso = (value: Date | null): string | null => value?.toISOString() ?? null;
-
 export function toDeadLetter(row: DeadLetterRow): DeadLetter {
   return {
     id: row.id,
@@ -35,12 +34,12 @@ export function toDeadLetter(row: DeadLetterRow): DeadLetter {
     triggerSlug: row.trigger_slug,
     payload: row.payload,
     attemptCount: row.attempt_count,
-    firstAttemptAt: iso(row.first_attempt_at),
-    lastAttemptAt: iso(row.last_attempt_at),
+    firstAttemptAt: isoOrNull(row.first_attempt_at),
+    lastAttemptAt: isoOrNull(row.last_attempt_at),
     lastError: row.last_error,
     errorCategory: row.error_category,
     createdAt: row.created_at.toISOString(),
-    resolvedAt: iso(row.resolved_at),
+    resolvedAt: isoOrNull(row.resolved_at),
     resolution: row.resolution,
     note: row.note,
   };

@@ -3,6 +3,7 @@ import type { Attempt, Execution, ExecutionStatus } from '@triggerline/contracts
 import { DataSource } from 'typeorm';
 import { SqlConditions } from '../database/sql-conditions';
 import { type Cursor, toPage } from '../http/cursor';
+import { isoOrNull } from '../database/row-values';
 
 interface ExecutionRow {
   id: string;
@@ -99,8 +100,6 @@ export class ExecutionsRepository {
   }
 }
 
-const iso = (value: Date | null): string | null => value?.toISOString() ?? null;
-
 function toExecution(row: ExecutionRow): Execution {
   const isWaiting = row.status === 'pending' || row.status === 'failed_retryable';
   return {
@@ -111,14 +110,14 @@ function toExecution(row: ExecutionRow): Execution {
     payload: row.payload ?? null,
     headers: row.headers ?? {},
     attemptCount: row.attempt_count,
-    nextAttemptAt: isWaiting ? iso(row.due_at) : null,
+    nextAttemptAt: isWaiting ? isoOrNull(row.due_at) : null,
     lastError: row.last_error,
     errorCategory: row.error_category,
     replayOf: row.replay_of,
-    lastReplayAt: iso(row.last_replay_at),
+    lastReplayAt: isoOrNull(row.last_replay_at),
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
-    finishedAt: iso(row.finished_at),
+    finishedAt: isoOrNull(row.finished_at),
   };
 }
 
@@ -126,7 +125,7 @@ function toAttempt(row: AttemptRow): Attempt {
   return {
     number: row.number,
     startedAt: row.started_at.toISOString(),
-    finishedAt: iso(row.finished_at),
+    finishedAt: isoOrNull(row.finished_at),
     durationMs: row.duration_ms,
     outcome: row.outcome,
     httpStatus: row.http_status,

@@ -2,6 +2,7 @@ import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common'
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
+import { schedulePeriodicJob } from '../scheduling/periodic-job';
 
 const RETENTION_JOB = 'retention';
 const RETENTION_INTERVAL_MS = 3_600_000;
@@ -26,14 +27,13 @@ export class RetentionService implements OnApplicationBootstrap {
   ) {}
 
   onApplicationBootstrap(): void {
-    this.scheduler.addInterval(
-      RETENTION_JOB,
-      setInterval(() => void this.runSafely(), RETENTION_INTERVAL_MS),
-    );
-    this.scheduler.addTimeout(
-      `${RETENTION_JOB}-first-run`,
-      setTimeout(() => void this.runSafely(), FIRST_RUN_DELAY_MS).unref(),
-    );
+    schedulePeriodicJob(this.scheduler, this.logger, {
+      name: RETENTION_JOB,
+      failureEvt: 'retention_failed',
+      everyMs: RETENTION_INTERVAL_MS,
+      firstRunAfterMs: FIRST_RUN_DELAY_MS,
+      run: () => this.purge(),
+    });
   }
 
   /** Answers how many dead letters (with their executions) were deleted. */
@@ -64,13 +64,5 @@ export class RetentionService implements OnApplicationBootstrap {
       this.logger.log({ evt: 'retention_purged', deadLetters: deleted });
     }
     return deleted;
-  }
-
-  private async runSafely(): Promise<void> {
-    try {
-      await this.purge();
-    } catch (error) {
-      this.logger.warn({ evt: 'retention_failed', error: (error as Error).message });
-    }
   }
 }
