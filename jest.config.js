@@ -58,7 +58,8 @@ module.exports = {
     {
       ...common,
       displayName: 'e2e',
-      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      // The medium tier (stores and engine against PostgreSQL, no HTTP) runs with the e2e files.
+      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts', '<rootDir>/test/medium/**/*.medium-spec.ts'],
     },
     {
       ...common,

@@ -140,7 +140,7 @@ page.on(
   (message) => message.type() === 'error' && console.error('console:', message.text()),
 );
 await page.goto(`${baseUrl}/admin/`);
-await page.getByLabel('Admin token').fill(token);
+await page.getByLabel('Token', { exact: true }).fill(token);
 await page.getByRole('button', { name: 'Sign in' }).click();
 await page.getByRole('heading', { name: 'Triggers', level: 1 }).waitFor();
 await page.getByTestId('volume-order-shipped').waitFor();
@@ -163,6 +163,18 @@ await page.getByTestId('replay-body').waitFor();
 await page.locator('.mdc-dialog--open').waitFor();
 await page.screenshot({ path: join(out, 'replay-dialog.png') });
 await page.keyboard.press('Escape');
+await page.locator('.mdc-dialog--open').waitFor({ state: 'detached' });
+await page.getByTestId('replay-all-matching').click();
+await page.getByTestId('redrive-matched').waitFor();
+await page.screenshot({ path: join(out, 'redrive-dialog.png') });
+await page.getByRole('button', { name: 'Cancel', exact: true }).click();
+await page.locator('.mdc-dialog--open').waitFor({ state: 'detached' });
+
+const [orders] = (await api('GET', '/api/triggers')).items.filter((t) => t.slug === 'shop-orders');
+await page.goto(`${baseUrl}/admin/triggers/${orders.id}`);
+const schedule = page.locator('fieldset', { has: page.getByTestId('retry-schedule') });
+await page.getByTestId('retry-worst-case').waitFor();
+await schedule.screenshot({ path: join(out, 'retry-schedule.png') });
 
 await page.getByRole('link', { name: 'Stats', exact: true }).click();
 await page.getByTestId('execution-chart').waitFor();

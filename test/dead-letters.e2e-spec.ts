@@ -214,22 +214,6 @@ describe('dead letters, replay and handlers', () => {
     expect(later.body.executionId).not.toBe(copy.id);
   });
 
-  it('gives exactly one 202 for concurrent replays of one execution', async () => {
-    const { slug } = await trigger();
-    const { executionId } = await deadLetterFor(slug);
-    const responses = await Promise.all(
-      Array.from({ length: 10 }, () => t.api('POST', `/api/executions/${executionId}/replay`)),
-    );
-    const statuses = responses.map((response) => response.status);
-    expect(statuses.filter((status) => status === 202)).toHaveLength(1);
-    expect(statuses.every((status) => [202, 409].includes(status))).toBe(true);
-    const copies = await t.database.query(
-      'SELECT count(*)::int AS n FROM executions WHERE replay_of = $1',
-      [executionId],
-    );
-    expect(copies[0].n).toBe(1);
-  });
-
   it('cancels the scheduled retry of a failed_retryable execution it replays', async () => {
     const slow = await HttpTarget.start();
     slow.respondInTurn(503, 200);

@@ -127,7 +127,7 @@ describe('dispatch', () => {
     });
   });
 
-  it('treats a target slower than timeoutMs as transient', async () => {
+  it('records a target slower than timeoutMs as unknown, an http trigger going on as transient', async () => {
     target.respond(() => undefined); // never answers
     const slug = await trigger(
       { retryPolicy: { ...fastRetries, maxAttempts: 1 } },
@@ -137,9 +137,9 @@ describe('dispatch', () => {
     const execution = await finished(body.executionId);
     expect(execution.errorCategory).toBe('transient');
     expect(execution.attempts[0]).toMatchObject({
-      outcome: 'transient',
+      outcome: 'unknown',
       httpStatus: null,
-      error: 'Timed out after 300 ms',
+      error: 'Timed out after 300 ms waiting for the response (the request was sent)',
     });
     expect(execution.attempts[0].durationMs).toBeGreaterThanOrEqual(300);
   });

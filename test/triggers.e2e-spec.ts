@@ -50,8 +50,24 @@ describe('triggers API', () => {
       hasSecret: true,
       dailyWatermark: null,
       onDeadLetter: null,
+      onUnknownOutcome: 'retry',
+      silenceAlertMinutes: null,
+      rateLimit: null,
+      maxConcurrency: null,
+      circuitBreaker: null,
+      dailyWatermarkAction: 'alert',
+      watermarkGroup: null,
+      paused: false,
+      circuit: { state: 'closed', consecutiveFailures: 0, openedAt: null, reopensAt: null },
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
+      // The v1 `secret` is the hmac-sha256 shorthand.
+      verification: {
+        scheme: 'hmac-sha256',
+        secrets: [{ expiresAt: null }],
+        toleranceSeconds: 300,
+      },
+      idempotencyKeyHeaders: ['Idempotency-Key'],
     });
     expect(JSON.stringify(created.body)).not.toContain('s3cret-value');
     const listed = await t.api('GET', '/api/triggers');
@@ -209,5 +225,48 @@ describe('triggers API', () => {
       message: expect.any(String),
     });
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+
+  it("answers the retry schedule of the trigger's policy and timeout", async () => {
+    const created = await t.api(
+      'POST',
+      '/api/triggers',
+      httpTrigger('scheduled', {
+        retryPolicy: { maxAttempts: 3, baseDelayMs: 2000, maxDelayMs: 8000, jitterMs: 500 },
+      }),
+    );
+    const schedule = await t.api('GET', `/api/triggers/${created.body.id}/retry-schedule`);
+    expect(schedule.status).toBe(200);
+    expect(schedule.body).toEqual({
+      attempts: [
+        { number: 2, earliestMs: 2000, latestMs: 12_499 },
+        { number: 3, earliestMs: 6000, latestMs: 26_998 },
+      ],
+      worstCaseMs: 36_998,
+    });
+    const missing = await t.api(
+      'GET',
+      '/api/triggers/00000000-0000-4000-8000-000000000000/retry-schedule',
+    );
+    expect(missing.status).toBe(404);
+  });
+
+  it('stores silenceAlertMinutes between 1 and 10080, and null to turn it off', async () => {
+    const created = await t.api(
+      'POST',
+      '/api/triggers',
+      httpTrigger('quiet', { silenceAlertMinutes: 60 }),
+    );
+    expect(created.body.silenceAlertMinutes).toBe(60);
+    for (const bad of [0, 10081, 1.5, 'x']) {
+      const refused = await t.api('PATCH', `/api/triggers/${created.body.id}`, {
+        silenceAlertMinutes: bad,
+      });
+      expect(refused.status).toBe(400);
+    }
+    const off = await t.api('PATCH', `/api/triggers/${created.body.id}`, {
+      silenceAlertMinutes: null,
+    });
+    expect(off.body.silenceAlertMinutes).toBeNull();
   });
 });

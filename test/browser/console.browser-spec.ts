@@ -11,7 +11,7 @@ describe('admin console: triggers, executions and watermarks', () => {
   suite.it('signs in with the admin token and keeps it for the tab', async () => {
     const { page, app } = suite;
     await page.goto(`${app.baseUrl}/admin/`);
-    await page.getByLabel('Admin token').fill('wrong-token');
+    await page.getByLabel('Token', { exact: true }).fill('wrong-token');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('alert').filter({ hasText: 'This token was refused' }).waitFor();
 

@@ -26,16 +26,20 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-export async function spawnApp(env: Record<string, string | undefined>): Promise<SpawnedApp> {
+/** `stdoutFd`: standard output goes to that open file instead of `output()`. */
+export async function spawnApp(
+  env: Record<string, string | undefined>,
+  options: { stdoutFd?: number } = {},
+): Promise<SpawnedApp> {
   const port = await freePort();
   const child = spawn(process.execPath, [join(root, 'scripts', 'start.mjs')], {
     cwd: root,
     env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'info', PORT: String(port), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', options.stdoutFd ?? 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const baseUrl = `http://127.0.0.1:${port}`;
   await waitFor(
     async () => {

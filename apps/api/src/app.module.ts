@@ -1,14 +1,21 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { LoggerModule } from 'nestjs-pino';
+import { AccessModule } from './access/access.module';
 import { AlertsModule } from './alerts/alerts.module';
 import { AppConfig } from './config/app-config';
+import { logDestination } from './config/log-format';
 import { DeadLettersModule } from './dead-letters/dead-letters.module';
 import { RetentionModule } from './retention/retention.module';
+import { RedrivesModule } from './redrives/redrives.module';
+import { SecretsModule } from './secrets/secrets.module';
 import { StatsModule } from './stats/stats.module';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { NotificationsModule } from './database/notifications';
+import { StoresModule } from './database/stores.module';
+import { FlowModule } from './flow/flow.module';
 import { DispatchModule } from './dispatch/dispatch.module';
 import { DispatchSignalModule } from './dispatch/dispatch-signal.module';
 import { ExecutionsModule } from './executions/executions.module';
@@ -18,24 +25,50 @@ import { createValidationPipe } from './http/validation';
 import { MetricsModule } from './metrics/metrics.module';
 import { IngestModule } from './ingest/ingest.module';
 import { TriggersModule } from './triggers/triggers.module';
+import { SIGNATURE_HEADERS } from './verification/verify-signature';
 
 const loggerModule = LoggerModule.forRootAsync({
   inject: [AppConfig],
-  useFactory: (config: AppConfig) => ({
-    pinoHttp: {
+  useFactory: (config: AppConfig) => {
+    const options = {
       level: config.logLevel,
       autoLogging: false,
       quietReqLogger: true,
-      redact: ['req.headers.authorization', 'req.headers["x-signature-256"]'],
-    },
-  }),
+      // Bearer tokens and signatures; secrets themselves are never logged anywhere.
+      redact: [
+        'req.headers.authorization',
+        ...SIGNATURE_HEADERS.map((name) => `req.headers["${name}"]`),
+      ],
+    };
+    const destination = logDestination(config.logFormat);
+    return {
+      pinoHttp: destination === undefined ? options : [options, destination],
+      // pino-http builds a child logger for every request even when nothing is logged; the
+      // webhook and liveness routes, the hot ones, log through the root logger instead
+      // (their lines carry what they need: slug, execution id, evt).
+      exclude: [
+        { method: RequestMethod.POST, path: 'hooks/:slug' },
+        { method: RequestMethod.GET, path: 'health/live' },
+      ],
+    };
+  },
 });
 
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
+    // Redrives run where the API runs: created by an operator's call, worked by any api
+    // process, leaving the worker processes' capacity to deliveries.
     const apiModules = config.servesApi
-      ? [TriggersModule, IngestModule, ExecutionsModule, DeadLettersModule, StatsModule]
+      ? [
+          AccessModule,
+          TriggersModule,
+          IngestModule,
+          ExecutionsModule,
+          DeadLettersModule,
+          StatsModule,
+          RedrivesModule,
+        ]
       : [];
     const workerModules = config.runsWorker ? [DispatchModule] : [];
     return {
@@ -44,6 +77,10 @@ export class AppModule {
         ConfigModule.forRoot(config),
         loggerModule,
         DatabaseModule,
+        StoresModule,
+        NotificationsModule,
+        FlowModule,
+        SecretsModule,
         DispatchSignalModule,
         ScheduleModule.forRoot(),
         HealthModule,

@@ -1,16 +1,26 @@
-import helmet from '@fastify/helmet';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
+import { AuditLogStore } from './access/audit-log.store';
+import { registerAuditTrail } from './access/audit-trail';
+import { Authenticator } from './access/authenticator';
+import { describeRequiredRoles } from './access/document-roles';
 import { AppModule } from './app.module';
 import type { AppConfig } from './config/app-config';
+import { documentLiveness, registerLiveness } from './health/liveness';
 import { adminConsoleDir, serveAdminConsole } from './http/admin-console';
 import { registerBodyParsers } from './http/body-parsers';
+import { onFrameworkError, registerUrlCheck } from './http/request-url';
+import { registerSecurityHeaders } from './http/security-headers';
 
 /** Builds the configured application without listening; shared by main.ts and the tests. */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: config.maxBodyBytes, trustProxy: false });
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.maxBodyBytes,
+    trustProxy: false,
+    frameworkErrors: onFrameworkError,
+  });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     bufferLogs: true,
     bodyParser: false,
@@ -21,20 +31,15 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
 
   const fastify = app.getHttpAdapter().getInstance();
   registerBodyParsers(fastify);
-
-  await app.register(helmet, {
-    // Swagger UI needs inline scripts and styles.
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'", "'unsafe-inline'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
-      },
-    },
-  });
+  registerUrlCheck(fastify);
+  registerSecurityHeaders(fastify);
+  registerLiveness(fastify);
 
   if (config.servesApi) {
+    registerAuditTrail(fastify, {
+      auditLog: app.get(AuditLogStore),
+      authenticator: app.get(Authenticator),
+    });
     const document = SwaggerModule.createDocument(
       app,
       new DocumentBuilder()
@@ -46,6 +51,8 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
         .addBearerAuth()
         .build(),
     );
+    describeRequiredRoles(document);
+    documentLiveness(document);
     SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
     const adminDir = adminConsoleDir();
     if (adminDir !== null) {

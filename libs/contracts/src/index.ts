@@ -1,6 +1,21 @@
 // JSON shapes of the Triggerline HTTP API, typed once for the API and the admin console.
 // Plain TypeScript only: no decorators, no ORM types.
 
+import type { ApiErrorCode } from './error-codes';
+import type {
+  Circuit,
+  CircuitOpenAlert,
+  CircuitState,
+  FlowControlSettings,
+  HeldReason,
+} from './flow-control';
+import type { Verification } from './verification';
+
+export * from './access';
+export * from './flow-control';
+export * from './verification';
+import type { OutcomeUnknownAlert, UnknownOutcomePolicy } from './lifecycle';
+
 export const EXECUTION_STATUSES = [
   'pending',
   'running',
@@ -8,13 +23,15 @@ export const EXECUTION_STATUSES = [
   'succeeded',
   'dead_lettered',
   'replayed',
+  'outcome_unknown',
 ] as const;
 export type ExecutionStatus = (typeof EXECUTION_STATUSES)[number];
 
 export const ERROR_CATEGORIES = ['transient', 'permanent'] as const;
 export type ErrorCategory = (typeof ERROR_CATEGORIES)[number];
 
-export const ATTEMPT_OUTCOMES = ['success', 'transient', 'permanent'] as const;
+/** `unknown`: the request was written completely but no response status came back. */
+export const ATTEMPT_OUTCOMES = ['success', 'transient', 'permanent', 'unknown'] as const;
 export type AttemptOutcome = (typeof ATTEMPT_OUTCOMES)[number];
 
 export const DEAD_LETTER_RESOLUTIONS = [
@@ -73,8 +90,25 @@ export interface Trigger {
   hasSecret: boolean;
   dailyWatermark: number | null;
   onDeadLetter: string | null;
+  /** Minutes without a delivery after which `trigger_silent` is raised; null: never. */
+  silenceAlertMinutes: number | null;
+  /** The effective value: the stored one, else the action type's default. */
+  onUnknownOutcome: UnknownOutcomePolicy;
   createdAt: string;
   updatedAt: string;
+  // §10 verification and access
+  verification: Verification | null;
+  /** Effective list: the trigger's own, or the scheme's default. */
+  idempotencyKeyHeaders: string[];
+  // §7 flow control
+  rateLimit: FlowControlSettings['rateLimit'];
+  maxConcurrency: FlowControlSettings['maxConcurrency'];
+  circuitBreaker: FlowControlSettings['circuitBreaker'];
+  dailyWatermarkAction: FlowControlSettings['dailyWatermarkAction'];
+  watermarkGroup: FlowControlSettings['watermarkGroup'];
+  /** A paused trigger accepts deliveries and starts no attempt until resumed. */
+  paused: boolean;
+  circuit: Circuit;
 }
 
 export interface Attempt {
@@ -104,6 +138,11 @@ export interface Execution {
   createdAt: string;
   updatedAt: string;
   finishedAt: string | null;
+  /** Later deliveries of the same key, and those of them whose body differed. */
+  duplicateCount: number;
+  conflictCount: number;
+  /** §7: why flow control last held it back although its time had come; null once it runs. */
+  heldBy: HeldReason | null;
   attempts?: Attempt[];
 }
 
@@ -141,10 +180,21 @@ export interface WebhookAccepted {
 export interface WebhookDuplicate {
   status: 'duplicate';
   executionId: string;
+  /** True when the body differs (SHA-256) from the original's. */
+  conflict: boolean;
 }
 
 export interface ReplayAccepted {
   executionId: string;
+}
+
+/** `GET /api/executions/:id/replay-preview`: what a replay would send now, secrets as `***`. */
+export interface ReplayPreview {
+  method: HttpMethod;
+  url: string;
+  headers: Record<string, string>;
+  /** The JSON value sent. */
+  body: unknown;
 }
 
 export interface BulkReplayResult {
@@ -166,7 +216,19 @@ export interface DlqGrowingAlert {
   threshold: number;
 }
 
-export type Alert = WatermarkAlert | DlqGrowingAlert;
+/**
+ * No delivery reached an enabled trigger for `thresholdMinutes`. `lastDeliveryAt` is the last
+ * webhook received (accepted or duplicate), or the trigger's creation when it never got one.
+ */
+export interface TriggerSilentAlert {
+  code: 'trigger_silent';
+  triggerId: string;
+  lastDeliveryAt: string;
+  thresholdMinutes: number;
+}
+
+export type Alert =
+  WatermarkAlert | DlqGrowingAlert | TriggerSilentAlert | OutcomeUnknownAlert | CircuitOpenAlert;
 
 export interface TriggerStats {
   id: string;
@@ -174,6 +236,11 @@ export interface TriggerStats {
   executions24h: number;
   dailyWatermark: number | null;
   watermarkHit: boolean;
+  // §7 flow control
+  /** Due executions not yet running, held ones included. */
+  backlog: number;
+  paused: boolean;
+  circuitState: CircuitState;
 }
 
 /** Executions created in one bucket of the stats window (an hour for days=1, else a day). */
@@ -192,6 +259,8 @@ export interface Stats {
   byActionType: Record<ActionType, number>;
   dlqSize: number;
   idempotentReplays: number;
+  /** Of `idempotentReplays`, those whose body differed from the original's. */
+  idempotencyConflicts: number;
   retriesObserved: number;
   triggers: TriggerStats[];
   watermarkHit: boolean;
@@ -202,8 +271,30 @@ export interface Stats {
 
 /** Every error answer of the API. */
 export interface ApiErrorBody {
-  error: string;
+  error: ApiErrorCode;
   message: string;
   details?: string[];
   retryAfterSeconds?: number;
 }
+
+/** `GET /api/triggers/:id/retry-schedule`: times counted from the start of the first attempt. */
+export interface RetrySchedule {
+  attempts: { number: number; earliestMs: number; latestMs: number }[];
+  worstCaseMs: number;
+}
+
+export type * from './error-codes';
+export type * from './requests';
+export * from './redrives';
+
+// Rules the API and the console both apply, written once (pure functions, tested beside them).
+export * from './rules/action-defaults';
+export * from './rules/dead-letter-glob';
+export * from './rules/idempotency-key-paths';
+export * from './rules/payload-path';
+export * from './rules/replayable';
+export * from './rules/retry-policy';
+export * from './rules/retry-schedule';
+export * from './rules/slug';
+export * from './rules/whatsapp-message';
+export * from './lifecycle';

@@ -83,7 +83,7 @@ export async function selectOption(page: Page, label: string, option: string): P
 
 export async function signIn(page: Page, baseUrl: string, token: string): Promise<void> {
   await page.goto(`${baseUrl}/admin/`);
-  await page.getByLabel('Admin token').fill(token);
+  await page.getByLabel('Token', { exact: true }).fill(token);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('heading', { name: 'Triggers', level: 1 }).waitFor();
 }

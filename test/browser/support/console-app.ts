@@ -8,6 +8,8 @@ export interface ConsoleApp {
   api<T>(method: string, path: string, body?: unknown): Promise<T>;
   deliver(slug: string, payload: unknown): Promise<{ executionId: string }>;
   waitForApi<T>(path: string, isDone: (answer: T) => boolean, what: string): Promise<T>;
+  /** What the process printed, to explain a failure. */
+  output(): string;
   stop(): Promise<void>;
 }
 
@@ -59,6 +61,7 @@ export async function startConsoleApp(env: Record<string, string> = {}): Promise
         },
         { timeoutMs: 30_000, intervalMs: 100, what },
       ),
+    output: () => app.output(),
     stop: async () => {
       await app.stop();
       await database.drop();

@@ -1,4 +1,5 @@
 import type { Routes } from '@angular/router';
+import { roleGuard } from './core/role.guard';
 import { signedInGuard } from './core/signed-in.guard';
 
 export const routes: Routes = [
@@ -20,6 +21,7 @@ export const routes: Routes = [
       {
         path: 'triggers/new',
         title: 'New trigger · Triggerline',
+        canActivate: [roleGuard('admin')],
         loadComponent: () => import('./triggers/trigger-form').then((m) => m.TriggerForm),
       },
       {
@@ -47,6 +49,18 @@ export const routes: Routes = [
         path: 'stats',
         title: 'Stats · Triggerline',
         loadComponent: () => import('./stats/stats-page').then((m) => m.StatsPage),
+      },
+      {
+        path: 'tokens',
+        title: 'API tokens · Triggerline',
+        canActivate: [roleGuard('admin')],
+        loadComponent: () => import('./access/token-list').then((m) => m.TokenList),
+      },
+      {
+        path: 'audit',
+        title: 'Audit log · Triggerline',
+        canActivate: [roleGuard('admin')],
+        loadComponent: () => import('./access/audit-log').then((m) => m.AuditLog),
       },
       { path: '**', redirectTo: 'triggers' },
     ],

@@ -11,6 +11,8 @@ import { alertBanners } from './core/alert-banners';
 import { Session } from './core/session';
 import { StatsMonitor } from './stats/stats-monitor';
 
+const quietFlow = { backlog: 0, paused: false, circuitState: 'closed' as const };
+
 describe(App.name, () => {
   const stats = signal<Stats | null>(null);
 
@@ -31,7 +33,7 @@ describe(App.name, () => {
         },
       ],
     });
-    TestBed.inject(Session).signIn('token');
+    TestBed.inject(Session).signIn('token', { name: 'admin-token', role: 'admin' });
   });
 
   async function render(): Promise<HTMLElement> {
@@ -52,7 +54,14 @@ describe(App.name, () => {
       statsWith({
         watermarkHit: true,
         triggers: [
-          { id: 'a', slug: 'orders', executions24h: 6, dailyWatermark: 5, watermarkHit: true },
+          {
+            id: 'a',
+            slug: 'orders',
+            executions24h: 6,
+            dailyWatermark: 5,
+            watermarkHit: true,
+            ...quietFlow,
+          },
         ],
       }),
     );
@@ -71,5 +80,19 @@ describe(App.name, () => {
       'banner-danger',
     );
     expect(sut.querySelector('[data-testid="dlq-badge"]')?.textContent).toContain('11');
+  });
+
+  it('shows who is signed in, and the tokens and audit pages to admins only', async () => {
+    stats.set(statsWith());
+    const asAdmin = await render();
+    expect(asAdmin.querySelector('[data-testid="caller"]')?.textContent).toContain('admin-token');
+    expect(asAdmin.textContent).toContain('API tokens');
+    expect(asAdmin.textContent).toContain('Audit log');
+
+    TestBed.inject(Session).signIn('token', { name: 'support-desk', role: 'viewer' });
+    const asViewer = await render();
+    expect(asViewer.querySelector('[data-testid="caller"]')?.textContent).toContain('viewer');
+    expect(asViewer.textContent).not.toContain('API tokens');
+    expect(asViewer.textContent).not.toContain('Audit log');
   });
 });

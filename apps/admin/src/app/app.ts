@@ -46,12 +46,19 @@ export class App {
     return size === 1 ? '1 unresolved dead letter' : `${size} unresolved dead letters`;
   });
 
-  protected readonly links = [
+  protected readonly caller = this.session.caller;
+  protected readonly links = computed(() => [
     { path: '/triggers', label: 'Triggers' },
     { path: '/executions', label: 'Executions' },
     { path: '/dead-letters', label: 'Dead letters' },
     { path: '/stats', label: 'Stats' },
-  ] as const;
+    ...(this.session.isAdmin()
+      ? [
+          { path: '/tokens', label: 'API tokens' },
+          { path: '/audit', label: 'Audit log' },
+        ]
+      : []),
+  ]);
 
   protected closeOnHandset(sidenav: MatSidenav): void {
     if (this.isHandset()) {

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { Alert } from '@triggerline/contracts';
 import { DataSource } from 'typeorm';
 import { StatsRepository } from '../stats/stats.repository';
-import { alertKey, currentAlerts } from './current-alerts';
+import { FlowStore } from '../flow/flow.store';
+import { alertKey, alertTriggerId, currentAlerts } from './current-alerts';
 
 // Any constant shared by every Triggerline process.
 const EVALUATION_LOCK_KEY = 7_305_219_412;
@@ -18,7 +19,29 @@ export interface PendingNotification {
   alert: Alert;
   startedAt: Date;
   attempts: number;
+  /** The slug of the trigger the alert is about, for messages people read. */
+  triggerSlug: string | null;
 }
+
+/** ALERT_WEBHOOK_URL gets the alert as JSON, ALERT_SLACK_WEBHOOK_URL a readable `{ text }`. */
+export type AlertChannel = 'webhook' | 'slack';
+
+// Each channel's delivery state in `alerts` (constant names, never input).
+const CHANNEL_COLUMNS: Record<
+  AlertChannel,
+  { notifiedAt: string; attempts: string; claimedUntil: string }
+> = {
+  webhook: {
+    notifiedAt: 'notified_at',
+    attempts: 'notify_attempts',
+    claimedUntil: 'notify_claimed_until',
+  },
+  slack: {
+    notifiedAt: 'slack_notified_at',
+    attempts: 'slack_notify_attempts',
+    claimedUntil: 'slack_notify_claimed_until',
+  },
+};
 
 /** Alert state lives in the database so that several processes raise each alert once. */
 @Injectable()
@@ -26,6 +49,7 @@ export class AlertsRepository {
   constructor(
     private readonly dataSource: DataSource,
     private readonly stats: StatsRepository,
+    private readonly flow: FlowStore,
   ) {}
 
   /**
@@ -41,10 +65,15 @@ export class AlertsRepository {
       if (!locked) {
         return null;
       }
+      const silence = await this.stats.silenceWatches(manager);
       const alerts = currentAlerts({
         triggers: await this.stats.triggerVolumes(manager),
+        openCircuits: await this.flow.openCircuits(),
         dlqSize: await this.stats.dlqSize(manager),
         dlqThreshold,
+        outcomeUnknown: await this.stats.outcomeUnknownCount(manager),
+        silences: silence.watches,
+        now: silence.now,
       });
       const stored: { key: string; details: Alert }[] = await manager.query(
         `SELECT key, details FROM alerts`,
@@ -56,12 +85,7 @@ export class AlertsRepository {
       for (const alert of started) {
         await manager.query(
           `INSERT INTO alerts (key, code, trigger_id, details) VALUES ($1, $2, $3, $4)`,
-          [
-            alertKey(alert),
-            alert.code,
-            alert.code === 'watermark_hit' ? alert.triggerId : null,
-            JSON.stringify(alert),
-          ],
+          [alertKey(alert), alert.code, alertTriggerId(alert), JSON.stringify(alert)],
         );
       }
       if (cleared.length > 0) {
@@ -73,38 +97,51 @@ export class AlertsRepository {
     });
   }
 
-  /** Takes the alerts still to be POSTed, leasing them so that no other process does too. */
-  async claimNotifications(): Promise<PendingNotification[]> {
-    const rows: { key: string; details: Alert; started_at: Date; notify_attempts: number }[] =
-      await this.dataSource.query(
-        // Wrapped in a SELECT: TypeORM answers a bare UPDATE ... RETURNING with [rows, count].
-        `WITH claimed AS (
-           UPDATE alerts
-           SET notify_attempts = notify_attempts + 1,
-               notify_claimed_until = now() + interval '30 seconds'
-           WHERE notified_at IS NULL AND notify_attempts < $1
-             AND (notify_claimed_until IS NULL OR notify_claimed_until < now())
-           RETURNING key, details, started_at, notify_attempts
-         )
-         SELECT * FROM claimed`,
-        [MAX_NOTIFY_ATTEMPTS],
-      );
+  /**
+   * Takes the alerts still to be sent to `channel`, leasing them so that no other process
+   * does too; with the slug of the trigger an alert is about.
+   */
+  async claimNotifications(channel: AlertChannel): Promise<PendingNotification[]> {
+    const c = CHANNEL_COLUMNS[channel];
+    const rows: {
+      key: string;
+      details: Alert;
+      started_at: Date;
+      attempts: number;
+      trigger_slug: string | null;
+    }[] = await this.dataSource.query(
+      // Wrapped in a SELECT: TypeORM answers a bare UPDATE ... RETURNING with [rows, count].
+      `WITH claimed AS (
+         UPDATE alerts
+         SET ${c.attempts} = ${c.attempts} + 1,
+             ${c.claimedUntil} = now() + interval '30 seconds'
+         WHERE ${c.notifiedAt} IS NULL AND ${c.attempts} < $1
+           AND (${c.claimedUntil} IS NULL OR ${c.claimedUntil} < now())
+         RETURNING key, details, started_at, trigger_id, ${c.attempts} AS attempts
+       )
+       SELECT claimed.*, t.slug AS trigger_slug
+       FROM claimed LEFT JOIN triggers t ON t.id = claimed.trigger_id`,
+      [MAX_NOTIFY_ATTEMPTS],
+    );
     return rows.map((row) => ({
       key: row.key,
       alert: row.details,
       startedAt: row.started_at,
-      attempts: row.notify_attempts,
+      attempts: row.attempts,
+      triggerSlug: row.trigger_slug,
     }));
   }
 
-  async markNotified(key: string): Promise<void> {
-    await this.dataSource.query(`UPDATE alerts SET notified_at = now() WHERE key = $1`, [key]);
+  async markNotified(channel: AlertChannel, key: string): Promise<void> {
+    const c = CHANNEL_COLUMNS[channel];
+    await this.dataSource.query(`UPDATE alerts SET ${c.notifiedAt} = now() WHERE key = $1`, [key]);
   }
 
   /** A failed POST is retried after `delayMs`. */
-  async retryNotificationLater(key: string, delayMs: number): Promise<void> {
+  async retryNotificationLater(channel: AlertChannel, key: string, delayMs: number): Promise<void> {
+    const c = CHANNEL_COLUMNS[channel];
     await this.dataSource.query(
-      `UPDATE alerts SET notify_claimed_until = now() + $2 * interval '1 millisecond' WHERE key = $1`,
+      `UPDATE alerts SET ${c.claimedUntil} = now() + $2 * interval '1 millisecond' WHERE key = $1`,
       [key, delayMs],
     );
   }

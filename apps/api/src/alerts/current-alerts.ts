@@ -1,10 +1,27 @@
 import type { Alert, TriggerStats } from '@triggerline/contracts';
+import { assertUnreachable } from '../http/domain-error';
 
-/** The alerts that hold for these numbers: crossed watermarks and a growing DLQ. */
+/** A trigger with a silence alert, and when a webhook last reached it (else its creation). */
+export interface SilenceWatch {
+  triggerId: string;
+  lastDeliveryAt: Date;
+  thresholdMinutes: number;
+}
+
+/**
+ * The alerts that hold for these numbers: crossed watermarks, open circuits, a growing DLQ,
+ * unknown outcomes.
+ */
 export function currentAlerts(input: {
   triggers: TriggerStats[];
+  openCircuits: { triggerId: string; since: Date }[];
   dlqSize: number;
   dlqThreshold: number;
+  /** Executions waiting in outcome_unknown for an operator, of all time. */
+  outcomeUnknown: number;
+  silences: SilenceWatch[];
+  /** The database's clock, which stamped the deliveries. */
+  now: Date;
 }): Alert[] {
   const alerts: Alert[] = input.triggers
     .filter((trigger) => trigger.watermarkHit && trigger.dailyWatermark !== null)
@@ -14,13 +31,49 @@ export function currentAlerts(input: {
       count: trigger.executions24h,
       threshold: trigger.dailyWatermark!,
     }));
+  for (const circuit of input.openCircuits) {
+    alerts.push({
+      code: 'circuit_open',
+      triggerId: circuit.triggerId,
+      since: circuit.since.toISOString(),
+    });
+  }
   if (input.dlqSize > input.dlqThreshold) {
     alerts.push({ code: 'dlq_growing', dlqSize: input.dlqSize, threshold: input.dlqThreshold });
+  }
+  if (input.outcomeUnknown > 0) {
+    alerts.push({ code: 'outcome_unknown', count: input.outcomeUnknown });
+  }
+  for (const watch of input.silences) {
+    if (input.now.getTime() - watch.lastDeliveryAt.getTime() >= watch.thresholdMinutes * 60_000) {
+      alerts.push({
+        code: 'trigger_silent',
+        triggerId: watch.triggerId,
+        lastDeliveryAt: watch.lastDeliveryAt.toISOString(),
+        thresholdMinutes: watch.thresholdMinutes,
+      });
+    }
   }
   return alerts;
 }
 
 /** Identifies an alert across evaluations and processes. */
 export function alertKey(alert: Alert): string {
-  return alert.code === 'watermark_hit' ? `watermark_hit:${alert.triggerId}` : alert.code;
+  const triggerId = alertTriggerId(alert);
+  return triggerId === null ? alert.code : `${alert.code}:${triggerId}`;
+}
+
+/** The trigger an alert is about; null for the service-wide ones. */
+export function alertTriggerId(alert: Alert): string | null {
+  switch (alert.code) {
+    case 'watermark_hit':
+    case 'circuit_open':
+    case 'trigger_silent':
+      return alert.triggerId;
+    case 'dlq_growing':
+    case 'outcome_unknown':
+      return null;
+    default:
+      return assertUnreachable(alert);
+  }
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { RetryPolicy } from '@triggerline/contracts';
-import type { EnvironmentVariables, LogLevel, Role } from './env.schema';
+import type { EnvironmentVariables, LogFormat, LogLevel, Role } from './env.schema';
 
 /** Typed, validated configuration; the only reader of the environment after boot. */
 @Injectable()
@@ -20,6 +20,13 @@ export class AppConfig {
   }
   get databaseUrl(): string | undefined {
     return this.env.DATABASE_URL;
+  }
+  /** Where LISTEN, session advisory locks and migrations connect: never a transaction pooler. */
+  get databaseDirectUrl(): string | undefined {
+    return this.env.DATABASE_DIRECT_URL;
+  }
+  get databasePreparedStatements(): boolean {
+    return this.env.DATABASE_PREPARED_STATEMENTS;
   }
   get pgliteDir(): string {
     return this.env.PGLITE_DIR;
@@ -68,16 +75,39 @@ export class AppConfig {
   get deadLetterRetentionDays(): number {
     return this.env.DEAD_LETTER_RETENTION_DAYS;
   }
+  get executionRetentionDays(): number {
+    return this.env.EXECUTION_RETENTION_DAYS;
+  }
+  get maxTriggerDepth(): number {
+    return this.env.MAX_TRIGGER_DEPTH;
+  }
   get maxBodyBytes(): number {
     return this.env.MAX_BODY_BYTES;
   }
   get alertWebhookUrl(): string | undefined {
     return this.env.ALERT_WEBHOOK_URL;
   }
+  get alertSlackWebhookUrl(): string | undefined {
+    return this.env.ALERT_SLACK_WEBHOOK_URL;
+  }
+  /** PUBLIC_URL without a trailing slash. */
+  get publicUrl(): string | undefined {
+    return this.env.PUBLIC_URL?.replace(/\/+$/, '');
+  }
+  /** LOG_FORMAT, else readable lines when standard output is a terminal and JSON otherwise. */
+  get logFormat(): LogFormat {
+    return this.env.LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'json');
+  }
   get alertIntervalMs(): number {
     return this.env.ALERT_INTERVAL_MS;
   }
   get logLevel(): LogLevel {
     return this.env.LOG_LEVEL;
+  }
+  get secretsKey(): string | undefined {
+    return this.env.SECRETS_KEY;
+  }
+  get secretsKeyFile(): string {
+    return this.env.SECRETS_KEY_FILE;
   }
 }

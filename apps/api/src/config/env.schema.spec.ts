@@ -1,5 +1,7 @@
 import { validateEnvironment } from './env.schema';
 
+const SECRETS_KEY = Buffer.alloc(32, 7).toString('base64');
+
 describe(validateEnvironment.name, () => {
   it('applies every default to an empty environment', () => {
     const sut = validateEnvironment({});
@@ -19,11 +21,17 @@ describe(validateEnvironment.name, () => {
       REPLAY_COOLDOWN_MS: 60000,
       DLQ_ALERT_THRESHOLD: 10,
       DEAD_LETTER_RETENTION_DAYS: 30,
+      EXECUTION_RETENTION_DAYS: 30,
+      MAX_TRIGGER_DEPTH: 8,
       MAX_BODY_BYTES: 1048576,
       ALERT_INTERVAL_MS: 5000,
       LOG_LEVEL: 'info',
+      DATABASE_PREPARED_STATEMENTS: true,
+      SECRETS_KEY_FILE: './.data/secrets.key',
     });
+    expect(sut.SECRETS_KEY).toBeUndefined();
     expect(sut.DATABASE_URL).toBeUndefined();
+    expect(sut.DATABASE_DIRECT_URL).toBeUndefined();
     expect(sut.ADMIN_TOKEN).toBeUndefined();
   });
 
@@ -38,6 +46,33 @@ describe(validateEnvironment.name, () => {
     expect(validateEnvironment({ DATABASE_URL: '' }).DATABASE_URL).toBeUndefined();
   });
 
+  it('defaults DATABASE_DIRECT_URL to DATABASE_URL, and keeps one given apart', () => {
+    const pooled = 'postgres://app@127.0.0.1:6432/triggerline';
+    const direct = 'postgres://app@127.0.0.1:5432/triggerline';
+    expect(validateEnvironment({ DATABASE_URL: pooled }).DATABASE_DIRECT_URL).toBe(pooled);
+    expect(validateEnvironment({ DATABASE_URL: pooled, DATABASE_DIRECT_URL: '' })).toMatchObject({
+      DATABASE_DIRECT_URL: pooled,
+    });
+    expect(
+      validateEnvironment({ DATABASE_URL: pooled, DATABASE_DIRECT_URL: direct }),
+    ).toMatchObject({ DATABASE_URL: pooled, DATABASE_DIRECT_URL: direct });
+  });
+
+  it('refuses DATABASE_DIRECT_URL without DATABASE_URL', () => {
+    expect(() =>
+      validateEnvironment({ DATABASE_DIRECT_URL: 'postgres://app@127.0.0.1:5432/triggerline' }),
+    ).toThrow(/DATABASE_DIRECT_URL needs DATABASE_URL/);
+  });
+
+  it('turns prepared statements off with DATABASE_PREPARED_STATEMENTS=false', () => {
+    expect(validateEnvironment({ DATABASE_PREPARED_STATEMENTS: 'false' })).toMatchObject({
+      DATABASE_PREPARED_STATEMENTS: false,
+    });
+    expect(validateEnvironment({ DATABASE_PREPARED_STATEMENTS: '1' })).toMatchObject({
+      DATABASE_PREPARED_STATEMENTS: true,
+    });
+  });
+
   it.each([
     ['PORT', 'eighty'],
     ['PORT', '70000'],
@@ -46,11 +81,42 @@ describe(validateEnvironment.name, () => {
     ['RETRY_MAX_ATTEMPTS', '21'],
     ['MIGRATIONS_RUN', 'maybe'],
     ['DATABASE_URL', 'mysql://x'],
+    ['DATABASE_DIRECT_URL', 'mysql://x'],
+    ['DATABASE_PREPARED_STATEMENTS', 'maybe'],
     ['ALERT_WEBHOOK_URL', 'not a url'],
     ['LOG_LEVEL', 'loud'],
+    ['LOG_FORMAT', 'xml'],
+    ['ALERT_SLACK_WEBHOOK_URL', 'not a url'],
+    ['PUBLIC_URL', 'ftp://x'],
     ['MAX_BODY_BYTES', '1.5'],
+    ['SECRETS_KEY', 'c2hvcnQ='],
+    ['EXECUTION_RETENTION_DAYS', '-1'],
+    ['EXECUTION_RETENTION_DAYS', '99999999999999999999'],
+    ['DEAD_LETTER_RETENTION_DAYS', '99999999999999999999'],
+    ['MAX_TRIGGER_DEPTH', 'deep'],
   ])('refuses a malformed %s and names it', (name, value) => {
     expect(() => validateEnvironment({ [name]: value })).toThrow(name);
+  });
+
+  it('accepts EXECUTION_RETENTION_DAYS=0 (keep everything) and MAX_TRIGGER_DEPTH=0 (no hops)', () => {
+    expect(
+      validateEnvironment({ EXECUTION_RETENTION_DAYS: '0', MAX_TRIGGER_DEPTH: '0' }),
+    ).toMatchObject({ EXECUTION_RETENTION_DAYS: 0, MAX_TRIGGER_DEPTH: 0 });
+  });
+
+  it('accepts a century of retention, the most', () => {
+    expect(
+      validateEnvironment({
+        EXECUTION_RETENTION_DAYS: '36500',
+        DEAD_LETTER_RETENTION_DAYS: '36500',
+      }),
+    ).toMatchObject({ EXECUTION_RETENTION_DAYS: 36500, DEAD_LETTER_RETENTION_DAYS: 36500 });
+  });
+
+  it('accepts LOG_FORMAT json or pretty and leaves it unset by default', () => {
+    expect(validateEnvironment({}).LOG_FORMAT).toBeUndefined();
+    expect(validateEnvironment({ LOG_FORMAT: 'pretty' }).LOG_FORMAT).toBe('pretty');
+    expect(validateEnvironment({ LOG_FORMAT: 'json' }).LOG_FORMAT).toBe('json');
   });
 
   it('never puts a secret value in its message', () => {
@@ -61,8 +127,18 @@ describe(validateEnvironment.name, () => {
   it('requires ADMIN_TOKEN in production', () => {
     expect(() => validateEnvironment({ NODE_ENV: 'production' })).toThrow(/ADMIN_TOKEN/);
     expect(
-      validateEnvironment({ NODE_ENV: 'production', ADMIN_TOKEN: 'a-long-enough-token' })
-        .ADMIN_TOKEN,
+      validateEnvironment({
+        NODE_ENV: 'production',
+        ADMIN_TOKEN: 'a-long-enough-token',
+        SECRETS_KEY: SECRETS_KEY,
+      }).ADMIN_TOKEN,
     ).toBe('a-long-enough-token');
+  });
+
+  it('requires SECRETS_KEY in production and never prints it', () => {
+    const production = { NODE_ENV: 'production', ADMIN_TOKEN: 'a-long-enough-token' };
+    expect(() => validateEnvironment(production)).toThrow(/SECRETS_KEY must be set/);
+    expect(validateEnvironment({ ...production, SECRETS_KEY }).SECRETS_KEY).toBe(SECRETS_KEY);
+    expect(() => validateEnvironment({ SECRETS_KEY: 'c2hvcnQ=' })).not.toThrow(/c2hvcnQ/);
   });
 });

@@ -6,6 +6,7 @@ import {
   IsOptional,
   IsString,
   IsUrl,
+  Matches,
   Max,
   Min,
   MinLength,
@@ -17,6 +18,13 @@ export type Role = (typeof ROLES)[number];
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** `pretty`: one readable line per entry; `json`: JSON lines. Unset: pretty on a terminal. */
+export const LOG_FORMATS = ['json', 'pretty'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
+/** A century: more is no retention at all, and beyond PostgreSQL's timestamps. */
+const MAX_RETENTION_DAYS = 36_500;
 
 const toInt = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
@@ -43,6 +51,18 @@ export class EnvironmentVariables {
   @Transform(emptyToUndefined)
   @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false, require_protocol: true })
   DATABASE_URL?: string;
+
+  // A direct (not pooled) connection for LISTEN, session advisory locks and migrations;
+  // defaults to DATABASE_URL (see validateEnvironment).
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false, require_protocol: true })
+  DATABASE_DIRECT_URL?: string;
+
+  // false behind a pooler without prepared-statement support (PgBouncer before 1.21).
+  @Transform(toBoolean)
+  @IsBoolean()
+  DATABASE_PREPARED_STATEMENTS = true;
 
   @IsString()
   PGLITE_DIR = './.data/pglite';
@@ -119,12 +139,27 @@ export class EnvironmentVariables {
   @Transform(toInt)
   @IsInt()
   @Min(1)
+  @Max(MAX_RETENTION_DAYS)
   DEAD_LETTER_RETENTION_DAYS = 30;
+
+  /** 0 keeps finished executions forever. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(MAX_RETENTION_DAYS)
+  EXECUTION_RETENTION_DAYS = 30;
 
   @Transform(toInt)
   @IsInt()
   @Min(1)
   MAX_BODY_BYTES = 1048576;
+
+  /** Deliveries whose X-Triggerline-Depth is above this are refused: 400 loop_detected. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(1000)
+  MAX_TRIGGER_DEPTH = 8;
 
   @IsOptional()
   @Transform(emptyToUndefined)
@@ -138,6 +173,33 @@ export class EnvironmentVariables {
 
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: LogLevel = 'info';
+
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsIn(LOG_FORMATS)
+  LOG_FORMAT?: LogFormat;
+
+  /** A Slack (or Mattermost) incoming-webhook URL that receives each alert as `{ text }`. */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
+  ALERT_SLACK_WEBHOOK_URL?: string;
+
+  /** Where people reach this service (e.g. https://hooks.example.com): links in alert messages. */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
+  PUBLIC_URL?: string;
+
+  /** 32 bytes in base64 (44 characters), the key that seals stored secrets. */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: 'SECRETS_KEY must be 32 bytes in base64' })
+  SECRETS_KEY?: string;
+
+  /** Where the key is generated and kept when SECRETS_KEY is unset (not in production). */
+  @IsString()
+  SECRETS_KEY_FILE = './.data/secrets.key';
 }
 
 export class InvalidEnvironmentError extends Error {}
@@ -158,5 +220,16 @@ export function validateEnvironment(raw: Record<string, unknown>): EnvironmentVa
       'Invalid configuration: ADMIN_TOKEN must be set in production',
     );
   }
+  if (env.NODE_ENV === 'production' && env.SECRETS_KEY === undefined) {
+    throw new InvalidEnvironmentError(
+      'Invalid configuration: SECRETS_KEY must be set in production',
+    );
+  }
+  if (env.DATABASE_DIRECT_URL !== undefined && env.DATABASE_URL === undefined) {
+    throw new InvalidEnvironmentError(
+      'Invalid configuration: DATABASE_DIRECT_URL needs DATABASE_URL (the embedded database has no pooler)',
+    );
+  }
+  env.DATABASE_DIRECT_URL ??= env.DATABASE_URL;
   return env;
 }

@@ -12,4 +12,7 @@ if (env.DATABASE_URL === undefined) {
   );
 }
 
-export default new DataSource(dataSourceOptions({ url: env.DATABASE_URL, poolSize: 2 }));
+// Migrations take session advisory locks: connect directly, never through a transaction pooler.
+export default new DataSource(
+  dataSourceOptions({ url: env.DATABASE_DIRECT_URL ?? env.DATABASE_URL, poolSize: 2 }),
+);

@@ -1,5 +1,24 @@
 import { CreateCoreSchema1763900000000 } from '../../../../migrations/1763900000000-CreateCoreSchema';
 import { CreateAlerts1763900100000 } from '../../../../migrations/1763900100000-CreateAlerts';
+import { NotifyTriggerChanges1764000000000 } from '../../../../migrations/1764000000000-NotifyTriggerChanges';
+import { AddFlowControl1764000200000 } from '../../../../migrations/1764000200000-AddFlowControl';
+import { AddDeliverySemanticsAndLifecycle1764000300000 } from '../../../../migrations/1764000300000-AddDeliverySemanticsAndLifecycle';
+import { AddDeadLetterListIndexes1764000300001 } from '../../../../migrations/1764000300001-AddDeadLetterListIndexes';
+import { AddVerificationAndAccess1764000400000 } from '../../../../migrations/1764000400000-AddVerificationAndAccess';
+import { AddSilenceAlerts1764000500000 } from '../../../../migrations/1764000500000-AddSilenceAlerts';
+import { CreateRedrives1764000510000 } from '../../../../migrations/1764000510000-CreateRedrives';
+import { AddSlackAlertChannel1764000520000 } from '../../../../migrations/1764000520000-AddSlackAlertChannel';
 
 /** Every migration, in order. Listed explicitly so the app and the CLI run the same set. */
-export const MIGRATIONS = [CreateCoreSchema1763900000000, CreateAlerts1763900100000];
+export const MIGRATIONS = [
+  CreateCoreSchema1763900000000,
+  CreateAlerts1763900100000,
+  NotifyTriggerChanges1764000000000,
+  AddFlowControl1764000200000,
+  AddDeliverySemanticsAndLifecycle1764000300000,
+  AddDeadLetterListIndexes1764000300001,
+  AddVerificationAndAccess1764000400000,
+  AddSilenceAlerts1764000500000,
+  CreateRedrives1764000510000,
+  AddSlackAlertChannel1764000520000,
+];

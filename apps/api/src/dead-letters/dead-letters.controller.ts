@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type {
   Attempt,
@@ -7,7 +7,7 @@ import type {
   Page,
   ReplayAccepted,
 } from '@triggerline/contracts';
-import { AdminAuthGuard } from '../http/admin-auth.guard';
+import { RouteAccess } from '../access/route-access';
 import { ApiErrors } from '../http/api-errors.decorator';
 import { UuidParamPipe } from '../http/uuid-param.pipe';
 import { DeadLettersService } from './dead-letters.service';
@@ -17,8 +17,7 @@ import { ResolveDeadLetterDto } from './dto/resolve-dead-letter.dto';
 
 @ApiTags('dead letters')
 @ApiBearerAuth()
-@ApiErrors(401)
-@UseGuards(AdminAuthGuard)
+@ApiErrors(401, 403)
 @Controller('api/dead-letters')
 export class DeadLettersController {
   constructor(private readonly service: DeadLettersService) {}
@@ -32,6 +31,7 @@ export class DeadLettersController {
 
   // Declared before ':id' routes so that "replay" is never read as an id.
   @Post('replay')
+  @RouteAccess({ role: 'operator', action: 'dead_letter.bulk_replay' })
   @HttpCode(200)
   @ApiOperation({
     summary: 'Replay every unresolved dead letter matching ids and/or filters',
@@ -51,6 +51,7 @@ export class DeadLettersController {
   }
 
   @Post(':id/resolve')
+  @RouteAccess({ role: 'operator', action: 'dead_letter.resolve' })
   @HttpCode(200)
   @ApiOperation({ summary: 'Resolve: ignored, handled_by_script or handler_failed' })
   @ApiErrors(400, 404, 409)
@@ -62,6 +63,7 @@ export class DeadLettersController {
   }
 
   @Post(':id/replay')
+  @RouteAccess({ role: 'operator', action: 'dead_letter.replay' })
   @HttpCode(202)
   @ApiOperation({ summary: 'Replay the dead execution as a new one; resolves it `replayed`' })
   @ApiResponse({ status: 202, description: '{ executionId } of the new execution' })

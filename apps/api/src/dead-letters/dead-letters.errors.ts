@@ -1,5 +1,6 @@
+import type { DeadLetterErrorCode } from '@triggerline/contracts';
 import { DomainError } from '../http/domain-error';
 
-export type DeadLetterErrorCode = 'dead_letter_not_found' | 'already_resolved';
+export type { DeadLetterErrorCode };
 
 export class DeadLetterError extends DomainError<DeadLetterErrorCode> {}

@@ -1,12 +1,11 @@
 import { Module } from '@nestjs/common';
 import { ExecutionsModule } from '../executions/executions.module';
 import { DeadLettersController } from './dead-letters.controller';
-import { DeadLettersRepository } from './dead-letters.repository';
 import { DeadLettersService } from './dead-letters.service';
 
 @Module({
   imports: [ExecutionsModule],
   controllers: [DeadLettersController],
-  providers: [DeadLettersService, DeadLettersRepository],
+  providers: [DeadLettersService],
 })
 export class DeadLettersModule {}

@@ -11,7 +11,7 @@ import { DomainError } from '../http/domain-error';
 import { pageRequest } from '../http/cursor';
 import { ReplayService } from '../executions/replay.service';
 import { DeadLetterError } from './dead-letters.errors';
-import { DeadLettersRepository } from './dead-letters.repository';
+import { DeadLettersStore } from './dead-letters.store';
 import type { BulkReplayDto } from './dto/bulk-replay.dto';
 import type { ListDeadLettersQueryDto } from './dto/list-dead-letters-query.dto';
 import type { ResolveDeadLetterDto } from './dto/resolve-dead-letter.dto';
@@ -23,15 +23,18 @@ export class DeadLettersService {
   private readonly logger = new Logger('DeadLetters');
 
   constructor(
-    private readonly repository: DeadLettersRepository,
+    private readonly store: DeadLettersStore,
     private readonly executions: ExecutionsRepository,
     private readonly replays: ReplayService,
   ) {}
 
   list(query: ListDeadLettersQueryDto): Promise<Page<DeadLetter>> {
-    return this.repository.list({
+    return this.store.list({
       unresolved: query.unresolved,
       triggerId: query.triggerId,
+      errorCategory: query.errorCategory,
+      from: query.from,
+      to: query.to,
       ...pageRequest(query),
     });
   }
@@ -42,7 +45,7 @@ export class DeadLettersService {
   }
 
   async resolve(id: string, dto: ResolveDeadLetterDto): Promise<DeadLetter> {
-    const isResolved = await this.repository.resolve({
+    const isResolved = await this.store.resolve({
       id,
       resolution: dto.resolution,
       note: dto.note ?? null,
@@ -72,7 +75,7 @@ export class DeadLettersService {
       from: dto.from,
       to: dto.to,
     };
-    const { matched, asOf } = await this.repository.countUnresolved(filter);
+    const { matched, asOf } = await this.store.countUnresolved(filter);
     if (dto.dryRun === true) {
       return { matched, replayed: 0, skipped: 0 };
     }
@@ -80,7 +83,7 @@ export class DeadLettersService {
     let skipped = 0;
     let afterId: string | null = null;
     for (;;) {
-      const batch = await this.repository.nextBatch({ ...filter, asOf }, afterId, BULK_BATCH_SIZE);
+      const batch = await this.store.nextBatch({ ...filter, asOf }, afterId, BULK_BATCH_SIZE);
       if (batch.length === 0) {
         break;
       }
@@ -102,7 +105,7 @@ export class DeadLettersService {
   }
 
   private async findOrFail(id: string): Promise<DeadLetter> {
-    const deadLetter = await this.repository.find(id);
+    const deadLetter = await this.store.find(id);
     if (deadLetter === null) {
       throw new DeadLetterError('dead_letter_not_found', `No dead letter with id ${id}.`);
     }

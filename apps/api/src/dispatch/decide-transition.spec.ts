@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import type { RetryPolicy } from '@triggerline/contracts';
 import { decideTransition } from './decide-transition';
 
@@ -9,8 +10,17 @@ describe(decideTransition.name, () => {
     jitterMs: 500,
   };
   const now = new Date('2026-01-01T00:00:00.000Z');
-  const base = { policy, now, random: () => 0.5, isHandler: false };
-  const failure = (outcome: 'transient' | 'permanent', retryAfterMs: number | null = null) => ({
+  const base = {
+    policy,
+    now,
+    random: () => 0.5,
+    isHandler: false,
+    onUnknownOutcome: 'retry' as const,
+  };
+  const failure = (
+    outcome: 'transient' | 'permanent' | 'unknown',
+    retryAfterMs: number | null = null,
+  ) => ({
     outcome,
     error: 'HTTP 503 Service Unavailable',
     retryAfterMs,
@@ -67,5 +77,64 @@ describe(decideTransition.name, () => {
       result: failure('permanent'),
     });
     expect(sut).toMatchObject({ status: 'dead_lettered', deadLetter: false });
+  });
+
+  describe('an unknown outcome', () => {
+    it('holds the execution as outcome_unknown with onUnknownOutcome hold, category transient', () => {
+      const sut = decideTransition({
+        ...base,
+        onUnknownOutcome: 'hold',
+        attempt: 1,
+        result: failure('unknown'),
+      });
+      expect(sut).toEqual({
+        status: 'outcome_unknown',
+        error: 'HTTP 503 Service Unavailable',
+        category: 'transient',
+      });
+    });
+
+    it('holds even on the last attempt rather than dead-lettering', () => {
+      const sut = decideTransition({
+        ...base,
+        onUnknownOutcome: 'hold',
+        attempt: 3,
+        result: failure('unknown'),
+      });
+      expect(sut.status).toBe('outcome_unknown');
+    });
+
+    it('goes on as after a transient failure with onUnknownOutcome retry', () => {
+      const unknown = decideTransition({ ...base, attempt: 2, result: failure('unknown') });
+      const transient = decideTransition({ ...base, attempt: 2, result: failure('transient') });
+      expect(unknown).toEqual(transient);
+      const last = decideTransition({ ...base, attempt: 3, result: failure('unknown') });
+      expect(last).toMatchObject({ status: 'dead_lettered', category: 'transient' });
+    });
+
+    it('never records unknown as an execution category, whatever the attempt and policy', () => {
+      fc.assert(
+        fc.property(
+          fc.constantFrom('transient', 'permanent', 'unknown'),
+          fc.constantFrom('retry', 'hold'),
+          fc.integer({ min: 1, max: 5 }),
+          (outcome, onUnknownOutcome, attempt) => {
+            const sut = decideTransition({
+              ...base,
+              onUnknownOutcome,
+              attempt,
+              result: failure(outcome),
+            });
+            expect(sut.status).not.toBe('succeeded');
+            if (sut.status !== 'succeeded') {
+              expect(['transient', 'permanent']).toContain(sut.category);
+            }
+            expect(sut.status === 'outcome_unknown').toBe(
+              outcome === 'unknown' && onUnknownOutcome === 'hold',
+            );
+          },
+        ),
+      );
+    });
   });
 });

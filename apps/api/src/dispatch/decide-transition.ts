@@ -1,13 +1,20 @@
-import type { RetryPolicy } from '@triggerline/contracts';
-import { hasAttemptsLeft, nextAttemptDelay } from '../retry/retry-policy';
+import {
+  hasAttemptsLeft,
+  nextAttemptDelay,
+  type RetryPolicy,
+  type UnknownOutcomePolicy,
+} from '@triggerline/contracts';
+import { categoryOf } from '../retry/error-classifier';
 import type { AttemptResult } from './actions/send-request';
-import type { Transition } from './dispatch.repository';
+import type { Transition } from '../executions/executions.store';
 
-/** Where an execution goes after an attempt: done, retried later, or dead. */
+/** Where an execution goes after an attempt: done, retried later, held for a human, or dead. */
 export function decideTransition(input: {
   result: Pick<AttemptResult, 'outcome' | 'error' | 'retryAfterMs'>;
   attempt: number;
   policy: RetryPolicy;
+  /** The trigger's effective `onUnknownOutcome`. */
+  onUnknownOutcome: UnknownOutcomePolicy;
   now: Date;
   random: () => number;
   /** Dead-letter handlers never create dead letters of their own (no loops). */
@@ -18,7 +25,12 @@ export function decideTransition(input: {
     return { status: 'succeeded' };
   }
   const error = result.error ?? 'Attempt failed';
-  if (result.outcome === 'transient' && hasAttemptsLeft(policy, attempt)) {
+  // The target may have acted on it: a second request could deliver it twice.
+  if (result.outcome === 'unknown' && input.onUnknownOutcome === 'hold') {
+    return { status: 'outcome_unknown', error, category: 'transient' };
+  }
+  const category = categoryOf(result.outcome);
+  if (category === 'transient' && hasAttemptsLeft(policy, attempt)) {
     const delay = nextAttemptDelay({
       policy,
       failedAttempt: attempt,
@@ -29,8 +41,8 @@ export function decideTransition(input: {
       status: 'failed_retryable',
       dueAt: new Date(input.now.getTime() + delay),
       error,
-      category: 'transient',
+      category,
     };
   }
-  return { status: 'dead_lettered', error, category: result.outcome, deadLetter: !input.isHandler };
+  return { status: 'dead_lettered', error, category, deadLetter: !input.isHandler };
 }

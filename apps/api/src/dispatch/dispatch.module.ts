@@ -1,9 +1,8 @@
 import { Module } from '@nestjs/common';
+import { Completer } from './completer';
 import { Dispatcher } from './dispatcher.service';
-import { DispatchRepository } from './dispatch.repository';
 import { ExecutionRunner } from './execution-runner';
-import { WakeupListener } from './wakeup-channel';
 
 /** The worker: loaded only when ROLE is `worker` or `all`. */
-@Module({ providers: [Dispatcher, DispatchRepository, ExecutionRunner, WakeupListener] })
+@Module({ providers: [Dispatcher, ExecutionRunner, Completer] })
 export class DispatchModule {}

@@ -1,5 +1,19 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { Database, type Sql } from '../database/database';
+import { DeadLettersStore } from '../dead-letters/dead-letters.store';
+import {
+  type AttemptRecord,
+  type ClaimedExecution,
+  ExecutionsStore,
+  type Transition,
+} from '../executions/executions.store';
+import { type CircuitSnapshot, recordCircuitOutcome } from '../flow/flow-decision';
+import type { TriggerFlowSettings } from '../flow/flow-settings';
+import { FlowStore } from '../flow/flow.store';
 import { Metrics } from '../metrics/metrics';
+import { SecretBox } from '../secrets/secret-box';
+import { openAction } from '../triggers/trigger-secrets';
 import { buildRequest } from './actions/build-request';
 import {
   type AttemptResult,
@@ -7,8 +21,38 @@ import {
   sendRequest,
   truncate,
 } from './actions/send-request';
+import { Completer, writeWithRetry } from './completer';
 import { decideTransition } from './decide-transition';
-import { type ClaimedExecution, DispatchRepository, type Transition } from './dispatch.repository';
+import { DispatchSignal } from './dispatch-signal';
+
+/** What the breaker made of an attempt's end, and how many held executions that woke. */
+interface FlowSettlement {
+  event: 'opened' | 'closed' | null;
+  circuit: CircuitSnapshot;
+  woken: number;
+}
+
+interface RecordedAttempt {
+  isRecorded: boolean;
+  flow: FlowSettlement | null;
+  /** Dead-letter handler executions the dead-lettering started (due now). */
+  startedHandlers: number;
+}
+
+interface AttemptToRecord {
+  executionId: string;
+  triggerSlug: string;
+  /** Set for a dead-letter handler's execution: its outcome resolves that dead letter. */
+  handlesDeadLetterId: string | null;
+  workerId: string;
+  /** Attempts made so far, this one included. */
+  attemptCount: number;
+  /** null when no attempt was made (its lost predecessor was the last one allowed). */
+  attempt: AttemptRecord | null;
+  transition: Transition;
+  /** The trigger's flow control: its breaker counts the outcome, its held executions wake. */
+  flow: TriggerFlowSettings | null;
+}
 
 export const LOST_ATTEMPT_ERROR = 'Lease expired before the attempt was recorded (worker lost)';
 
@@ -21,26 +65,49 @@ export class ExecutionRunner {
   random: () => number = Math.random;
 
   constructor(
-    private readonly repository: DispatchRepository,
+    private readonly database: Database,
+    private readonly executions: ExecutionsStore,
+    private readonly deadLetters: DeadLettersStore,
+    private readonly completer: Completer,
     private readonly metrics: Metrics,
+    private readonly box: SecretBox,
+    private readonly flow: FlowStore,
+    private readonly signal: DispatchSignal,
+    private readonly config: AppConfig,
   ) {}
 
-  async run(execution: ClaimedExecution, workerId: string): Promise<void> {
+  /**
+   * Makes the attempt and hands its outcome over for recording. Resolves once the worker's slot
+   * is free again: a success or a retry of a trigger without flow control is then queued in the
+   * completer (which keeps the lease until it is written); anything else is written before.
+   * Answers when the execution falls due again if it was scheduled for a retry, so the worker
+   * can wake then.
+   */
+  async run(execution: ClaimedExecution, workerId: string): Promise<Date | null> {
     try {
       if (execution.reclaimedFrom !== null) {
+        if (execution.onUnknownOutcome === 'hold') {
+          await this.holdLostAttempt(execution, workerId);
+          return null;
+        }
         await this.recordLostAttempt(execution);
       }
       if (execution.attempt > execution.retryPolicy.maxAttempts) {
         await this.deadLetterExhausted(execution, workerId);
-        return;
+        return null;
       }
       const startedAt = this.now();
       const result = await this.attempt(execution, workerId);
-      await this.record(execution, workerId, startedAt, result);
+      return await this.record(execution, workerId, startedAt, result);
     } catch (error) {
-      // The lease expires and another attempt (here or elsewhere) picks the execution up.
-      this.logger.error({ evt: 'attempt_record_failed', executionId: execution.id, err: error });
+      this.logRecordFailed(execution, error);
+      return null;
     }
+  }
+
+  private logRecordFailed(execution: ClaimedExecution, error: unknown): void {
+    // The lease expires and another attempt (here or elsewhere) picks the execution up.
+    this.logger.error({ evt: 'attempt_record_failed', executionId: execution.id, err: error });
   }
 
   private async attempt(execution: ClaimedExecution, workerId: string): Promise<AttemptResult> {
@@ -51,10 +118,11 @@ export class ExecutionRunner {
       attempt: execution.attempt,
       workerId,
     });
-    const built = buildRequest(execution.action, execution.payload, {
+    const built = buildRequest(openAction(execution.action, this.box), execution.payload, {
       idempotencyKey: execution.idempotencyKey ?? execution.id,
       executionId: execution.id,
       attempt: execution.attempt,
+      depth: execution.depth,
     });
     if (!built.ok) {
       return {
@@ -73,38 +141,54 @@ export class ExecutionRunner {
     workerId: string,
     startedAt: Date,
     result: AttemptResult,
-  ): Promise<void> {
+  ): Promise<Date | null> {
     const finishedAt = this.now();
     const transition = decideTransition({
       result,
       attempt: execution.attempt,
       policy: execution.retryPolicy,
+      onUnknownOutcome: execution.onUnknownOutcome,
       now: finishedAt,
       random: this.random,
       isHandler: execution.handlesDeadLetterId !== null,
     });
-    const { isRecorded } = await this.repository.recordAttempt({
+    const attempt = { number: execution.attempt, workerId, startedAt, finishedAt, ...result };
+    const onRecorded = (isRecorded: boolean) => {
+      if (!isRecorded) {
+        this.logger.warn({ evt: 'lease_lost', executionId: execution.id, attempt: attempt.number });
+        return;
+      }
+      this.metrics.attempts.inc({ outcome: result.outcome });
+      if (transition.status === 'dead_lettered' && transition.deadLetter) {
+        this.metrics.deadLetters.inc();
+      }
+      this.logOutcome(execution, result, transition, finishedAt.getTime() - startedAt.getTime());
+    };
+    const isHotPath =
+      (transition.status === 'succeeded' || transition.status === 'failed_retryable') &&
+      execution.handlesDeadLetterId === null &&
+      execution.flow === null;
+    if (isHotPath) {
+      // Batched with other completions, written after this slot is freed.
+      this.completer
+        .complete({ executionId: execution.id, workerId, attempt, transition })
+        .then(onRecorded)
+        .catch((error: unknown) => this.logRecordFailed(execution, error));
+      return transition.status === 'failed_retryable' ? transition.dueAt : null;
+    }
+    const recorded = await this.recordAttempt({
       executionId: execution.id,
       triggerSlug: execution.triggerSlug,
       handlesDeadLetterId: execution.handlesDeadLetterId,
       workerId,
       attemptCount: execution.attempt,
-      attempt: { number: execution.attempt, workerId, startedAt, finishedAt, ...result },
+      attempt,
       transition,
+      flow: execution.flow,
     });
-    if (!isRecorded) {
-      this.logger.warn({
-        evt: 'lease_lost',
-        executionId: execution.id,
-        attempt: execution.attempt,
-      });
-      return;
-    }
-    this.metrics.attempts.inc({ outcome: result.outcome });
-    if (transition.status === 'dead_lettered' && transition.deadLetter) {
-      this.metrics.deadLetters.inc();
-    }
-    this.logOutcome(execution, result, transition, finishedAt.getTime() - startedAt.getTime());
+    this.reportFlow(execution, recorded);
+    onRecorded(recorded.isRecorded);
+    return transition.status === 'failed_retryable' ? transition.dueAt : null;
   }
 
   private logOutcome(
@@ -127,11 +211,21 @@ export class ExecutionRunner {
     this.logger.warn({
       evt: 'attempt_failed',
       ...fields,
+      // `unknown` (request sent, no status) is an outcome; the category stays transient.
+      outcome: result.outcome,
       category: transition.category,
       error: transition.error,
       nextAttemptAt:
         transition.status === 'failed_retryable' ? transition.dueAt.toISOString() : null,
     });
+    if (transition.status === 'outcome_unknown') {
+      this.logger.warn({
+        evt: 'execution_outcome_unknown',
+        executionId: execution.id,
+        trigger: execution.triggerSlug,
+        attempts: execution.attempt,
+      });
+    }
     if (transition.status === 'dead_lettered') {
       this.logger.warn({
         evt: 'execution_dead_lettered',
@@ -151,12 +245,7 @@ export class ExecutionRunner {
       category: 'transient',
       deadLetter: execution.handlesDeadLetterId === null,
     };
-    const { isRecorded } = await this.repository.recordAttempt({
-      executionId: execution.id,
-      triggerSlug: execution.triggerSlug,
-      handlesDeadLetterId: execution.handlesDeadLetterId,
-      workerId,
-      attemptCount: execution.attempt - 1,
+    const isRecorded = await this.settleWithoutAttempt(execution, workerId, {
       attempt: null,
       transition,
     });
@@ -172,23 +261,206 @@ export class ExecutionRunner {
     }
   }
 
-  private async recordLostAttempt(execution: ClaimedExecution): Promise<void> {
-    const { workerId, claimedAt } = execution.reclaimedFrom!;
-    this.logger.warn({
-      evt: 'lease_reclaimed',
-      executionId: execution.id,
-      previousWorkerId: workerId,
-      lostAttempt: execution.attempt - 1,
+  // A worker died with an attempt in flight whose request may have gone out: for a trigger that
+  // holds unknown outcomes (WhatsApp by default) that attempt is `unknown` and nothing is sent
+  // again until an operator confirms, rather than risk a second message.
+  private async holdLostAttempt(execution: ClaimedExecution, workerId: string): Promise<void> {
+    this.logReclaim(execution);
+    const isRecorded = await this.settleWithoutAttempt(execution, workerId, {
+      attempt: this.lostAttempt(execution, 'unknown'),
+      transition: { status: 'outcome_unknown', error: LOST_ATTEMPT_ERROR, category: 'transient' },
     });
-    await this.repository.recordLostAttempt(execution.id, {
+    if (isRecorded) {
+      this.metrics.attempts.inc({ outcome: 'unknown' });
+      this.logger.warn({
+        evt: 'execution_outcome_unknown',
+        executionId: execution.id,
+        trigger: execution.triggerSlug,
+        attempts: execution.attempt - 1,
+      });
+    }
+  }
+
+  // Settles a reclaimed execution without making an attempt: only the lost one is counted.
+  private async settleWithoutAttempt(
+    execution: ClaimedExecution,
+    workerId: string,
+    settlement: { attempt: AttemptRecord | null; transition: Transition },
+  ): Promise<boolean> {
+    const recorded = await this.recordAttempt({
+      executionId: execution.id,
+      triggerSlug: execution.triggerSlug,
+      handlesDeadLetterId: execution.handlesDeadLetterId,
+      workerId,
+      attemptCount: execution.attempt - 1,
+      ...settlement,
+      flow: execution.flow,
+    });
+    this.reportFlow(execution, recorded);
+    return recorded.isRecorded;
+  }
+
+  private lostAttempt(
+    execution: ClaimedExecution,
+    outcome: 'transient' | 'unknown',
+  ): AttemptRecord {
+    const { workerId, claimedAt } = execution.reclaimedFrom!;
+    return {
       number: execution.attempt - 1,
       workerId: workerId ?? 'unknown',
       startedAt: claimedAt,
       finishedAt: this.now(),
-      outcome: 'transient',
+      outcome,
       httpStatus: null,
       error: LOST_ATTEMPT_ERROR,
       responseExcerpt: null,
+    };
+  }
+
+  private logReclaim(execution: ClaimedExecution): void {
+    this.logger.warn({
+      evt: 'lease_reclaimed',
+      executionId: execution.id,
+      previousWorkerId: execution.reclaimedFrom!.workerId,
+      lostAttempt: execution.attempt - 1,
     });
+  }
+
+  private async recordLostAttempt(execution: ClaimedExecution): Promise<void> {
+    this.logReclaim(execution);
+    await this.executions.recordLostAttempt(execution.id, this.lostAttempt(execution, 'transient'));
+  }
+
+  /**
+   * The rare path: writes the attempt, the execution's new state, the dead letter it becomes
+   * and the handlers that starts (or the dead letter a handler resolves, or the trigger's flow
+   * state) in one transaction, only while `workerId` still holds the lease, retried with backoff
+   * when the write fails. Answers isRecorded false when the lease was lost: another worker holds
+   * the execution now and nothing is written.
+   */
+  private recordAttempt(input: AttemptToRecord): Promise<RecordedAttempt> {
+    const write = () => this.database.transaction((sql) => this.writeAttempt(sql, input));
+    return writeWithRetry({
+      write,
+      giveUpAfterMs: this.config.leaseMs,
+      onFailure: (error, retryInMs) =>
+        this.logger.warn({
+          evt: 'completion_write_failed',
+          executions: 1,
+          retryInMs,
+          error: (error as Error).message,
+        }),
+    });
+  }
+
+  private async writeAttempt(sql: Sql, input: AttemptToRecord): Promise<RecordedAttempt> {
+    const isHeld = await this.executions.applyTransition(sql, input);
+    if (!isHeld) {
+      return { isRecorded: false, flow: null, startedHandlers: 0 };
+    }
+    if (input.attempt !== null) {
+      await this.executions.insertAttempt(sql, input.executionId, input.attempt);
+    }
+    const flow =
+      input.flow === null
+        ? null
+        : await this.settleFlow(sql, {
+            settings: input.flow,
+            // An attempt lost with its worker ended without an answer.
+            outcome: input.attempt?.outcome ?? 'transient',
+          });
+    const { transition } = input;
+    if (input.handlesDeadLetterId !== null) {
+      await this.deadLetters.resolveHandled(sql, {
+        deadLetterId: input.handlesDeadLetterId,
+        handlerExecutionId: input.executionId,
+        status: transition.status,
+      });
+    }
+    if (transition.status === 'dead_lettered' && transition.deadLetter) {
+      const { handlers } = await this.deadLetters.create(sql, {
+        executionId: input.executionId,
+        triggerSlug: input.triggerSlug,
+      });
+      return { isRecorded: true, flow, startedHandlers: handlers };
+    }
+    return { isRecorded: true, flow, startedHandlers: 0 };
+  }
+
+  /**
+   * After an attempt of a controlled trigger, in the transaction that records it and under the
+   * trigger's flow lock (so claims and completions on all workers take turns): the breaker
+   * counts the outcome, and held executions wake: all of them when the circuit closes, one per
+   * freed slot otherwise. When it opens, those waiting for a slot wait for the cooldown instead.
+   */
+  private async settleFlow(
+    sql: Sql,
+    input: { settings: TriggerFlowSettings; outcome: AttemptRecord['outcome'] },
+  ): Promise<FlowSettlement | null> {
+    const { triggerId, circuitBreaker } = input.settings;
+    const locked = await this.flow.lockCircuit(sql, triggerId);
+    if (locked === null) {
+      return null;
+    }
+    let circuit = locked.circuit;
+    let event: FlowSettlement['event'] = null;
+    if (circuitBreaker !== null) {
+      ({ circuit, event } = recordCircuitOutcome({
+        circuit,
+        policy: circuitBreaker,
+        outcome: input.outcome,
+        now: locked.now.getTime(),
+      }));
+      if (circuit !== locked.circuit) {
+        await this.flow.saveCircuit(sql, triggerId, circuit);
+      }
+    }
+    const woken =
+      event === 'opened'
+        ? await this.executions.wakeHeld(sql, {
+            triggerIds: [triggerId],
+            reasons: ['concurrency', 'circuit_open'],
+            heldBy: 'circuit_open',
+            dueAt: new Date(circuit.reopensAt!),
+          })
+        : await this.executions.wakeHeld(sql, {
+            triggerIds: [triggerId],
+            reasons: event === 'closed' ? ['concurrency', 'circuit_open'] : ['concurrency'],
+            limit: event === 'closed' ? undefined : 1,
+          });
+    return { event, circuit, woken };
+  }
+
+  // Circuit transitions are logged and counted once, by the worker whose attempt caused them;
+  // woken executions may be claimed by any worker, so the others hear of them too.
+  // Handler executions a dead-lettering started are due now, here and on other workers.
+  private reportFlow(execution: ClaimedExecution, recorded: RecordedAttempt): void {
+    const settlement = recorded.flow;
+    if (settlement === null) {
+      if (recorded.startedHandlers > 0) {
+        this.signal.executionsAvailable();
+      }
+      return;
+    }
+    const { event, circuit } = settlement;
+    if (event === 'opened') {
+      this.metrics.circuitOpenings.inc();
+      this.logger.warn({
+        evt: 'circuit_opened',
+        triggerId: execution.triggerId,
+        trigger: execution.triggerSlug,
+        consecutiveFailures: circuit.consecutiveFailures,
+        reopensAt: new Date(circuit.reopensAt!).toISOString(),
+      });
+    } else if (event === 'closed') {
+      this.logger.log({
+        evt: 'circuit_closed',
+        triggerId: execution.triggerId,
+        trigger: execution.triggerSlug,
+      });
+    }
+    if (settlement.woken > 0 || recorded.startedHandlers > 0) {
+      this.signal.executionsAvailable();
+    }
   }
 }

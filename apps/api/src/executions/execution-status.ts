@@ -8,13 +8,6 @@ export type { ExecutionStatus };
 // succeeded        an attempt got a 2xx; final
 // dead_lettered    failed permanently or ran out of attempts; has a dead letter
 // replayed         an operator replayed it; the replay is a new execution
-
-/** Statuses from which an operator may replay an execution. */
-export const REPLAYABLE_STATUSES: readonly ExecutionStatus[] = [
-  'failed_retryable',
-  'dead_lettered',
-];
-
-export function isReplayable(status: ExecutionStatus): boolean {
-  return REPLAYABLE_STATUSES.includes(status);
-}
+// outcome_unknown  the request was sent but no status came back (onUnknownOutcome hold);
+//                  neither retried nor dead-lettered until an operator confirms or replays
+// (Which of them an operator may replay: `isReplayable` in @triggerline/contracts.)

@@ -1,6 +1,7 @@
+import type { ExecutionErrorCode } from '@triggerline/contracts';
 import { DomainError } from '../http/domain-error';
 
-export type ExecutionErrorCode = 'execution_not_found' | 'not_replayable' | 'rate_limited';
+export type { ExecutionErrorCode };
 
 export class ExecutionError extends DomainError<ExecutionErrorCode> {}
 

@@ -1,13 +1,13 @@
 import { Module } from '@nestjs/common';
+import { ConfirmService } from './confirm.service';
 import { ExecutionsController } from './executions.controller';
 import { ExecutionsRepository } from './executions.repository';
 import { ExecutionsService } from './executions.service';
-import { ReplayRepository } from './replay.repository';
 import { ReplayService } from './replay.service';
 
 @Module({
   controllers: [ExecutionsController],
-  providers: [ExecutionsService, ExecutionsRepository, ReplayService, ReplayRepository],
+  providers: [ExecutionsService, ExecutionsRepository, ReplayService, ConfirmService],
   exports: [ExecutionsRepository, ReplayService],
 })
 export class ExecutionsModule {}

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import type { Attempt, Execution, ExecutionStatus } from '@triggerline/contracts';
+import type { Attempt, Execution, ExecutionStatus, HeldReason } from '@triggerline/contracts';
 import { DataSource } from 'typeorm';
-import { SqlConditions } from '../database/sql-conditions';
 import { type Cursor, toPage } from '../http/cursor';
+import { executionConditions, type ExecutionMatch } from './execution-conditions';
 import { isoOrNull } from '../database/row-values';
+import type { StoredAction } from '../triggers/trigger.entity';
 
 interface ExecutionRow {
   id: string;
@@ -22,6 +23,9 @@ interface ExecutionRow {
   created_at_text: string;
   updated_at: Date;
   finished_at: Date | null;
+  duplicate_count: number;
+  conflict_count: number;
+  held_by: HeldReason | null;
 }
 
 interface AttemptRow {
@@ -35,12 +39,17 @@ interface AttemptRow {
   response_excerpt: string | null;
 }
 
+// The duplicate counts come from their records (indexed by execution) for the page's rows only.
 const SELECT_EXECUTION = `
-  SELECT e.*, e.created_at::text AS created_at_text, p.payload, p.headers
-  FROM executions e LEFT JOIN execution_payloads p ON p.execution_id = e.id`;
+  SELECT e.*, e.created_at::text AS created_at_text, p.payload, p.headers,
+         dup.duplicate_count, dup.conflict_count
+  FROM executions e LEFT JOIN execution_payloads p ON p.execution_id = e.id
+  CROSS JOIN LATERAL (
+    SELECT count(*)::int AS duplicate_count, count(*) FILTER (WHERE d.conflict)::int AS conflict_count
+    FROM duplicate_deliveries d WHERE d.execution_id = e.id
+  ) dup`;
 
-export interface ExecutionFilter {
-  triggerId?: string;
+export interface ExecutionFilter extends ExecutionMatch {
   status?: ExecutionStatus;
   limit: number;
   after?: Cursor;
@@ -52,10 +61,7 @@ export class ExecutionsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   async list(filter: ExecutionFilter): Promise<{ items: Execution[]; nextCursor: string | null }> {
-    const conditions = new SqlConditions();
-    if (filter.triggerId !== undefined) {
-      conditions.add('e.trigger_id = ?', filter.triggerId);
-    }
+    const conditions = executionConditions(filter);
     if (filter.status !== undefined) {
       conditions.add('e.status = ?', filter.status);
     }
@@ -89,6 +95,36 @@ export class ExecutionsRepository {
     return { ...toExecution(rows[0]), attempts: await this.attemptsOf(id) };
   }
 
+  /** What a replay of the execution would be built from; the action with its secrets. */
+  async findReplaySource(id: string): Promise<{
+    action: StoredAction;
+    payload: unknown;
+    idempotencyKey: string | null;
+    depth: number;
+  } | null> {
+    const rows: {
+      action: StoredAction;
+      payload: unknown;
+      idempotency_key: string | null;
+      depth: number;
+    }[] = await this.dataSource.query(
+      `SELECT t.action, p.payload, e.idempotency_key, e.depth
+         FROM executions e
+         JOIN triggers t ON t.id = e.trigger_id
+         LEFT JOIN execution_payloads p ON p.execution_id = e.id
+         WHERE e.id = $1`,
+      [id],
+    );
+    return rows.length === 0
+      ? null
+      : {
+          action: rows[0].action,
+          payload: rows[0].payload ?? null,
+          idempotencyKey: rows[0].idempotency_key,
+          depth: rows[0].depth,
+        };
+  }
+
   async attemptsOf(executionId: string): Promise<Attempt[]> {
     const rows: AttemptRow[] = await this.dataSource.query(
       `SELECT number, started_at, finished_at, duration_ms, outcome, http_status, error,
@@ -118,6 +154,9 @@ function toExecution(row: ExecutionRow): Execution {
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
     finishedAt: isoOrNull(row.finished_at),
+    duplicateCount: row.duplicate_count,
+    conflictCount: row.conflict_count,
+    heldBy: isWaiting ? row.held_by : null,
   };
 }
 

@@ -1,18 +1,30 @@
-import { Injectable } from '@nestjs/common';
-import type { Execution, Page } from '@triggerline/contracts';
+import { Injectable, Logger } from '@nestjs/common';
+import type { EraseExecutionsResult, Execution, Page, ReplayPreview } from '@triggerline/contracts';
 import { pageRequest } from '../http/cursor';
+import { RequestError } from '../http/request.errors';
+import type { EraseExecutionsDto } from './dto/erase-executions.dto';
 import type { ListExecutionsQueryDto } from './dto/list-executions-query.dto';
 import { ExecutionError } from './executions.errors';
 import { ExecutionsRepository } from './executions.repository';
+import { previewReplay } from './replay-preview';
+import { ExecutionsStore } from './executions.store';
 
 @Injectable()
 export class ExecutionsService {
-  constructor(private readonly repository: ExecutionsRepository) {}
+  private readonly logger = new Logger('Executions');
+
+  constructor(
+    private readonly repository: ExecutionsRepository,
+    private readonly store: ExecutionsStore,
+  ) {}
 
   list(query: ListExecutionsQueryDto): Promise<Page<Execution>> {
     return this.repository.list({
       triggerId: query.triggerId,
       status: query.status,
+      idempotencyKey: query.idempotencyKey,
+      from: query.from,
+      to: query.to,
       ...pageRequest(query),
     });
   }
@@ -23,5 +35,50 @@ export class ExecutionsService {
       throw new ExecutionError('execution_not_found', `No execution with id ${id}.`);
     }
     return execution;
+  }
+
+  async replayPreview(id: string): Promise<ReplayPreview> {
+    const source = await this.repository.findReplaySource(id);
+    if (source === null) {
+      throw new ExecutionError('execution_not_found', `No execution with id ${id}.`);
+    }
+    const result = previewReplay(source);
+    if (!result.ok) {
+      throw new ExecutionError('replay_would_fail', `A replay would fail: ${result.error}.`);
+    }
+    return result.preview;
+  }
+
+  /** Erasure (a person's data, a trigger's history): every matching execution not running. */
+  async erase(dto: EraseExecutionsDto): Promise<EraseExecutionsResult> {
+    const triggerId = dto.triggerId ?? undefined;
+    const idempotencyKey = dto.idempotencyKey ?? undefined;
+    // null is an absent value (§4), never a filter that matches nothing.
+    if (triggerId === undefined && idempotencyKey === undefined) {
+      const problem = 'give triggerId or idempotencyKey (or both)';
+      throw new RequestError('validation_failed', `Erase needs a filter: ${problem}.`, [problem]);
+    }
+    const filter = {
+      triggerId,
+      idempotencyKey,
+      from: dto.from ?? undefined,
+      to: dto.to ?? undefined,
+    };
+    const matched = await this.store.countErasable(filter);
+    if (dto.dryRun === true || matched === 0) {
+      return { matched, erased: 0 };
+    }
+    const erased = await this.store.erase(filter);
+    // The key itself is personal data: the log names only the filter's shape.
+    this.logger.warn({
+      evt: 'executions_erased',
+      triggerId: filter.triggerId ?? null,
+      byKey: filter.idempotencyKey !== undefined,
+      from: filter.from ?? null,
+      to: filter.to ?? null,
+      matched,
+      erased,
+    });
+    return { matched, erased };
   }
 }

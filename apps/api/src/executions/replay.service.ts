@@ -1,10 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { ReplayAccepted } from '@triggerline/contracts';
 import { AppConfig } from '../config/app-config';
+import { Database, type Sql } from '../database/database';
+import { DeadLettersStore } from '../dead-letters/dead-letters.store';
 import { DispatchSignal } from '../dispatch/dispatch-signal';
 import { Metrics } from '../metrics/metrics';
 import { ExecutionError, ReplayRateLimitedError } from './executions.errors';
-import { ReplayRepository } from './replay.repository';
+import { ExecutionsStore, type ReplayOutcome } from './executions.store';
 
 /** Replays a failed execution as a new one, at most once per REPLAY_COOLDOWN_MS per event. */
 @Injectable()
@@ -12,24 +14,39 @@ export class ReplayService {
   private readonly logger = new Logger('Replay');
 
   constructor(
-    private readonly repository: ReplayRepository,
+    private readonly database: Database,
+    private readonly executions: ExecutionsStore,
+    private readonly deadLetters: DeadLettersStore,
     private readonly config: AppConfig,
     private readonly signal: DispatchSignal,
     private readonly metrics: Metrics,
   ) {}
 
-  async replay(executionId: string): Promise<ReplayAccepted> {
-    const outcome = await this.repository.replay({
+  /**
+   * The replay itself, inside the caller's transaction (a redrive replays a batch per
+   * transaction). The caller signals the dispatcher once it committed.
+   */
+  async replayWithin(sql: Sql, executionId: string): Promise<ReplayOutcome> {
+    const outcome = await this.executions.replay(sql, {
       executionId,
       cooldownMs: this.config.replayCooldownMs,
     });
+    if (outcome.kind === 'replayed') {
+      await this.deadLetters.resolveReplayed(sql, executionId);
+    }
+    return outcome;
+  }
+
+  async replay(executionId: string): Promise<ReplayAccepted> {
+    // One transaction per replay, serialised on the original's row.
+    const outcome = await this.database.transaction((sql) => this.replayWithin(sql, executionId));
     switch (outcome.kind) {
       case 'not_found':
         throw new ExecutionError('execution_not_found', `No execution with id ${executionId}.`);
       case 'not_replayable':
         throw new ExecutionError(
           'not_replayable',
-          `Only failed_retryable or dead_lettered executions can be replayed; this one is ${outcome.status}.`,
+          `Only failed_retryable, dead_lettered or outcome_unknown executions can be replayed; this one is ${outcome.status}.`,
         );
       case 'cooling_down':
         throw new ReplayRateLimitedError(Math.max(1, Math.ceil(outcome.remainingMs / 1000)));

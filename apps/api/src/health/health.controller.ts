@@ -14,11 +14,7 @@ export class HealthController {
     private readonly dataSource: DataSource,
   ) {}
 
-  @Get('live')
-  @ApiOperation({ summary: 'The process is up' })
-  live() {
-    return { status: 'ok' };
-  }
+  // GET /health/live is a plain Fastify route (liveness.ts), outside Nest's pipeline.
 
   @Get('ready')
   @HealthCheck()

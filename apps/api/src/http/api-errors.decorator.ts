@@ -2,7 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiResponse } from '@nestjs/swagger';
 
 const DESCRIPTIONS: Record<number, string> = {
-  400: 'validation_failed, invalid_id or invalid_body',
+  400: 'validation_failed, invalid_id, invalid_body or invalid_url',
   401: 'unauthorized (or invalid_signature on webhooks)',
   404: 'not found',
   409: 'conflict with the current state',

@@ -41,6 +41,7 @@ function parseForm(text: string): Record<string, string | string[]> {
 }
 
 const MAX_DEPTH = 64;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 // PostgreSQL's jsonb cannot hold NUL characters and limits nesting: refuse such bodies as
 // bad input here rather than failing later in the database.
@@ -50,6 +51,10 @@ function assertStorable(value: unknown, depth = 0): void {
   }
   if (typeof value === 'string' && value.includes('\u0000')) {
     throw new RequestError('invalid_body', 'NUL characters are not supported in bodies.');
+  }
+  // JSON may escape half of a UTF-16 surrogate pair ("\ud800"), which is no character at all.
+  if (typeof value === 'string' && LONE_SURROGATE.test(value)) {
+    throw new RequestError('invalid_body', 'The body holds an unpaired UTF-16 surrogate.');
   }
   if (typeof value === 'object' && value !== null) {
     for (const [key, item] of Object.entries(value)) {

@@ -1,15 +1,12 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
-import type { ApiErrorBody } from '@triggerline/contracts';
+import type { ApiErrorBody, DomainErrorCode } from '@triggerline/contracts';
 import { isDatabaseUnavailable } from '../database/database-errors';
-import type { DeadLetterErrorCode } from '../dead-letters/dead-letters.errors';
-import { type ExecutionErrorCode, ReplayRateLimitedError } from '../executions/executions.errors';
-import type { IngestErrorCode } from '../ingest/ingest.errors';
-import type { TriggerErrorCode } from '../triggers/triggers.errors';
+import { ReplayRateLimitedError } from '../executions/executions.errors';
 import { assertUnreachable, DomainError } from './domain-error';
 import { RequestError, type RequestErrorCode } from './request.errors';
 
-export type ErrorCode =
-  RequestErrorCode | TriggerErrorCode | IngestErrorCode | ExecutionErrorCode | DeadLetterErrorCode;
+// Every feature's codes, from the one list in @triggerline/contracts.
+export type ErrorCode = DomainErrorCode;
 
 export interface ErrorResponse {
   status: number;
@@ -24,19 +21,30 @@ export function statusOf(code: ErrorCode): number {
     case 'validation_failed':
     case 'invalid_id':
     case 'invalid_body':
+    case 'invalid_url':
+    case 'loop_detected':
       return HttpStatus.BAD_REQUEST;
     case 'unauthorized':
     case 'invalid_signature':
+    case 'signature_expired':
       return HttpStatus.UNAUTHORIZED;
+    case 'forbidden':
+      return HttpStatus.FORBIDDEN;
     case 'not_found':
+    case 'token_not_found':
     case 'trigger_not_found':
     case 'execution_not_found':
     case 'dead_letter_not_found':
+    case 'redrive_not_found':
       return HttpStatus.NOT_FOUND;
     case 'slug_taken':
     case 'trigger_disabled':
     case 'not_replayable':
+    case 'replay_would_fail':
     case 'already_resolved':
+    case 'redrive_finished':
+    case 'not_unknown':
+    case 'trigger_has_open_work':
       return HttpStatus.CONFLICT;
     case 'rate_limited':
       return HttpStatus.TOO_MANY_REQUESTS;

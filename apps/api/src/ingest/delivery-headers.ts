@@ -1,7 +1,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { SIGNATURE_HEADERS } from '../verification/verify-signature';
 
 const KEPT_HEADERS = new Set(['content-type', 'user-agent', 'idempotency-key']);
-const DROPPED_HEADERS = new Set(['x-signature-256']);
+const DROPPED_HEADERS = new Set<string>(SIGNATURE_HEADERS);
 const MAX_HEADERS = 50;
 const MAX_VALUE_LENGTH = 1024;
 

@@ -23,9 +23,26 @@ export class HooksController {
   @ApiConsumes('application/json', 'application/x-www-form-urlencoded', 'text/plain')
   @ApiBody({ schema: { type: 'object', additionalProperties: true } })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
-  @ApiHeader({ name: 'X-Signature-256', required: false, description: 'sha256=<hex HMAC>' })
+  @ApiHeader({
+    name: 'X-Signature-256',
+    required: false,
+    description:
+      "sha256=<hex HMAC>, or the headers of the trigger's verification scheme (X-Hub-Signature-256, " +
+      'Stripe-Signature, X-Shopify-Hmac-Sha256, X-Slack-Signature, webhook-signature); ' +
+      '401 invalid_signature or signature_expired otherwise',
+  })
   @ApiResponse({ status: 202, description: '{ status: "accepted", executionId }' })
-  @ApiResponse({ status: 200, description: '{ status: "duplicate", executionId } of the original' })
+  @ApiHeader({
+    name: 'X-Triggerline-Depth',
+    required: false,
+    description: 'Triggerline hops so far; above MAX_TRIGGER_DEPTH: 400 loop_detected',
+  })
+  @ApiResponse({
+    status: 200,
+    description:
+      '{ status: "duplicate", executionId, conflict } of the original; conflict: the raw body ' +
+      'differs from the original (SHA-256)',
+  })
   @ApiErrors(400, 401, 404, 409, 413, 415, 503)
   async receive(
     @Param('slug') slug: string,

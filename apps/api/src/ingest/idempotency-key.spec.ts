@@ -1,25 +1,29 @@
-import {
-  DEFAULT_IDEMPOTENCY_KEY_PATHS,
-  MAX_IDEMPOTENCY_KEY_LENGTH,
-  extractIdempotencyKey,
-} from './idempotency-key';
+import { DEFAULT_IDEMPOTENCY_KEY_PATHS } from '@triggerline/contracts';
+import { MAX_IDEMPOTENCY_KEY_LENGTH, extractIdempotencyKey } from './idempotency-key';
 
 const paths = DEFAULT_IDEMPOTENCY_KEY_PATHS;
 
 describe(extractIdempotencyKey.name, () => {
   it('prefers the header over the payload', () => {
     const payload = { idempotency_key: 'from-body' };
-    expect(extractIdempotencyKey({ header: 'from-header', payload, paths })).toBe('from-header');
+    expect(extractIdempotencyKey({ headers: ['from-header'], payload, paths })).toBe('from-header');
   });
 
   it('takes the first element of a repeated header', () => {
-    expect(extractIdempotencyKey({ header: ['first', 'second'], payload: {}, paths })).toBe(
+    expect(extractIdempotencyKey({ headers: [['first', 'second']], payload: {}, paths })).toBe(
       'first',
     );
   });
 
+  it('reads the headers in their order, then the payload', () => {
+    const payload = { messageId: 'm' };
+    expect(extractIdempotencyKey({ headers: [undefined, 'gh-1'], payload, paths })).toBe('gh-1');
+    expect(extractIdempotencyKey({ headers: ['k', 'gh-1'], payload, paths })).toBe('k');
+    expect(extractIdempotencyKey({ headers: [undefined, ' '], payload, paths })).toBe('m');
+  });
+
   it('falls back to the payload for an empty header array', () => {
-    expect(extractIdempotencyKey({ header: [], payload: { messageId: 'm' }, paths })).toBe('m');
+    expect(extractIdempotencyKey({ headers: [[]], payload: { messageId: 'm' }, paths })).toBe('m');
   });
 
   it.each([
@@ -28,45 +32,35 @@ describe(extractIdempotencyKey.name, () => {
     [{ data: { messageId: 'c', idempotency_key: 'd' } }, 'c'],
     [{ data: { idempotency_key: 'd' } }, 'd'],
   ])('follows the default path order in %j', (payload, expected) => {
-    expect(extractIdempotencyKey({ header: undefined, payload, paths })).toBe(expected);
+    expect(extractIdempotencyKey({ headers: [], payload, paths })).toBe(expected);
   });
 
   it('uses the paths it is given, in their order', () => {
     const payload = { messageId: 'default', event: { id: 'evt_1' } };
-    expect(extractIdempotencyKey({ header: undefined, payload, paths: ['event.id'] })).toBe(
-      'evt_1',
-    );
-    expect(extractIdempotencyKey({ header: undefined, payload, paths: [] })).toBeNull();
+    expect(extractIdempotencyKey({ headers: [], payload, paths: ['event.id'] })).toBe('evt_1');
+    expect(extractIdempotencyKey({ headers: [], payload, paths: [] })).toBeNull();
   });
 
   it('reads array indices in paths', () => {
     const payload = { entry: [{ id: 'e1' }] };
-    expect(extractIdempotencyKey({ header: undefined, payload, paths: ['entry.0.id'] })).toBe('e1');
+    expect(extractIdempotencyKey({ headers: [], payload, paths: ['entry.0.id'] })).toBe('e1');
   });
 
   it('trims strings', () => {
-    expect(extractIdempotencyKey({ header: '  k1 \t', payload: {}, paths })).toBe('k1');
-    expect(extractIdempotencyKey({ header: undefined, payload: { messageId: ' m ' }, paths })).toBe(
-      'm',
-    );
+    expect(extractIdempotencyKey({ headers: ['  k1 \t'], payload: {}, paths })).toBe('k1');
+    expect(extractIdempotencyKey({ headers: [], payload: { messageId: ' m ' }, paths })).toBe('m');
   });
 
   it('skips empty and blank values', () => {
     const payload = { idempotency_key: '', messageId: '   ', data: { messageId: 'c' } };
-    expect(extractIdempotencyKey({ header: ' ', payload, paths })).toBe('c');
-    expect(extractIdempotencyKey({ header: [''], payload, paths })).toBe('c');
+    expect(extractIdempotencyKey({ headers: [' '], payload, paths })).toBe('c');
+    expect(extractIdempotencyKey({ headers: [['']], payload, paths })).toBe('c');
   });
 
   it('writes finite numbers as strings', () => {
-    expect(extractIdempotencyKey({ header: undefined, payload: { messageId: 42 }, paths })).toBe(
-      '42',
-    );
-    expect(extractIdempotencyKey({ header: undefined, payload: { messageId: 0 }, paths })).toBe(
-      '0',
-    );
-    expect(extractIdempotencyKey({ header: undefined, payload: { messageId: 1.5 }, paths })).toBe(
-      '1.5',
-    );
+    expect(extractIdempotencyKey({ headers: [], payload: { messageId: 42 }, paths })).toBe('42');
+    expect(extractIdempotencyKey({ headers: [], payload: { messageId: 0 }, paths })).toBe('0');
+    expect(extractIdempotencyKey({ headers: [], payload: { messageId: 1.5 }, paths })).toBe('1.5');
   });
 
   it.each([
@@ -79,24 +73,26 @@ describe(extractIdempotencyKey.name, () => {
     ['Infinity', Number.POSITIVE_INFINITY],
   ])('skips %s', (_, value) => {
     const payload = { idempotency_key: value, data: { messageId: 'next' } };
-    expect(extractIdempotencyKey({ header: undefined, payload, paths })).toBe('next');
+    expect(extractIdempotencyKey({ headers: [], payload, paths })).toBe('next');
   });
 
   it('returns an over-long key unchanged, for ingestion to refuse', () => {
     const long = 'k'.repeat(MAX_IDEMPOTENCY_KEY_LENGTH + 1);
-    expect(extractIdempotencyKey({ header: long, payload: { messageId: 'm' }, paths })).toBe(long);
+    expect(extractIdempotencyKey({ headers: [long], payload: { messageId: 'm' }, paths })).toBe(
+      long,
+    );
   });
 
   it.each([undefined, null, 'text', 42, [], {}])(
     'answers null when nothing yields a key in %p',
     (payload) => {
-      expect(extractIdempotencyKey({ header: undefined, payload, paths })).toBeNull();
+      expect(extractIdempotencyKey({ headers: [], payload, paths })).toBeNull();
     },
   );
 
   it('ignores inherited properties', () => {
     expect(
-      extractIdempotencyKey({ header: undefined, payload: {}, paths: ['constructor.name'] }),
+      extractIdempotencyKey({ headers: [], payload: {}, paths: ['constructor.name'] }),
     ).toBeNull();
   });
 });

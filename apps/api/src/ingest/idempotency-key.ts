@@ -1,22 +1,19 @@
-import { readPath } from '../executions/payload-path';
-
-export const DEFAULT_IDEMPOTENCY_KEY_PATHS = [
-  'idempotency_key',
-  'messageId',
-  'data.messageId',
-  'data.idempotency_key',
-] as const;
+import { readPath } from '@triggerline/contracts';
 
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
 
+/**
+ * The first non-empty key among the values of the trigger's key headers (in their order), then
+ * its body paths. `headers` are the values of those headers in the request, absent ones included.
+ */
 export function extractIdempotencyKey(input: {
-  header: string | string[] | undefined;
+  headers: readonly (string | string[] | undefined)[];
   payload: unknown;
   paths: readonly string[];
 }): string | null {
-  const { header, payload, paths } = input;
+  const { headers, payload, paths } = input;
   const candidates = [
-    Array.isArray(header) ? header[0] : header,
+    ...headers.map((header) => (Array.isArray(header) ? header[0] : header)),
     ...paths.map((path) => readPath(payload, path)),
   ];
   for (const candidate of candidates) {

@@ -1,5 +1,6 @@
+import type { IngestErrorCode } from '@triggerline/contracts';
 import { DomainError } from '../http/domain-error';
 
-export type IngestErrorCode = 'trigger_disabled' | 'invalid_signature';
+export type { IngestErrorCode };
 
 export class IngestError extends DomainError<IngestErrorCode> {}

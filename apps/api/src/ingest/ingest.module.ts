@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
 import { HooksController } from './hooks.controller';
-import { IngestRepository } from './ingest.repository';
+import { TriggersModule } from '../triggers/triggers.module';
 import { IngestService } from './ingest.service';
 
 @Module({
+  imports: [TriggersModule],
   controllers: [HooksController],
-  providers: [IngestService, IngestRepository],
+  providers: [IngestService],
 })
 export class IngestModule {}

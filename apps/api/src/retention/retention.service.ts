@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
+import { ExecutionsStore } from '../executions/executions.store';
 import { schedulePeriodicJob } from '../scheduling/periodic-job';
 
 const RETENTION_JOB = 'retention';
@@ -9,19 +9,19 @@ const RETENTION_INTERVAL_MS = 3_600_000;
 // Also shortly after start: processes redeployed more often than hourly would never purge.
 const FIRST_RUN_DELAY_MS = 30_000;
 const BATCH_SIZE = 500;
-// Stats windows reach back 90 days; older duplicate counts serve nothing.
-const DUPLICATE_RETENTION_DAYS = 90;
 
 /**
- * Deletes resolved dead letters older than DEAD_LETTER_RETENTION_DAYS together with their
- * executions, hourly, in small batches that skip rows other processes hold.
+ * Hourly, in small batches that skip rows other processes hold: deletes executions finished
+ * more than EXECUTION_RETENTION_DAYS ago (0 keeps them) that nothing waits for any more, and
+ * resolved dead letters older than DEAD_LETTER_RETENTION_DAYS with their executions. Each
+ * execution goes with its attempts, payload and duplicate records.
  */
 @Injectable()
 export class RetentionService implements OnApplicationBootstrap {
   private readonly logger = new Logger('Retention');
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly executions: ExecutionsStore,
     private readonly config: AppConfig,
     private readonly scheduler: SchedulerRegistry,
   ) {}
@@ -36,33 +36,38 @@ export class RetentionService implements OnApplicationBootstrap {
     });
   }
 
-  /** Answers how many dead letters (with their executions) were deleted. */
+  /** Answers how many executions were deleted. */
   async purge(): Promise<number> {
-    let deleted = 0;
-    for (;;) {
-      // Deleting the execution cascades to its dead letter, attempts and payload.
-      const [, affected]: [unknown, number] = await this.dataSource.query(
-        `WITH old AS (
-           SELECT execution_id FROM dead_letters
-           WHERE resolved_at IS NOT NULL AND created_at < now() - $1 * interval '1 day'
-           LIMIT $2
-           FOR UPDATE SKIP LOCKED
-         )
-         DELETE FROM executions WHERE id IN (SELECT execution_id FROM old)`,
-        [this.config.deadLetterRetentionDays, BATCH_SIZE],
-      );
-      deleted += affected;
-      if (affected < BATCH_SIZE) {
-        break;
-      }
-    }
-    await this.dataSource.query(
-      `DELETE FROM duplicate_deliveries WHERE received_at < now() - $1 * interval '1 day'`,
-      [DUPLICATE_RETENTION_DAYS],
+    const finished =
+      this.config.executionRetentionDays === 0
+        ? 0
+        : await inBatches((limit) =>
+            this.executions.deleteFinished({
+              olderThanDays: this.config.executionRetentionDays,
+              limit,
+            }),
+          );
+    const deadLettered = await inBatches((limit) =>
+      this.executions.deleteWithResolvedDeadLetters({
+        olderThanDays: this.config.deadLetterRetentionDays,
+        limit,
+      }),
     );
-    if (deleted > 0) {
-      this.logger.log({ evt: 'retention_purged', deadLetters: deleted });
+    if (finished + deadLettered > 0) {
+      this.logger.log({ evt: 'retention_purged', executions: finished, deadLetters: deadLettered });
     }
-    return deleted;
+    return finished + deadLettered;
+  }
+}
+
+// Short transactions: each batch commits before the next starts.
+async function inBatches(deleteBatch: (limit: number) => Promise<number>): Promise<number> {
+  let deleted = 0;
+  for (;;) {
+    const affected = await deleteBatch(BATCH_SIZE);
+    deleted += affected;
+    if (affected < BATCH_SIZE) {
+      return deleted;
+    }
   }
 }

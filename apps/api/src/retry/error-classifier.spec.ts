@@ -1,5 +1,10 @@
-import { createServer, type Server, type Socket } from 'node:net';
-import { classifyHttpStatus, classifyRequestError, describeRequestError } from './error-classifier';
+import {
+  categoryOf,
+  classifyFailedExchange,
+  classifyHttpStatus,
+  classifyRequestError,
+  describeRequestError,
+} from './error-classifier';
 
 function range(from: number, to: number): number[] {
   return Array.from({ length: to - from + 1 }, (_, i) => from + i);
@@ -145,75 +150,40 @@ describe(classifyRequestError.name, () => {
     expect(classifyRequestError(a)).toBe('transient');
     expect(describeRequestError(a)).toBe('a: b');
   });
+});
 
-  describe('with real fetch', () => {
-    const servers: Server[] = [];
-    const sockets: Socket[] = [];
+describe(classifyFailedExchange.name, () => {
+  const refused = systemError('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:1');
+  const reset = systemError('ECONNRESET', 'socket hang up');
+  const timeout = Object.assign(new Error('timeout'), { name: 'TimeoutError' });
+  const badHeader = systemError('ERR_INVALID_CHAR', 'Invalid character in header content');
 
-    async function listen(onConnection: (socket: Socket) => void = () => {}): Promise<number> {
-      const server = createServer((socket) => {
-        sockets.push(socket);
-        onConnection(socket);
-      });
-      servers.push(server);
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      const address = server.address();
-      if (address === null || typeof address === 'string') {
-        throw new Error('expected a TCP address');
-      }
-      return address.port;
-    }
+  it.each([
+    ['a refused connection', refused],
+    ['a DNS failure', systemError('ENOTFOUND', 'getaddrinfo ENOTFOUND x.invalid')],
+    ['a connect timeout', timeout],
+  ])('answers transient for %s before the request was written', (_, error) => {
+    expect(classifyFailedExchange({ error, isRequestWritten: false })).toBe('transient');
+  });
 
-    async function closedPort(): Promise<number> {
-      const port = await listen();
-      await new Promise((resolve) => servers.pop()?.close(resolve));
-      return port;
-    }
+  it.each([
+    ['a response timeout', timeout],
+    ['a reset', reset],
+    ['an error without a code', new Error('boom')],
+  ])('answers unknown for %s after the request was written', (_, error) => {
+    expect(classifyFailedExchange({ error, isRequestWritten: true })).toBe('unknown');
+  });
 
-    afterEach(async () => {
-      sockets.splice(0).forEach((socket) => socket.destroy());
-      await Promise.all(servers.splice(0).map((s) => new Promise((resolve) => s.close(resolve))));
-    });
+  it('keeps a request that can never be sent permanent', () => {
+    expect(classifyFailedExchange({ error: badHeader, isRequestWritten: false })).toBe('permanent');
+  });
+});
 
-    it('answers transient when the connection is refused', async () => {
-      const error: unknown = await fetch(`http://127.0.0.1:${await closedPort()}/`).catch(
-        (e: unknown) => e,
-      );
-      expect(classifyRequestError(error)).toBe('transient');
-      expect(describeRequestError(error)).toMatch(
-        /^ECONNREFUSED: connect ECONNREFUSED 127\.0\.0\.1:/,
-      );
-    });
-
-    it('answers transient when the server closes the socket without answering', async () => {
-      const port = await listen((socket) => socket.on('data', () => socket.end()));
-      const error: unknown = await fetch(`http://127.0.0.1:${port}/`).catch((e: unknown) => e);
-      expect(classifyRequestError(error)).toBe('transient');
-      expect(describeRequestError(error)).toMatch(/^UND_ERR_SOCKET: /);
-    });
-
-    it('answers transient when the request times out', async () => {
-      const port = await listen();
-      const error: unknown = await fetch(`http://127.0.0.1:${port}/`, {
-        signal: AbortSignal.timeout(50),
-      }).catch((e: unknown) => e);
-      expect(classifyRequestError(error)).toBe('transient');
-      expect(describeRequestError(error)).toBe(
-        'TimeoutError: The operation was aborted due to timeout',
-      );
-    });
-
-    // Port 1 does not refuse a connection: fetch blocks it before connecting.
-    it('answers permanent for a port that fetch blocks', async () => {
-      const error: unknown = await fetch('http://127.0.0.1:1/').catch((e: unknown) => e);
-      expect(classifyRequestError(error)).toBe('permanent');
-      expect(describeRequestError(error)).toBe('fetch failed: bad port');
-    });
-
-    it.each(['not a url', 'ftp://127.0.0.1/'])('answers permanent for the URL %p', async (url) => {
-      const error: unknown = await fetch(url).catch((e: unknown) => e);
-      expect(classifyRequestError(error)).toBe('permanent');
-    });
+describe(categoryOf.name, () => {
+  it('records unknown as transient', () => {
+    expect(categoryOf('unknown')).toBe('transient');
+    expect(categoryOf('transient')).toBe('transient');
+    expect(categoryOf('permanent')).toBe('permanent');
   });
 });
 

@@ -1,5 +1,12 @@
 import type { AttemptOutcome, ErrorCategory } from '@triggerline/contracts';
 
+/** What the HTTP client knew when the exchange failed without a response status. */
+export interface FailedExchange {
+  error: unknown;
+  /** The whole request (headers and body) was handed to a connected socket. */
+  isRequestWritten: boolean;
+}
+
 export function classifyHttpStatus(status: number): AttemptOutcome {
   if (status >= 200 && status <= 299) {
     return 'success';
@@ -49,6 +56,24 @@ export function classifyRequestError(error: unknown): ErrorCategory {
   return chain.some(isPermanent) && !chain.some(isTransient) ? 'permanent' : 'transient';
 }
 
+/**
+ * A failure before the request was written (refused, DNS, connect timeout) cannot have
+ * reached the target: transient. After it was written (a response timeout, a reset) the
+ * target may have acted on it: unknown. A request that can never be sent stays permanent.
+ */
+export function classifyFailedExchange(exchange: FailedExchange): AttemptOutcome {
+  const category = classifyRequestError(exchange.error);
+  if (category === 'permanent') {
+    return 'permanent';
+  }
+  return exchange.isRequestWritten ? 'unknown' : 'transient';
+}
+
+/** The category an execution records for an attempt's outcome (`unknown` counts as transient). */
+export function categoryOf(outcome: Exclude<AttemptOutcome, 'success'>): ErrorCategory {
+  return outcome === 'permanent' ? 'permanent' : 'transient';
+}
+
 export function describeRequestError(error: unknown): string {
   const chain = errorChain(error);
   const coded = chain.findLast((link) => link.code !== undefined);
@@ -70,9 +95,19 @@ function isTransient({ name, code }: ErrorLink): boolean {
   );
 }
 
+// Node's own refusals of a request it cannot put on the wire.
+const PERMANENT_CODES = new Set([
+  'ERR_INVALID_URL',
+  'ERR_INVALID_PROTOCOL',
+  'ERR_INVALID_CHAR',
+  'ERR_INVALID_HTTP_TOKEN',
+  'ERR_HTTP_INVALID_HEADER_VALUE',
+  'ERR_UNESCAPED_CHARACTERS',
+]);
+
 function isPermanent({ code, message }: ErrorLink): boolean {
   return (
-    code === 'ERR_INVALID_URL' ||
+    (code !== undefined && PERMANENT_CODES.has(code)) ||
     (message !== undefined && PERMANENT_MESSAGES.some((pattern) => pattern.test(message)))
   );
 }

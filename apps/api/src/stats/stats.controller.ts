@@ -1,9 +1,8 @@
-import { Controller, Get, Query, UseGuards } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import type { Stats } from '@triggerline/contracts';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
-import { AdminAuthGuard } from '../http/admin-auth.guard';
 import { ApiErrors } from '../http/api-errors.decorator';
 import { StatsService } from './stats.service';
 
@@ -20,7 +19,6 @@ export class StatsQueryDto {
 @ApiTags('stats')
 @ApiBearerAuth()
 @ApiErrors(401)
-@UseGuards(AdminAuthGuard)
 @Controller('api/stats')
 export class StatsController {
   constructor(private readonly service: StatsService) {}

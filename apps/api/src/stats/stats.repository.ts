@@ -2,18 +2,21 @@ import { Injectable } from '@nestjs/common';
 import {
   ACTION_TYPES,
   type ActionType,
+  type CircuitState,
   EXECUTION_STATUSES,
   type ExecutionBucket,
   type ExecutionStatus,
   type TriggerStats,
 } from '@triggerline/contracts';
 import { DataSource, type EntityManager } from 'typeorm';
+import type { SilenceWatch } from '../alerts/current-alerts';
 
 export interface WindowCounts {
   since: Date;
   byStatus: Record<ExecutionStatus, number>;
   byActionType: Record<ActionType, number>;
   idempotentReplays: number;
+  idempotencyConflicts: number;
   retriesObserved: number;
   series: ExecutionBucket[];
 }
@@ -43,11 +46,14 @@ export class StatsRepository {
          GROUP BY 1, 2, 3`,
         [since, bucketMs],
       );
-    const [others]: { duplicates: number; retries: number }[] = await this.dataSource.query(
-      `SELECT (SELECT count(*)::int FROM duplicate_deliveries WHERE received_at >= $1) AS duplicates,
-              (SELECT count(*)::int FROM attempts WHERE started_at >= $1 AND number > 1) AS retries`,
-      [since],
-    );
+    const [others]: { duplicates: number; conflicts: number; retries: number }[] =
+      await this.dataSource.query(
+        `SELECT dup.duplicates, dup.conflicts,
+                (SELECT count(*)::int FROM attempts WHERE started_at >= $1 AND number > 1) AS retries
+         FROM (SELECT count(*)::int AS duplicates, count(*) FILTER (WHERE conflict)::int AS conflicts
+               FROM duplicate_deliveries WHERE received_at >= $1) dup`,
+        [since],
+      );
     const byStatus = zeroes(EXECUTION_STATUSES);
     const byActionType = zeroes(ACTION_TYPES);
     const series = Array.from({ length: (days * 24 * HOUR_MS) / bucketMs }, (_, index) => ({
@@ -78,6 +84,7 @@ export class StatsRepository {
       byStatus,
       byActionType,
       idempotentReplays: others.duplicates,
+      idempotencyConflicts: others.conflicts,
       retriesObserved: others.retries,
       series,
     };
@@ -90,21 +97,83 @@ export class StatsRepository {
     return row.n;
   }
 
-  /** Every trigger with its executions over the last 24 hours (the watermark's window). */
+  /** Executions waiting for an operator to confirm their outcome; served by a partial index. */
+  async outcomeUnknownCount(manager: EntityManager = this.dataSource.manager): Promise<number> {
+    const [row]: { n: number }[] = await manager.query(
+      `SELECT count(*)::int AS n FROM executions WHERE status = 'outcome_unknown'`,
+    );
+    return row.n;
+  }
+
+  /**
+   * Enabled triggers with a silence alert, with the last webhook that reached them: accepted
+   * (not a replay, not a dead-letter handler's run) or duplicate; else their creation. And the
+   * database's clock, the one that stamped those times.
+   */
+  async silenceWatches(
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<{ now: Date; watches: SilenceWatch[] }> {
+    const rows: {
+      id: string;
+      silence_alert_minutes: number;
+      last_delivery_at: Date;
+      now: Date;
+    }[] = await manager.query(
+      `SELECT t.id, t.silence_alert_minutes, now() AS now,
+              greatest(
+                t.created_at,
+                (SELECT max(e.created_at) FROM executions e
+                 WHERE e.trigger_id = t.id AND e.replay_of IS NULL
+                   AND e.handles_dead_letter_id IS NULL),
+                (SELECT max(d.received_at) FROM duplicate_deliveries d
+                 WHERE d.trigger_id = t.id)) AS last_delivery_at
+       FROM triggers t
+       WHERE t.enabled AND t.silence_alert_minutes IS NOT NULL`,
+    );
+    const [{ now }]: { now: Date }[] =
+      rows.length > 0 ? rows : await manager.query(`SELECT now() AS now`);
+    return {
+      now,
+      watches: rows.map((row) => ({
+        triggerId: row.id,
+        lastDeliveryAt: row.last_delivery_at,
+        thresholdMinutes: row.silence_alert_minutes,
+      })),
+    };
+  }
+
+  /** Every trigger with its executions over the last 24 hours (the watermark's window), its
+   * backlog and its flow state. */
   async triggerVolumes(manager: EntityManager = this.dataSource.manager): Promise<TriggerStats[]> {
-    const rows: { id: string; slug: string; daily_watermark: number | null; n: number }[] =
-      await manager.query(
-        `SELECT t.id, t.slug, t.daily_watermark,
-                (SELECT count(*)::int FROM executions e
-                 WHERE e.trigger_id = t.id AND e.created_at >= now() - interval '24 hours') AS n
-         FROM triggers t ORDER BY t.slug`,
-      );
+    const rows: {
+      id: string;
+      slug: string;
+      daily_watermark: number | null;
+      n: number;
+      backlog: number;
+      paused: boolean;
+      circuit_state: CircuitState;
+    }[] = await manager.query(
+      // backlog: due executions not yet running, those flow control holds included.
+      `SELECT t.id, t.slug, t.daily_watermark, t.paused,
+              coalesce(f.circuit_state, 'closed') AS circuit_state,
+              (SELECT count(*)::int FROM executions e
+               WHERE e.trigger_id = t.id AND e.created_at >= now() - interval '24 hours') AS n,
+              (SELECT count(*)::int FROM executions e
+               WHERE e.trigger_id = t.id AND e.status IN ('pending', 'failed_retryable')
+                 AND (e.due_at <= now() OR e.held_by IS NOT NULL)) AS backlog
+       FROM triggers t LEFT JOIN trigger_flow f ON f.trigger_id = t.id
+       ORDER BY t.slug`,
+    );
     return rows.map((row) => ({
       id: row.id,
       slug: row.slug,
       executions24h: row.n,
       dailyWatermark: row.daily_watermark,
       watermarkHit: row.daily_watermark !== null && row.n > row.daily_watermark,
+      backlog: row.backlog,
+      paused: row.paused,
+      circuitState: row.circuit_state,
     }));
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Stats } from '@triggerline/contracts';
 import { currentAlerts } from '../alerts/current-alerts';
 import { AppConfig } from '../config/app-config';
+import { FlowStore } from '../flow/flow.store';
 import { StatsRepository } from './stats.repository';
 
 @Injectable()
@@ -9,14 +10,18 @@ export class StatsService {
   constructor(
     private readonly repository: StatsRepository,
     private readonly config: AppConfig,
+    private readonly flow: FlowStore,
   ) {}
 
   /** Live numbers, read on every call. */
   async stats(days: number): Promise<Stats> {
-    const [window, dlqSize, triggers] = await Promise.all([
+    const [window, dlqSize, triggers, outcomeUnknown, silence, openCircuits] = await Promise.all([
       this.repository.windowCounts(days),
       this.repository.dlqSize(),
       this.repository.triggerVolumes(),
+      this.repository.outcomeUnknownCount(),
+      this.repository.silenceWatches(),
+      this.flow.openCircuits(),
     ]);
     const total = Object.values(window.byStatus).reduce((sum, n) => sum + n, 0);
     return {
@@ -27,10 +32,19 @@ export class StatsService {
       byActionType: window.byActionType,
       dlqSize,
       idempotentReplays: window.idempotentReplays,
+      idempotencyConflicts: window.idempotencyConflicts,
       retriesObserved: window.retriesObserved,
       triggers,
       watermarkHit: triggers.some((trigger) => trigger.watermarkHit),
-      alerts: currentAlerts({ triggers, dlqSize, dlqThreshold: this.config.dlqAlertThreshold }),
+      alerts: currentAlerts({
+        triggers,
+        openCircuits,
+        dlqSize,
+        dlqThreshold: this.config.dlqAlertThreshold,
+        outcomeUnknown,
+        silences: silence.watches,
+        now: silence.now,
+      }),
       series: window.series,
     };
   }

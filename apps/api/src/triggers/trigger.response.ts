@@ -1,5 +1,11 @@
-import type { Action, Trigger } from '@triggerline/contracts';
+import {
+  type Action,
+  type Circuit,
+  effectiveUnknownOutcome,
+  type Trigger,
+} from '@triggerline/contracts';
 import type { StoredAction, TriggerEntity } from './trigger.entity';
+import { effectiveIdempotencyKeyHeaders, toVerificationResponse } from './trigger-secrets';
 
 /** The action as the API shows it: secrets replaced by a flag. */
 export function toActionResponse(action: StoredAction): Action {
@@ -13,7 +19,18 @@ export function toActionResponse(action: StoredAction): Action {
   }
 }
 
-export function toTriggerResponse(trigger: TriggerEntity): Trigger {
+const CLOSED_CIRCUIT: Circuit = {
+  state: 'closed',
+  consecutiveFailures: 0,
+  openedAt: null,
+  reopensAt: null,
+};
+
+/** The trigger as the API shows it; `circuit` is read from flow control's own table. */
+export function toTriggerResponse(
+  trigger: TriggerEntity,
+  circuit: Circuit = CLOSED_CIRCUIT,
+): Trigger {
   return {
     id: trigger.id,
     name: trigger.name,
@@ -22,10 +39,21 @@ export function toTriggerResponse(trigger: TriggerEntity): Trigger {
     action: toActionResponse(trigger.action),
     retryPolicy: trigger.retryPolicy,
     idempotencyKeyPaths: trigger.idempotencyKeyPaths,
-    hasSecret: trigger.secret !== null,
+    hasSecret: trigger.verification !== null || trigger.secret !== null,
     dailyWatermark: trigger.dailyWatermark,
     onDeadLetter: trigger.onDeadLetter,
+    silenceAlertMinutes: trigger.silenceAlertMinutes,
+    onUnknownOutcome: effectiveUnknownOutcome(trigger.action.type, trigger.onUnknownOutcome),
     createdAt: trigger.createdAt.toISOString(),
     updatedAt: trigger.updatedAt.toISOString(),
+    verification: toVerificationResponse(trigger.verification),
+    idempotencyKeyHeaders: effectiveIdempotencyKeyHeaders(trigger),
+    rateLimit: trigger.rateLimit,
+    maxConcurrency: trigger.maxConcurrency,
+    circuitBreaker: trigger.circuitBreaker,
+    dailyWatermarkAction: trigger.dailyWatermarkAction,
+    watermarkGroup: trigger.watermarkGroup,
+    paused: trigger.paused,
+    circuit,
   };
 }

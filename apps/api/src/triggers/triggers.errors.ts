@@ -1,5 +1,6 @@
+import type { TriggerErrorCode } from '@triggerline/contracts';
 import { DomainError } from '../http/domain-error';
 
-export type TriggerErrorCode = 'trigger_not_found' | 'slug_taken';
+export type { TriggerErrorCode };
 
 export class TriggerError extends DomainError<TriggerErrorCode> {}

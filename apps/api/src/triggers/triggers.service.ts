@@ -1,42 +1,127 @@
-import { Injectable } from '@nestjs/common';
-import type { RetryPolicy, Trigger, TriggerList } from '@triggerline/contracts';
+import { Injectable, Logger } from '@nestjs/common';
+import {
+  DEFAULT_ACTION_TIMEOUT_MS,
+  DEFAULT_IDEMPOTENCY_KEY_PATHS,
+  type RetryPolicy,
+  type RetrySchedule,
+  retrySchedule,
+  type Trigger,
+  type TriggerList,
+} from '@triggerline/contracts';
 import { DataSource, QueryFailedError, type Repository } from 'typeorm';
 import { AppConfig } from '../config/app-config';
+import { DispatchSignal } from '../dispatch/dispatch-signal';
+import { watermarkScope } from '../flow/flow-settings';
+import { FlowStore } from '../flow/flow.store';
+import { SecretBox } from '../secrets/secret-box';
+import { Database, type Statement } from '../database/database';
+import { ExecutionsStore } from '../executions/executions.store';
 import { RequestError } from '../http/request.errors';
-import { DEFAULT_IDEMPOTENCY_KEY_PATHS } from '../ingest/idempotency-key';
 import type { HttpActionDto, WhatsappActionDto } from './dto/action.dto';
 import type { CreateTriggerDto } from './dto/create-trigger.dto';
 import type { RetryPolicyDto } from './dto/retry-policy.dto';
 import type { UpdateTriggerDto } from './dto/update-trigger.dto';
 import { type StoredAction, TriggerEntity } from './trigger.entity';
 import { toTriggerResponse } from './trigger.response';
+import { nextVerification } from './trigger-secrets';
+import { IngestTargets } from './ingest-targets';
 import { TriggerError } from './triggers.errors';
 
-const DEFAULT_TIMEOUT_MS = 10_000;
 const WHATSAPP_DEFAULT_WATERMARK = 50;
+
+const LOCK_TRIGGER: Statement = {
+  name: 'triggers_lock',
+  // Blocks deliveries to the trigger (their insert checks the foreign key with a KEY SHARE
+  // lock) until the deletion commits, so the open-work check cannot miss one.
+  text: `SELECT id FROM triggers WHERE id = $1 FOR UPDATE`,
+};
+
+const DELETE_TRIGGER: Statement = {
+  name: 'triggers_delete',
+  // Cascades to the trigger's executions, their attempts, payloads and dead letters.
+  text: `DELETE FROM triggers WHERE id = $1`,
+};
 
 @Injectable()
 export class TriggersService {
+  private readonly logger = new Logger('Triggers');
   private readonly triggers: Repository<TriggerEntity>;
 
   constructor(
     dataSource: DataSource,
     private readonly config: AppConfig,
+    private readonly box: SecretBox,
+    private readonly flow: FlowStore,
+    private readonly executions: ExecutionsStore,
+    private readonly database: Database,
+    private readonly signal: DispatchSignal,
+    private readonly targets: IngestTargets,
   ) {
     this.triggers = dataSource.getRepository(TriggerEntity);
   }
 
   async list(): Promise<TriggerList> {
     const triggers = await this.triggers.find({ order: { createdAt: 'ASC', id: 'ASC' } });
-    return { items: triggers.map(toTriggerResponse) };
+    const circuits = await this.flow.circuits(triggers.map((trigger) => trigger.id));
+    return {
+      items: triggers.map((trigger) => toTriggerResponse(trigger, circuits.get(trigger.id))),
+    };
   }
 
   async get(id: string): Promise<Trigger> {
-    return toTriggerResponse(await this.findOrFail(id));
+    return this.respond(await this.findOrFail(id));
+  }
+
+  /** Holds every attempt of the trigger until it is resumed; deliveries are still accepted. */
+  async pause(id: string): Promise<Trigger> {
+    const trigger = await this.findOrFail(id);
+    if (!trigger.paused) {
+      trigger.paused = true;
+      await this.triggers.update({ id }, { paused: true });
+      this.logger.log({ evt: 'trigger_paused', triggerId: id, trigger: trigger.slug });
+    }
+    return this.respond(trigger);
+  }
+
+  async resume(id: string): Promise<Trigger> {
+    const trigger = await this.findOrFail(id);
+    if (trigger.paused) {
+      trigger.paused = false;
+      await this.triggers.update({ id }, { paused: false });
+      const woken = await this.executions.wakeAllHeld(id);
+      this.logger.log({ evt: 'trigger_resumed', triggerId: id, trigger: trigger.slug, woken });
+      this.signal.executionsAvailable();
+    }
+    return this.respond(trigger);
+  }
+
+  /** Lifts the watermark hold for 24 hours, for the trigger's whole watermark group. */
+  async releaseWatermark(id: string): Promise<Trigger> {
+    const trigger = await this.findOrFail(id);
+    const group =
+      trigger.watermarkGroup === null
+        ? [trigger]
+        : await this.triggers.findBy({ watermarkGroup: trigger.watermarkGroup });
+    const woken = await this.database.transaction(async (sql) => {
+      await this.flow.releaseWatermark(sql, watermarkScope(trigger));
+      return this.executions.wakeHeld(sql, {
+        triggerIds: group.map((member) => member.id),
+        reasons: ['watermark'],
+        isRescheduling: true,
+      });
+    });
+    this.logger.log({
+      evt: 'watermark_released',
+      triggerId: id,
+      watermarkGroup: trigger.watermarkGroup,
+      woken,
+    });
+    this.signal.executionsAvailable();
+    return this.respond(trigger);
   }
 
   async create(dto: CreateTriggerDto): Promise<Trigger> {
-    const action = toStoredAction(dto.action, null);
+    const action = toStoredAction(dto.action, null, this.box);
     const trigger = this.triggers.create({
       name: dto.name,
       slug: dto.slug,
@@ -44,7 +129,9 @@ export class TriggersService {
       action,
       retryPolicy: this.mergeRetryPolicy(this.config.defaultRetryPolicy, dto.retryPolicy),
       idempotencyKeyPaths: dto.idempotencyKeyPaths ?? [...DEFAULT_IDEMPOTENCY_KEY_PATHS],
-      secret: dto.secret ?? null,
+      secret: null,
+      verification: nextVerification({ ...dto, stored: null, box: this.box }) ?? null,
+      idempotencyKeyHeaders: dto.idempotencyKeyHeaders ?? null,
       dailyWatermark:
         dto.dailyWatermark !== undefined
           ? dto.dailyWatermark
@@ -52,14 +139,23 @@ export class TriggersService {
             ? WHATSAPP_DEFAULT_WATERMARK
             : null,
       onDeadLetter: dto.onDeadLetter ?? null,
+      silenceAlertMinutes: dto.silenceAlertMinutes ?? null,
+      onUnknownOutcome: dto.onUnknownOutcome ?? null,
+      rateLimit: dto.rateLimit ?? null,
+      maxConcurrency: dto.maxConcurrency ?? null,
+      circuitBreaker: dto.circuitBreaker ?? null,
+      dailyWatermarkAction: dto.dailyWatermarkAction ?? 'alert',
+      watermarkGroup: dto.watermarkGroup ?? null,
     });
-    return toTriggerResponse(await this.save(trigger));
+    return this.respond(await this.save(trigger));
   }
 
   async update(id: string, dto: UpdateTriggerDto): Promise<Trigger> {
     const trigger = await this.findOrFail(id);
+    const flowBefore = flowSettingsOf(trigger);
+    const breakerBefore = JSON.stringify(trigger.circuitBreaker);
     if (dto.action !== undefined) {
-      trigger.action = toStoredAction(dto.action, trigger.action);
+      trigger.action = toStoredAction(dto.action, trigger.action, this.box);
     }
     if (dto.retryPolicy !== undefined) {
       trigger.retryPolicy = this.mergeRetryPolicy(trigger.retryPolicy, dto.retryPolicy);
@@ -68,8 +164,18 @@ export class TriggersService {
     trigger.slug = dto.slug ?? trigger.slug;
     trigger.enabled = dto.enabled ?? trigger.enabled;
     trigger.idempotencyKeyPaths = dto.idempotencyKeyPaths ?? trigger.idempotencyKeyPaths;
-    if (dto.secret !== undefined) {
-      trigger.secret = dto.secret;
+    const verification = nextVerification({
+      secret: dto.secret,
+      verification: dto.verification,
+      stored: trigger.verification,
+      box: this.box,
+    });
+    if (verification !== undefined) {
+      trigger.verification = verification;
+      trigger.secret = null;
+    }
+    if (dto.idempotencyKeyHeaders !== undefined) {
+      trigger.idempotencyKeyHeaders = dto.idempotencyKeyHeaders;
     }
     if (dto.dailyWatermark !== undefined) {
       trigger.dailyWatermark = dto.dailyWatermark;
@@ -77,14 +183,60 @@ export class TriggersService {
     if (dto.onDeadLetter !== undefined) {
       trigger.onDeadLetter = dto.onDeadLetter;
     }
-    return toTriggerResponse(await this.save(trigger));
+    if (dto.silenceAlertMinutes !== undefined) {
+      trigger.silenceAlertMinutes = dto.silenceAlertMinutes;
+    }
+    if (dto.onUnknownOutcome !== undefined) {
+      trigger.onUnknownOutcome = dto.onUnknownOutcome;
+    }
+    applyFlowControl(trigger, dto);
+    const saved = await this.save(trigger);
+    // A changed breaker starts closed; held executions are decided again under the new limits.
+    if (JSON.stringify(saved.circuitBreaker) !== breakerBefore) {
+      await this.flow.resetCircuit(saved.id);
+    }
+    if (flowSettingsOf(saved) !== flowBefore && !saved.paused) {
+      if ((await this.executions.wakeAllHeld(saved.id)) > 0) {
+        this.signal.executionsAvailable();
+      }
+    }
+    return this.respond(saved);
   }
 
-  async remove(id: string): Promise<void> {
-    const result = await this.triggers.delete({ id });
-    if (result.affected === 0) {
-      throw notFound(id);
-    }
+  private async respond(trigger: TriggerEntity): Promise<Trigger> {
+    const circuits = await this.flow.circuits([trigger.id]);
+    return toTriggerResponse(trigger, circuits.get(trigger.id));
+  }
+
+  async retrySchedule(id: string): Promise<RetrySchedule> {
+    const trigger = await this.findOrFail(id);
+    return retrySchedule(trigger.retryPolicy, trigger.action.timeoutMs);
+  }
+
+  /**
+   * Deletes the trigger with everything it owns. Refused while it has unfinished executions or
+   * unresolved dead letters, unless `force`: deleting those silently would lose work.
+   */
+  async remove(id: string, force: boolean): Promise<void> {
+    await this.database.transaction(async (sql) => {
+      const locked = await sql.run(LOCK_TRIGGER, [id]);
+      if (locked.rows.length === 0) {
+        throw notFound(id);
+      }
+      if (!force) {
+        const { unfinished, unresolved } = await this.executions.openWork(sql, id);
+        if (unfinished > 0 || unresolved > 0) {
+          throw new TriggerError(
+            'trigger_has_open_work',
+            `The trigger has ${unfinished} unfinished execution(s) and ${unresolved} unresolved ` +
+              'dead letter(s); deleting it deletes them too. Finish or resolve them first, or ' +
+              'delete with ?force=true.',
+          );
+        }
+      }
+      await sql.run(DELETE_TRIGGER, [id]);
+    });
+    this.targets.invalidate();
   }
 
   private async findOrFail(id: string): Promise<TriggerEntity> {
@@ -103,6 +255,9 @@ export class TriggersService {
         throw new TriggerError('slug_taken', `The slug "${trigger.slug}" is already used.`);
       }
       throw error;
+    } finally {
+      // Other processes hear of the change by NOTIFY; this one must not wait for it.
+      this.targets.invalidate();
     }
   }
 
@@ -114,6 +269,34 @@ export class TriggersService {
       jitterMs: change?.jitterMs ?? base.jitterMs,
     };
   }
+}
+
+function applyFlowControl(trigger: TriggerEntity, dto: UpdateTriggerDto): void {
+  if (dto.rateLimit !== undefined) {
+    trigger.rateLimit = dto.rateLimit;
+  }
+  if (dto.maxConcurrency !== undefined) {
+    trigger.maxConcurrency = dto.maxConcurrency;
+  }
+  if (dto.circuitBreaker !== undefined) {
+    trigger.circuitBreaker = dto.circuitBreaker;
+  }
+  trigger.dailyWatermarkAction = dto.dailyWatermarkAction ?? trigger.dailyWatermarkAction;
+  if (dto.watermarkGroup !== undefined) {
+    trigger.watermarkGroup = dto.watermarkGroup;
+  }
+}
+
+// A comparable snapshot of everything the claim gates on.
+function flowSettingsOf(trigger: TriggerEntity): string {
+  return JSON.stringify([
+    trigger.rateLimit,
+    trigger.maxConcurrency,
+    trigger.circuitBreaker,
+    trigger.dailyWatermark,
+    trigger.dailyWatermarkAction,
+    trigger.watermarkGroup,
+  ]);
 }
 
 function notFound(id: string): TriggerError {
@@ -132,6 +315,7 @@ function isSlugTaken(error: unknown): boolean {
 function toStoredAction(
   dto: HttpActionDto | WhatsappActionDto,
   previous: StoredAction | null,
+  box: SecretBox,
 ): StoredAction {
   if (dto.type === 'http') {
     return {
@@ -139,10 +323,15 @@ function toStoredAction(
       url: dto.url,
       method: dto.method ?? 'POST',
       headers: dto.headers ?? null,
-      timeoutMs: dto.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      timeoutMs: dto.timeoutMs ?? DEFAULT_ACTION_TIMEOUT_MS,
     };
   }
-  const apiKey = dto.apiKey ?? (previous?.type === 'whatsapp' ? previous.apiKey : null);
+  const apiKey =
+    dto.apiKey !== undefined
+      ? box.seal(dto.apiKey)
+      : previous?.type === 'whatsapp'
+        ? previous.apiKey
+        : null;
   if (apiKey === null) {
     throw new RequestError('validation_failed', 'action.apiKey is required for a WhatsApp action', [
       'action.apiKey is required for a WhatsApp action',
@@ -154,6 +343,6 @@ function toStoredAction(
     apiKey,
     toPath: dto.toPath,
     textTemplate: dto.textTemplate,
-    timeoutMs: dto.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    timeoutMs: dto.timeoutMs ?? DEFAULT_ACTION_TIMEOUT_MS,
   };
 }

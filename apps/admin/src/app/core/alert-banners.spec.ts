@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { statsWith } from '../../testing/fixtures';
 import { alertBanners } from './alert-banners';
 
+const quietFlow = { backlog: 0, paused: false, circuitState: 'closed' as const };
+
 describe('alertBanners', () => {
   it('shows nothing before the first poll or when all is quiet', () => {
     expect(alertBanners(null)).toEqual([]);
@@ -13,8 +15,22 @@ describe('alertBanners', () => {
       statsWith({
         watermarkHit: true,
         triggers: [
-          { id: 'a', slug: 'orders', executions24h: 4, dailyWatermark: 3, watermarkHit: true },
-          { id: 'b', slug: 'quiet', executions24h: 1, dailyWatermark: 3, watermarkHit: false },
+          {
+            id: 'a',
+            slug: 'orders',
+            executions24h: 4,
+            dailyWatermark: 3,
+            watermarkHit: true,
+            ...quietFlow,
+          },
+          {
+            id: 'b',
+            slug: 'quiet',
+            executions24h: 1,
+            dailyWatermark: 3,
+            watermarkHit: false,
+            ...quietFlow,
+          },
         ],
         alerts: [{ code: 'watermark_hit', triggerId: 'a', count: 4, threshold: 3 }],
       }),
@@ -30,7 +46,14 @@ describe('alertBanners', () => {
       statsWith({
         dlqSize: 12,
         triggers: [
-          { id: 'a', slug: 'orders', executions24h: 4, dailyWatermark: 3, watermarkHit: true },
+          {
+            id: 'a',
+            slug: 'orders',
+            executions24h: 4,
+            dailyWatermark: 3,
+            watermarkHit: true,
+            ...quietFlow,
+          },
         ],
         alerts: [
           { code: 'watermark_hit', triggerId: 'a', count: 4, threshold: 3 },
@@ -40,5 +63,71 @@ describe('alertBanners', () => {
     );
     expect(sut.map((banner) => banner.level)).toEqual(['danger', 'warning']);
     expect(sut[0].message).toContain('12 unresolved');
+  });
+
+  it('names silent triggers with the time of their last delivery', () => {
+    const stats = statsWith({
+      triggers: [
+        {
+          id: 't1',
+          slug: 'github',
+          executions24h: 0,
+          dailyWatermark: null,
+          watermarkHit: false,
+          ...quietFlow,
+        },
+      ],
+      alerts: [
+        {
+          code: 'trigger_silent',
+          triggerId: 't1',
+          lastDeliveryAt: '2026-11-24T05:00:00.000Z',
+          thresholdMinutes: 60,
+        },
+      ],
+    });
+    expect(alertBanners(stats)).toEqual([
+      {
+        level: 'warning',
+        code: 'trigger_silent',
+        message:
+          'No webhook for longer than the silence alert allows: github (since 2026-11-24 05:00 UTC).',
+      },
+    ]);
+  });
+
+  it('asks to confirm outcome_unknown executions', () => {
+    const sut = alertBanners(statsWith({ alerts: [{ code: 'outcome_unknown', count: 2 }] }));
+    expect(sut).toEqual([
+      {
+        level: 'warning',
+        code: 'outcome_unknown',
+        message: '2 execution(s) sent with no answer: confirm whether they were delivered.',
+      },
+    ]);
+  });
+
+  it('shows a red banner per open circuit, after the DLQ one', () => {
+    const sut = alertBanners(
+      statsWith({
+        triggers: [
+          {
+            id: 't1',
+            slug: 'wa',
+            executions24h: 4,
+            dailyWatermark: 50,
+            watermarkHit: false,
+            ...quietFlow,
+          },
+        ],
+        alerts: [
+          { code: 'dlq_growing', dlqSize: 12, threshold: 10 },
+          { code: 'circuit_open', triggerId: 't1', since: '2026-11-24T14:05:00.000Z' },
+        ],
+      }),
+    );
+    expect(sut.map((banner) => banner.code)).toEqual(['dlq_growing', 'circuit_open']);
+    expect(sut[1]).toMatchObject({ level: 'danger' });
+    expect(sut[1].message).toContain('wa (since 2026-11-24 14:05 UTC)');
   });
 });

@@ -3,7 +3,7 @@ import type { Stats } from '@triggerline/contracts';
 export interface AlertBanner {
   /** `warning` is the yellow watermark banner, `danger` the red growing-DLQ banner. */
   level: 'warning' | 'danger';
-  code: 'watermark_hit' | 'dlq_growing';
+  code: 'watermark_hit' | 'dlq_growing' | 'trigger_silent' | 'outcome_unknown' | 'circuit_open';
   message: string;
 }
 
@@ -22,6 +22,15 @@ export function alertBanners(stats: Stats | null): AlertBanner[] {
       });
     }
   }
+  for (const alert of stats.alerts) {
+    if (alert.code === 'outcome_unknown') {
+      banners.push({
+        level: 'warning',
+        code: alert.code,
+        message: `${alert.count} execution(s) sent with no answer: confirm whether they were delivered.`,
+      });
+    }
+  }
   const hits = stats.triggers.filter((trigger) => trigger.watermarkHit);
   if (hits.length > 0) {
     const list = hits
@@ -33,5 +42,37 @@ export function alertBanners(stats: Stats | null): AlertBanner[] {
       message: `Daily watermark crossed in the last 24 h: ${list}.`,
     });
   }
+  const slugs = new Map(stats.triggers.map((trigger) => [trigger.id, trigger.slug]));
+  const silent = stats.alerts.flatMap((alert) =>
+    alert.code === 'trigger_silent'
+      ? [
+          `${slugs.get(alert.triggerId) ?? alert.triggerId} (since ${readable(alert.lastDeliveryAt)})`,
+        ]
+      : [],
+  );
+  const open = stats.alerts.flatMap((alert) =>
+    alert.code === 'circuit_open'
+      ? [`${slugs.get(alert.triggerId) ?? alert.triggerId} (since ${readable(alert.since)})`]
+      : [],
+  );
+  if (open.length > 0) {
+    banners.splice(banners.filter((banner) => banner.level === 'danger').length, 0, {
+      level: 'danger',
+      code: 'circuit_open',
+      message: `Circuit open, attempts held until a probe succeeds: ${open.join(', ')}.`,
+    });
+  }
+  if (silent.length > 0) {
+    banners.push({
+      level: 'warning',
+      code: 'trigger_silent',
+      message: `No webhook for longer than the silence alert allows: ${silent.join(', ')}.`,
+    });
+  }
   return banners;
+}
+
+/** `2026-11-24 06:50 UTC`, the same in every time zone as in the Slack message. */
+function readable(iso: string): string {
+  return `${iso.slice(0, 16).replace('T', ' ')} UTC`;
 }

@@ -1,10 +1,13 @@
-import type { ApiErrorBody } from '@triggerline/contracts';
+import type { ApiErrorBody, ApiErrorCode } from '@triggerline/contracts';
+
+/** The API's codes, and the console's own when no error body came back. */
+export type ApiErrorKind = ApiErrorCode | 'network_error' | `http_${number}`;
 
 export interface ApiErrorInit {
   /** HTTP status; 0 when the server could not be reached. */
   status: number;
   /** The `error` code of the body, such as `rate_limited`. */
-  code: string;
+  code: ApiErrorKind;
   message: string;
   retryAfterSeconds?: number;
   details?: string[];
@@ -14,7 +17,7 @@ export interface ApiErrorInit {
 export class ApiError extends Error {
   override readonly name = 'ApiError';
   readonly status: number;
-  readonly code: string;
+  readonly code: ApiErrorKind;
   readonly retryAfterSeconds?: number;
   readonly details?: string[];
 

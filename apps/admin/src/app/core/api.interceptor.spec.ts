@@ -25,7 +25,7 @@ describe('apiInterceptor', () => {
     http = TestBed.inject(HttpClient);
     backend = TestBed.inject(HttpTestingController);
     session = TestBed.inject(Session);
-    session.signIn('secret-token');
+    session.signIn('secret-token', { name: 'admin-token', role: 'admin' });
   });
 
   async function failingCall(): Promise<unknown> {

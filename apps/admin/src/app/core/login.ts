@@ -6,8 +6,8 @@ import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { Router } from '@angular/router';
-import { StatsApi } from '../stats/stats-api';
 import { errorMessage, isApiError } from './api-error';
+import { MeApi } from './me-api';
 import { Session } from './session';
 
 @Component({
@@ -26,7 +26,7 @@ import { Session } from './session';
 })
 export class Login {
   private readonly session = inject(Session);
-  private readonly statsApi = inject(StatsApi);
+  private readonly meApi = inject(MeApi);
   private readonly router = inject(Router);
 
   /** Query parameters, bound by the router. */
@@ -47,11 +47,11 @@ export class Login {
     }
     this.busy.set(true);
     this.failure.set(null);
-    // Any cheap admin call proves the token; it is kept only once it has.
-    this.statsApi.get(1, token).subscribe({
-      next: () => {
+    // GET /api/me proves the token and tells its role; the token is kept only once it has.
+    this.meApi.get(token).subscribe({
+      next: (caller) => {
         this.busy.set(false);
-        this.session.signIn(token);
+        this.session.signIn(token, caller);
         const target = this.returnUrl();
         void this.router.navigateByUrl(target?.startsWith('/') ? target : '/triggers');
       },
@@ -59,7 +59,7 @@ export class Login {
         this.busy.set(false);
         this.failure.set(
           isApiError(error) && error.status === 401
-            ? 'This token was refused. Check ADMIN_TOKEN (printed at start when unset).'
+            ? 'This token was refused: it is unknown or revoked. Check ADMIN_TOKEN (printed at start when unset) or ask an admin for an API token.'
             : `Could not sign in: ${errorMessage(error)}`,
         );
       },

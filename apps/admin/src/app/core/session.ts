@@ -1,29 +1,50 @@
 import { computed, Injectable, signal } from '@angular/core';
+import { type AccessRole, type Caller, hasRole } from '@triggerline/contracts';
 
-const STORAGE_KEY = 'triggerline.adminToken';
+const STORAGE_KEY = 'triggerline.session';
 
-/** The admin token, kept in sessionStorage: it lives as long as the browser tab. */
+interface StoredSession {
+  token: string;
+  caller: Caller;
+}
+
+/**
+ * The bearer token and who it is (`GET /api/me`), kept in sessionStorage: they live as long
+ * as the browser tab. The role only decides what the console shows; the API enforces it.
+ */
 @Injectable({ providedIn: 'root' })
 export class Session {
-  private readonly storedToken = signal<string | null>(readStoredToken());
+  private readonly stored = signal<StoredSession | null>(readStoredSession());
 
-  readonly token = this.storedToken.asReadonly();
-  readonly isSignedIn = computed(() => this.storedToken() !== null);
+  readonly token = computed(() => this.stored()?.token ?? null);
+  readonly caller = computed(() => this.stored()?.caller ?? null);
+  readonly isSignedIn = computed(() => this.stored() !== null);
+  /** Replay, resolve, bulk replay. */
+  readonly canOperate = computed(() => this.may('operator'));
+  /** Triggers, tokens, the audit log. */
+  readonly isAdmin = computed(() => this.may('admin'));
 
-  signIn(token: string): void {
-    sessionStorage.setItem(STORAGE_KEY, token);
-    this.storedToken.set(token);
+  signIn(token: string, caller: Caller): void {
+    const session = { token, caller };
+    sessionStorage.setItem(STORAGE_KEY, JSON.stringify(session));
+    this.stored.set(session);
   }
 
   signOut(): void {
     sessionStorage.removeItem(STORAGE_KEY);
-    this.storedToken.set(null);
+    this.stored.set(null);
+  }
+
+  may(role: AccessRole): boolean {
+    const caller = this.stored()?.caller;
+    return caller !== undefined && hasRole(caller.role, role);
   }
 }
 
-function readStoredToken(): string | null {
+function readStoredSession(): StoredSession | null {
   try {
-    return sessionStorage.getItem(STORAGE_KEY);
+    const text = sessionStorage.getItem(STORAGE_KEY);
+    return text === null ? null : (JSON.parse(text) as StoredSession);
   } catch {
     return null;
   }

@@ -1,24 +1,26 @@
 import { HttpClient, HttpParams } from '@angular/common/http';
 import { inject, Injectable } from '@angular/core';
 import type {
+  BulkReplayRequest,
   BulkReplayResult,
   DeadLetter,
+  ErrorCategory,
   ManualResolution,
   Page,
   ReplayAccepted,
+  ResolveDeadLetterRequest,
 } from '@triggerline/contracts';
 import type { Observable } from 'rxjs';
 
 export interface DeadLetterQuery {
   unresolvedOnly: boolean;
   triggerId: string | null;
+  errorCategory: ErrorCategory | null;
+  /** ISO-8601 bounds on when it was dead-lettered: from inclusive, to exclusive. */
+  from: string | null;
+  to: string | null;
   cursor: string | null;
   limit: number;
-}
-
-export interface BulkReplayRequest {
-  ids: string[];
-  dryRun: boolean;
 }
 
 @Injectable({ providedIn: 'root' })
@@ -31,8 +33,11 @@ export class DeadLetterApi {
     if (query.unresolvedOnly) {
       params = params.set('unresolved', 'true');
     }
-    if (query.triggerId) {
-      params = params.set('triggerId', query.triggerId);
+    for (const name of ['triggerId', 'errorCategory', 'from', 'to'] as const) {
+      const value = query[name];
+      if (value) {
+        params = params.set(name, value);
+      }
     }
     if (query.cursor) {
       params = params.set('cursor', query.cursor);
@@ -45,7 +50,7 @@ export class DeadLetterApi {
   }
 
   resolve(id: string, resolution: ManualResolution, note: string | null): Observable<DeadLetter> {
-    const body = note ? { resolution, note } : { resolution };
+    const body: ResolveDeadLetterRequest = note ? { resolution, note } : { resolution };
     return this.http.post<DeadLetter>(`/api/dead-letters/${encodeURIComponent(id)}/resolve`, body);
   }
 

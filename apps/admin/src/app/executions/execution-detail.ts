@@ -1,22 +1,38 @@
 import { DatePipe, JsonPipe } from '@angular/common';
-import { ChangeDetectionStrategy, Component, computed, inject, input } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject, input, signal } from '@angular/core';
 import { rxResource } from '@angular/core/rxjs-interop';
 import { MatButtonModule } from '@angular/material/button';
 import { MatDialog } from '@angular/material/dialog';
+import { MatFormFieldModule } from '@angular/material/form-field';
+import { MatInputModule } from '@angular/material/input';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
+import { MatSnackBar } from '@angular/material/snack-bar';
 import { RouterLink } from '@angular/router';
-import type { Execution, ReplayAccepted } from '@triggerline/contracts';
+import { type Execution, isReplayable, type ReplayAccepted } from '@triggerline/contracts';
 import { catchError, of } from 'rxjs';
+import { errorMessage } from '../core/api-error';
 import { Icon } from '../core/icon';
+import { StatsMonitor } from '../stats/stats-monitor';
 import { TriggerApi } from '../triggers/trigger-api';
+import { Session } from '../core/session';
 import { ExecutionApi } from './execution-api';
-import { isReplayable, refreshWhileInFlight } from './execution-status';
+import { refreshWhileInFlight } from './execution-status';
 import { ReplayDialog, type ReplayDialogData } from './replay-dialog';
+import { heldReason } from './held-reason';
 
 @Component({
   selector: 'tl-execution-detail',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [DatePipe, JsonPipe, RouterLink, MatButtonModule, MatProgressBarModule, Icon],
+  imports: [
+    DatePipe,
+    JsonPipe,
+    RouterLink,
+    MatButtonModule,
+    MatFormFieldModule,
+    MatInputModule,
+    MatProgressBarModule,
+    Icon,
+  ],
   templateUrl: './execution-detail.html',
   styleUrl: './execution-detail.css',
 })
@@ -24,10 +40,13 @@ export class ExecutionDetail {
   private readonly api = inject(ExecutionApi);
   private readonly triggerApi = inject(TriggerApi);
   private readonly dialog = inject(MatDialog);
+  private readonly snackBar = inject(MatSnackBar);
+  private readonly monitor = inject(StatsMonitor);
 
   /** Route parameter. */
   readonly id = input.required<string>();
 
+  protected readonly heldReason = heldReason;
   protected readonly execution = rxResource({
     params: () => this.id(),
     stream: ({ params: id }) => this.api.get(id),
@@ -43,10 +62,17 @@ export class ExecutionDetail {
   protected readonly triggerSlug = computed(() =>
     this.trigger.hasValue() ? (this.trigger.value()?.slug ?? null) : null,
   );
+  private readonly session = inject(Session);
+  /** Confirming an outcome is an operator's action; viewers see the explanation only. */
+  protected readonly canConfirm = this.session.canOperate;
+  // Replay is for operators and admins.
   protected readonly canReplay = computed(() => {
     const execution = this.current();
-    return execution !== null && isReplayable(execution.status);
+    return this.session.canOperate() && execution !== null && isReplayable(execution.status);
   });
+  /** The operator's note on a confirmation (kept on the dead letter when not delivered). */
+  protected readonly note = signal('');
+  protected readonly isConfirming = signal(false);
   protected readonly attempts = computed(() =>
     [...(this.current()?.attempts ?? [])].sort((a, b) => a.number - b.number),
   );
@@ -69,8 +95,7 @@ export class ExecutionDetail {
     const data: ReplayDialogData = {
       source: 'execution',
       id: execution.id,
-      triggerId: execution.triggerId,
-      payload: execution.payload,
+      executionId: execution.id,
       originalTime: execution.createdAt,
     };
     this.dialog
@@ -81,6 +106,34 @@ export class ExecutionDetail {
       })
       .afterClosed()
       .subscribe(() => this.execution.reload());
+  }
+
+  /** What the operator found out downstream about an outcome_unknown execution. */
+  protected confirm(delivered: boolean): void {
+    const execution = this.current();
+    if (execution === null || this.isConfirming()) {
+      return;
+    }
+    const note = this.note().trim();
+    this.isConfirming.set(true);
+    this.api.confirm(execution.id, note === '' ? { delivered } : { delivered, note }).subscribe({
+      next: (confirmed) => {
+        this.isConfirming.set(false);
+        this.note.set('');
+        this.execution.set(confirmed);
+        this.monitor.refresh();
+        this.snackBar.open(
+          delivered ? 'Marked delivered' : 'Marked not delivered: a dead letter was created',
+          undefined,
+          { duration: 3000 },
+        );
+      },
+      error: (error: unknown) => {
+        this.isConfirming.set(false);
+        this.execution.reload();
+        this.snackBar.open(errorMessage(error), 'Close');
+      },
+    });
   }
 
   protected headerEntries(execution: Execution): [string, string][] {

@@ -2,20 +2,27 @@ import { DatePipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, computed, inject, input } from '@angular/core';
 import { rxResource } from '@angular/core/rxjs-interop';
 import { MatButtonModule } from '@angular/material/button';
+import { MatDialog } from '@angular/material/dialog';
 import { MatFormFieldModule } from '@angular/material/form-field';
+import { MatInputModule } from '@angular/material/input';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSelectModule } from '@angular/material/select';
+import { MatSnackBar } from '@angular/material/snack-bar';
 import { MatTableModule } from '@angular/material/table';
 import { Router, RouterLink } from '@angular/router';
-import { EXECUTION_STATUSES } from '@triggerline/contracts';
+import { EXECUTION_STATUSES, type EraseExecutionsResult } from '@triggerline/contracts';
 import { Icon } from '../core/icon';
 import { CursorPages, Pager } from '../core/pager';
+import { Session } from '../core/session';
+import { type TimeRange, TimeRangeFields } from '../core/time-range';
 import { TriggerApi } from '../triggers/trigger-api';
 import { TriggerSelect } from '../triggers/trigger-select';
+import { EraseDialog, type EraseDialogData } from './erase-dialog';
 import { ExecutionApi } from './execution-api';
 import { refreshWhileInFlight } from './execution-status';
 
 const PAGE_SIZE = 25;
+import { heldReason } from './held-reason';
 
 @Component({
   selector: 'tl-execution-list',
@@ -25,11 +32,13 @@ const PAGE_SIZE = 25;
     RouterLink,
     MatButtonModule,
     MatFormFieldModule,
+    MatInputModule,
     MatSelectModule,
     MatProgressBarModule,
     MatTableModule,
     Icon,
     Pager,
+    TimeRangeFields,
     TriggerSelect,
   ],
   templateUrl: './execution-list.html',
@@ -39,12 +48,20 @@ export class ExecutionList {
   private readonly api = inject(ExecutionApi);
   private readonly router = inject(Router);
   private readonly triggerApi = inject(TriggerApi);
+  private readonly dialog = inject(MatDialog);
+  private readonly snackBar = inject(MatSnackBar);
+  /** Erasure is for admins (the API refuses it to others with 403). */
+  protected readonly isAdmin = inject(Session).isAdmin;
 
   /** Query parameters, bound by the router, so filtered lists can be linked to. */
   readonly triggerId = input<string>();
   readonly status = input<string>();
+  readonly idempotencyKey = input<string>();
+  readonly from = input<string>();
+  readonly to = input<string>();
 
   protected readonly statuses = EXECUTION_STATUSES;
+  protected readonly heldReason = heldReason;
   protected readonly columns = ['createdAt', 'trigger', 'status', 'attempts', 'key', 'lastError'];
   protected readonly triggers = rxResource({ stream: () => this.triggerApi.list() });
   protected readonly slugById = computed(
@@ -56,12 +73,33 @@ export class ExecutionList {
     const status = this.status();
     return EXECUTION_STATUSES.find((known) => known === status) ?? null;
   });
-  protected readonly pages = new CursorPages(() => [this.triggerId(), this.selectedStatus()]);
+  protected readonly range = computed<TimeRange>(() => ({
+    from: this.from() || null,
+    to: this.to() || null,
+  }));
+  protected readonly hasFilters = computed(
+    () =>
+      !!this.triggerId() ||
+      this.selectedStatus() !== null ||
+      !!this.idempotencyKey() ||
+      !!this.from() ||
+      !!this.to(),
+  );
+  protected readonly pages = new CursorPages(() => [
+    this.triggerId(),
+    this.selectedStatus(),
+    this.idempotencyKey(),
+    this.from(),
+    this.to(),
+  ]);
 
   protected readonly page = rxResource({
     params: () => ({
       triggerId: this.triggerId() ?? null,
       status: this.selectedStatus(),
+      idempotencyKey: this.idempotencyKey() || null,
+      from: this.from() || null,
+      to: this.to() || null,
       cursor: this.pages.cursor(),
       limit: PAGE_SIZE,
     }),
@@ -72,7 +110,13 @@ export class ExecutionList {
     refreshWhileInFlight(() => (this.page.hasValue() ? this.page.value().items : []), this.page);
   }
 
-  protected filter(change: { triggerId?: string | null; status?: string | null }): void {
+  protected filter(change: {
+    triggerId?: string | null;
+    status?: string | null;
+    idempotencyKey?: string | null;
+    from?: string | null;
+    to?: string | null;
+  }): void {
     void this.router.navigate([], {
       queryParams: change,
       queryParamsHandling: 'merge',
@@ -83,5 +127,32 @@ export class ExecutionList {
   protected refresh(): void {
     this.triggers.reload();
     this.page.reload();
+  }
+
+  protected filterKey(value: string): void {
+    this.filter({ idempotencyKey: value.trim() === '' ? null : value.trim() });
+  }
+
+  /** Admin only: erasure by trigger and/or key, prefilled from the filters shown. */
+  protected erase(): void {
+    const data: EraseDialogData = {
+      triggers: this.triggers.hasValue() ? this.triggers.value() : [],
+      triggerId: this.triggerId() ?? null,
+      idempotencyKey: this.idempotencyKey() ?? null,
+      range: this.range(),
+    };
+    this.dialog
+      .open<EraseDialog, EraseDialogData, EraseExecutionsResult>(EraseDialog, {
+        data,
+        width: '640px',
+        maxWidth: '95vw',
+      })
+      .afterClosed()
+      .subscribe((result) => {
+        if (result !== undefined) {
+          this.snackBar.open(`${result.erased} execution(s) erased`, undefined, { duration: 3000 });
+          this.page.reload();
+        }
+      });
   }
 }

@@ -9,11 +9,6 @@ export function isInFlight(status: ExecutionStatus): boolean {
   return status === 'pending' || status === 'running' || status === 'failed_retryable';
 }
 
-/** Statuses from which `POST /api/executions/:id/replay` is accepted. */
-export function isReplayable(status: ExecutionStatus): boolean {
-  return status === 'failed_retryable' || status === 'dead_lettered';
-}
-
 /** Reloads `resource` every 2 s while any of `shown()` is in flight (call in a constructor). */
 export function refreshWhileInFlight(
   shown: () => readonly { status: ExecutionStatus }[],

@@ -4,7 +4,7 @@ import { TestBed } from '@angular/core/testing';
 import { MAT_DIALOG_DATA, MatDialogRef } from '@angular/material/dialog';
 import { provideRouter } from '@angular/router';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { httpTriggerWith } from '../../testing/fixtures';
+import type { ReplayPreview } from '@triggerline/contracts';
 import { apiInterceptor } from '../core/api.interceptor';
 import { StatsMonitor } from '../stats/stats-monitor';
 import { ReplayDialog, type ReplayDialogData } from './replay-dialog';
@@ -12,8 +12,7 @@ import { ReplayDialog, type ReplayDialogData } from './replay-dialog';
 const data: ReplayDialogData = {
   source: 'dead-letter',
   id: '22222222-2222-4222-8222-222222222222',
-  triggerId: '11111111-1111-4111-8111-111111111111',
-  payload: { messageId: 'm-1', phone: '+4915100000', name: 'Ada' },
+  executionId: '33333333-3333-4333-8333-333333333333',
   originalTime: '2026-01-01T10:00:00.000Z',
 };
 
@@ -34,10 +33,22 @@ describe(ReplayDialog.name, () => {
     backend = TestBed.inject(HttpTestingController);
   });
 
-  async function open(trigger = httpTriggerWith()) {
+  const httpPreview: ReplayPreview = {
+    method: 'POST',
+    url: 'http://target.test/orders',
+    headers: { authorization: '***', 'content-type': 'application/json' },
+    body: { messageId: 'm-1', phone: '+4915100000', name: 'Ada' },
+  };
+
+  async function open(preview: ReplayPreview | { status: number; body: object } = httpPreview) {
     const fixture = TestBed.createComponent(ReplayDialog);
     TestBed.tick();
-    backend.expectOne(`/api/triggers/${data.triggerId}`).flush(trigger);
+    const request = backend.expectOne(`/api/executions/${data.executionId}/replay-preview`);
+    if ('status' in preview) {
+      request.flush(preview.body, { status: preview.status, statusText: 'x' });
+    } else {
+      request.flush(preview);
+    }
     await fixture.whenStable();
     const element = fixture.nativeElement as HTMLElement;
     const text = (testId: string) =>
@@ -56,28 +67,21 @@ describe(ReplayDialog.name, () => {
     return { element, text, confirm };
   }
 
-  it('previews the target URL, the body and the original time before replaying', async () => {
+  it("shows the server's preview: request line, masked headers, body, original time", async () => {
     const sut = await open();
     expect(sut.text('replay-destination')).toBe('POST http://target.test/orders');
-    expect(JSON.parse(sut.text('replay-body') ?? '')).toEqual(data.payload);
+    expect(sut.text('replay-headers')).toContain('authorization***');
+    expect(JSON.parse(sut.text('replay-body') ?? '')).toEqual(httpPreview.body);
     expect(sut.element.textContent).toContain('2026');
   });
 
-  it('previews the WhatsApp recipient and the message text', async () => {
-    const sut = await open(
-      httpTriggerWith({
-        action: {
-          type: 'whatsapp',
-          baseUrl: 'http://evolution.test',
-          toPath: 'phone',
-          textTemplate: 'Hello {{name}}',
-          timeoutMs: 10000,
-          hasApiKey: true,
-        },
-      }),
-    );
-    expect(sut.text('replay-destination')).toBe('+4915100000');
-    expect(sut.text('replay-body')).toBe('Hello Ada');
+  it('says why a replay would fail when the server cannot build the request', async () => {
+    const sut = await open({
+      status: 409,
+      body: { error: 'replay_would_fail', message: 'A replay would fail: No recipient.' },
+    });
+    expect(sut.text('replay-preview-error')).toContain('No recipient');
+    expect(sut.text('replay-body')).toBeNull();
   });
 
   it('shows the new execution id with a link after the replay', async () => {

@@ -6,20 +6,20 @@ import { MAT_DIALOG_DATA, MatDialogModule, MatDialogRef } from '@angular/materia
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { RouterLink } from '@angular/router';
 import type { ReplayAccepted } from '@triggerline/contracts';
-import { catchError, of, type Observable } from 'rxjs';
+import type { Observable } from 'rxjs';
+import { errorMessage } from '../core/api-error';
 import { DeadLetterApi } from '../dead-letters/dead-letter-api';
 import { StatsMonitor } from '../stats/stats-monitor';
-import { TriggerApi } from '../triggers/trigger-api';
 import { ExecutionApi } from './execution-api';
-import { previewReplay, replayFailureMessage } from './replay-preview';
+import { replayFailureMessage } from './replay-failure';
 
 export interface ReplayDialogData {
   /** Replays an execution, or a dead letter (which also resolves it as `replayed`). */
   source: 'execution' | 'dead-letter';
   /** The execution id or the dead-letter id, after `source`. */
   id: string;
-  triggerId: string;
-  payload: unknown;
+  /** The execution a replay would repeat, for the server's preview. */
+  executionId: string;
   /** When the original delivery arrived. */
   originalTime: string;
 }
@@ -42,7 +42,6 @@ export class ReplayDialog {
   private readonly dialogRef = inject<MatDialogRef<ReplayDialog, ReplayAccepted>>(MatDialogRef);
   private readonly executionApi = inject(ExecutionApi);
   private readonly deadLetterApi = inject(DeadLetterApi);
-  private readonly triggerApi = inject(TriggerApi);
   private readonly monitor = inject(StatsMonitor);
 
   protected readonly state = signal<ReplayState>({ step: 'preview' });
@@ -54,12 +53,20 @@ export class ReplayDialog {
     const state = this.state();
     return state.step === 'failed' ? state.message : null;
   });
-  protected readonly trigger = rxResource({
-    stream: () => this.triggerApi.get(this.data.triggerId).pipe(catchError(() => of(null))),
+  /** What the worker would send, from the server: never recomputed here. */
+  protected readonly preview = rxResource({
+    stream: () => this.executionApi.replayPreview(this.data.executionId),
   });
-  protected readonly preview = computed(() =>
-    this.trigger.hasValue() ? previewReplay(this.trigger.value(), this.data.payload) : null,
+  protected readonly previewHeaders = computed(() =>
+    this.preview.hasValue() ? Object.entries(this.preview.value().headers) : [],
   );
+  protected readonly previewBody = computed(() =>
+    this.preview.hasValue() ? JSON.stringify(this.preview.value().body, null, 2) : '',
+  );
+  protected readonly previewError = computed(() => {
+    const error = this.preview.error();
+    return error === undefined ? null : errorMessage(error);
+  });
 
   protected replay(): void {
     this.state.set({ step: 'sending' });

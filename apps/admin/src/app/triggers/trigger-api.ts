@@ -1,10 +1,12 @@
-import { HttpClient } from '@angular/common/http';
+import { HttpClient, HttpParams } from '@angular/common/http';
 import { inject, Injectable } from '@angular/core';
-import type { Trigger, TriggerList } from '@triggerline/contracts';
+import type {
+  CreateTriggerRequest,
+  Trigger,
+  TriggerList,
+  UpdateTriggerRequest,
+} from '@triggerline/contracts';
 import { map, type Observable } from 'rxjs';
-
-/** What the console sends to create or change a trigger (write-only fields included). */
-export type TriggerBody = Record<string, unknown>;
 
 @Injectable({ providedIn: 'root' })
 export class TriggerApi {
@@ -18,15 +20,29 @@ export class TriggerApi {
     return this.http.get<Trigger>(`/api/triggers/${encodeURIComponent(id)}`);
   }
 
-  create(body: TriggerBody): Observable<Trigger> {
+  create(body: CreateTriggerRequest): Observable<Trigger> {
     return this.http.post<Trigger>('/api/triggers', body);
   }
 
-  update(id: string, body: TriggerBody): Observable<Trigger> {
+  update(id: string, body: UpdateTriggerRequest): Observable<Trigger> {
     return this.http.patch<Trigger>(`/api/triggers/${encodeURIComponent(id)}`, body);
   }
 
-  remove(id: string): Observable<void> {
-    return this.http.delete<void>(`/api/triggers/${encodeURIComponent(id)}`);
+  pause(id: string): Observable<Trigger> {
+    return this.http.post<Trigger>(`/api/triggers/${encodeURIComponent(id)}/pause`, {});
+  }
+
+  resume(id: string): Observable<Trigger> {
+    return this.http.post<Trigger>(`/api/triggers/${encodeURIComponent(id)}/resume`, {});
+  }
+
+  releaseWatermark(id: string): Observable<Trigger> {
+    return this.http.post<Trigger>(`/api/triggers/${encodeURIComponent(id)}/release-watermark`, {});
+  }
+
+  /** Without `force`, a trigger with open work answers 409 trigger_has_open_work. */
+  remove(id: string, force = false): Observable<void> {
+    const params = force ? new HttpParams().set('force', 'true') : undefined;
+    return this.http.delete<void>(`/api/triggers/${encodeURIComponent(id)}`, { params });
   }
 }

@@ -3,10 +3,14 @@ import { httpTriggerWith } from '../../testing/fixtures';
 import {
   applyActionType,
   buildTriggerForm,
+  generateStandardWebhooksSecret,
   curlExample,
   fillTriggerForm,
+  formRetrySchedule,
+  readableDuration,
   toTriggerBody,
 } from './trigger-form-model';
+import { formatDuration } from './retry-schedule-view';
 
 function validHttpForm() {
   const sut = buildTriggerForm();
@@ -47,7 +51,7 @@ describe('trigger form model', () => {
     expect(sut.controls.whatsapp.controls.baseUrl.hasError('url')).toBe(true);
   });
 
-  it('checks headers JSON, retry bounds, watermark, secret length and the dead-letter glob', () => {
+  it('checks headers JSON, retry bounds, watermark, the verification secret and the dead-letter glob', () => {
     const sut = validHttpForm();
     const cases: [() => void, () => boolean][] = [
       [
@@ -59,7 +63,14 @@ describe('trigger form model', () => {
         () => sut.controls.retryPolicy.invalid,
       ],
       [() => sut.controls.dailyWatermark.setValue(0), () => sut.controls.dailyWatermark.invalid],
-      [() => sut.controls.secret.setValue('short'), () => sut.controls.secret.invalid],
+      [
+        () => sut.controls.verification.patchValue({ scheme: 'github' }),
+        () => sut.controls.verification.hasError('secretRequired'),
+      ],
+      [
+        () => sut.controls.verification.patchValue({ scheme: 'standard-webhooks', secret: 'abc' }),
+        () => sut.controls.verification.hasError('whsec'),
+      ],
       [
         () => sut.controls.onDeadLetter.setValue('orders-**'),
         () => sut.controls.onDeadLetter.invalid,
@@ -96,12 +107,18 @@ describe('trigger form model', () => {
     });
   });
 
-  it('keeps write-only values on edit unless replaced, and can remove the secret', () => {
+  it('keeps write-only values on edit unless replaced, and can remove the verification', () => {
     const sut = buildTriggerForm();
     fillTriggerForm(
       sut,
       httpTriggerWith({
         hasSecret: true,
+        verification: {
+          scheme: 'github',
+          secrets: [{ expiresAt: null }],
+          toleranceSeconds: 300,
+        },
+        idempotencyKeyHeaders: ['Idempotency-Key', 'X-GitHub-Delivery'],
         dailyWatermark: 5,
         action: {
           type: 'whatsapp',
@@ -118,14 +135,210 @@ describe('trigger form model', () => {
     const kept = toTriggerBody(sut.getRawValue(), 'edit');
     expect(kept).not.toHaveProperty('secret');
     expect(kept['action']).not.toHaveProperty('apiKey');
-    expect(kept).toMatchObject({ dailyWatermark: 5, onDeadLetter: null });
+    expect(kept).toMatchObject({
+      dailyWatermark: 5,
+      onDeadLetter: null,
+      // The stored secret is kept by an item without value; the scheme's key headers stay default.
+      verification: { scheme: 'github', secrets: [{ expiresAt: null }], toleranceSeconds: 300 },
+      idempotencyKeyHeaders: null,
+    });
 
-    sut.controls.removeSecret.setValue(true);
-    expect(toTriggerBody(sut.getRawValue(), 'edit')).toMatchObject({ secret: null });
+    sut.controls.verification.patchValue({ scheme: null });
+    expect(toTriggerBody(sut.getRawValue(), 'edit')).toMatchObject({ verification: null });
+  });
+
+  it('rotates: a new secret first, the current one kept until the chosen time', () => {
+    const sut = buildTriggerForm();
+    fillTriggerForm(
+      sut,
+      httpTriggerWith({
+        verification: { scheme: 'stripe', secrets: [{ expiresAt: null }], toleranceSeconds: 300 },
+      }),
+    );
+    sut.controls.verification.patchValue({
+      secret: 'whsec_new',
+      keepCurrentUntil: '2026-11-25T09:00',
+    });
+
+    expect(toTriggerBody(sut.getRawValue(), 'edit').verification).toEqual({
+      scheme: 'stripe',
+      secrets: [{ value: 'whsec_new' }, { expiresAt: new Date('2026-11-25T09:00').toISOString() }],
+      toleranceSeconds: 300,
+    });
+    sut.controls.verification.patchValue({ keepCurrentUntil: '' });
+    expect(toTriggerBody(sut.getRawValue(), 'edit').verification?.secrets).toEqual([
+      { value: 'whsec_new' },
+    ]);
+  });
+
+  it('sends own idempotency key headers only when they differ from the scheme default', () => {
+    const sut = validHttpForm();
+    sut.controls.verification.patchValue({ scheme: 'github', secret: 'gh-secret' });
+    sut.controls.idempotencyKeyHeaders.setValue('Idempotency-Key\nx-github-delivery');
+    expect(toTriggerBody(sut.getRawValue(), 'create')).not.toHaveProperty('idempotencyKeyHeaders');
+    sut.controls.idempotencyKeyHeaders.setValue('X-Event-Id');
+    expect(toTriggerBody(sut.getRawValue(), 'create')).toMatchObject({
+      idempotencyKeyHeaders: ['X-Event-Id'],
+      verification: { scheme: 'github', secrets: [{ value: 'gh-secret' }] },
+    });
+  });
+
+  it('generates standard-webhooks secrets as whsec_ and the base64 of 32 bytes', () => {
+    const secret = generateStandardWebhooksSecret((bytes) => bytes.fill(255));
+    expect(secret).toBe(`whsec_${'/'.repeat(42)}8=`);
+    const sut = validHttpForm();
+    sut.controls.verification.patchValue({
+      scheme: 'standard-webhooks',
+      secret: generateStandardWebhooksSecret(),
+    });
+    expect(sut.valid).toBe(true);
   });
 
   it('signs the curl example only when the trigger has a secret', () => {
     expect(curlExample('http://h/hooks/x', false)).not.toContain('X-Signature-256');
     expect(curlExample('http://h/hooks/x', true)).toContain('X-Signature-256: sha256=');
+  });
+
+  it('computes the retry schedule from the form, falling back to the stored trigger', () => {
+    const sut = validHttpForm();
+    expect(formRetrySchedule(sut, null)).toBeNull();
+    sut.controls.retryPolicy.setValue({
+      maxAttempts: 3,
+      baseDelayMs: 2000,
+      maxDelayMs: 8000,
+      jitterMs: 500,
+    });
+    expect(formRetrySchedule(sut, null)?.worstCaseMs).toBe(36_998);
+    sut.controls.http.controls.timeoutMs.setValue(1000);
+    expect(formRetrySchedule(sut, null)?.worstCaseMs).toBe(9998);
+    sut.controls.retryPolicy.controls.maxAttempts.setValue(99);
+    expect(formRetrySchedule(sut, null)).toBeNull();
+
+    const stored = httpTriggerWith();
+    const edit = buildTriggerForm();
+    fillTriggerForm(edit, stored);
+    edit.controls.retryPolicy.controls.jitterMs.setValue(null);
+    expect(formRetrySchedule(edit, stored)).not.toBeNull();
+  });
+
+  it('sends silenceAlertMinutes when set, and null on edit to turn it off', () => {
+    const sut = validHttpForm();
+    expect(toTriggerBody(sut.getRawValue(), 'create')).not.toHaveProperty('silenceAlertMinutes');
+    expect(toTriggerBody(sut.getRawValue(), 'edit')).toMatchObject({ silenceAlertMinutes: null });
+    sut.controls.silenceAlertMinutes.setValue(10081);
+    expect(sut.valid).toBe(false);
+    sut.controls.silenceAlertMinutes.setValue(90);
+    expect(toTriggerBody(sut.getRawValue(), 'create')).toMatchObject({ silenceAlertMinutes: 90 });
+  });
+
+  it('shows the action type default of onUnknownOutcome as "default", and sends a choice', () => {
+    const sut = validHttpForm();
+    expect(toTriggerBody(sut.getRawValue(), 'create')).not.toHaveProperty('onUnknownOutcome');
+    sut.controls.onUnknownOutcome.setValue('hold');
+    expect(toTriggerBody(sut.getRawValue(), 'create')).toMatchObject({ onUnknownOutcome: 'hold' });
+
+    const edit = buildTriggerForm();
+    fillTriggerForm(edit, httpTriggerWith({ onUnknownOutcome: 'retry' }));
+    expect(edit.controls.onUnknownOutcome.value).toBeNull();
+    expect(toTriggerBody(edit.getRawValue(), 'edit')).toMatchObject({ onUnknownOutcome: null });
+    fillTriggerForm(edit, httpTriggerWith({ onUnknownOutcome: 'hold' }));
+    expect(edit.controls.onUnknownOutcome.value).toBe('hold');
+  });
+
+  it('formats durations for people', () => {
+    expect([850, 12_499, 36_998, 125_000, 3_600_000, 12_000_000].map(formatDuration)).toEqual([
+      '850 ms',
+      '12.5 s',
+      '37 s',
+      '2 min 5 s',
+      '1 h',
+      '3 h 20 min',
+    ]);
+  });
+
+  describe('flow control', () => {
+    it('leaves every control out of a new trigger when empty, and switches them off on edit', () => {
+      const sut = validHttpForm();
+      const created = toTriggerBody(sut.getRawValue(), 'create');
+      expect(created).not.toHaveProperty('rateLimit');
+      expect(created).not.toHaveProperty('circuitBreaker');
+      expect(created).not.toHaveProperty('dailyWatermarkAction');
+      expect(toTriggerBody(sut.getRawValue(), 'edit')).toMatchObject({
+        rateLimit: null,
+        maxConcurrency: null,
+        circuitBreaker: null,
+        dailyWatermarkAction: 'alert',
+        watermarkGroup: null,
+      });
+    });
+
+    it('sends the WhatsApp example: one send per 2 s, a held watermark of 50, a breaker of 5 / 30 s', () => {
+      const sut = validHttpForm();
+      sut.patchValue({
+        dailyWatermark: 50,
+        flowControl: {
+          rateLimit: { limit: 1, periodMs: 2000 },
+          maxConcurrency: 1,
+          circuitBreaker: { failureThreshold: 5, cooldownMs: 30_000 },
+          dailyWatermarkAction: 'hold',
+          watermarkGroup: ' wa-number-1 ',
+        },
+      });
+      expect(sut.valid).toBe(true);
+      expect(toTriggerBody(sut.getRawValue(), 'create')).toMatchObject({
+        dailyWatermark: 50,
+        rateLimit: { limit: 1, periodMs: 2000 },
+        maxConcurrency: 1,
+        circuitBreaker: { failureThreshold: 5, cooldownMs: 30_000 },
+        dailyWatermarkAction: 'hold',
+        watermarkGroup: 'wa-number-1',
+      });
+    });
+
+    it('refuses half a control, values out of the API bounds and a group that is not slug-shaped', () => {
+      const sut = validHttpForm();
+      const { rateLimit, circuitBreaker, maxConcurrency, watermarkGroup } =
+        sut.controls.flowControl.controls;
+      rateLimit.patchValue({ limit: 2 });
+      expect(rateLimit.hasError('bothOrNeither')).toBe(true);
+      rateLimit.patchValue({ periodMs: 99 });
+      expect(rateLimit.controls.periodMs.invalid).toBe(true);
+      circuitBreaker.patchValue({ failureThreshold: 3, cooldownMs: 999 });
+      expect(circuitBreaker.controls.cooldownMs.invalid).toBe(true);
+      maxConcurrency.setValue(1001);
+      expect(maxConcurrency.invalid).toBe(true);
+      watermarkGroup.setValue('WA number');
+      expect(watermarkGroup.invalid).toBe(true);
+    });
+
+    it('fills the controls from a stored trigger', () => {
+      const sut = buildTriggerForm();
+      fillTriggerForm(
+        sut,
+        httpTriggerWith({
+          rateLimit: { limit: 2, periodMs: 1000 },
+          circuitBreaker: { failureThreshold: 3, cooldownMs: 2000 },
+          dailyWatermarkAction: 'hold',
+          watermarkGroup: 'wa',
+        }),
+      );
+      expect(sut.controls.flowControl.getRawValue()).toEqual({
+        rateLimit: { limit: 2, periodMs: 1000 },
+        maxConcurrency: null,
+        circuitBreaker: { failureThreshold: 3, cooldownMs: 2000 },
+        dailyWatermarkAction: 'hold',
+        watermarkGroup: 'wa',
+      });
+    });
+
+    it('spells durations out', () => {
+      expect(readableDuration(2000)).toBe('2 s');
+      expect(readableDuration(30_000)).toBe('30 s');
+      expect(readableDuration(1500)).toBe('1.5 s');
+      expect(readableDuration(300_000)).toBe('5 min');
+      expect(readableDuration(86_400_000)).toBe('24 h');
+      expect(readableDuration(250)).toBe('250 ms');
+      expect(readableDuration(null)).toBe('');
+    });
   });
 });

@@ -6,19 +6,28 @@ import {
   type ValidatorFn,
   Validators,
 } from '@angular/forms';
-import type { ActionType, HttpMethod, Trigger } from '@triggerline/contracts';
-import type { TriggerBody } from './trigger-api';
-
-export const SLUG_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
-const DEAD_LETTER_GLOB = /^(\*|[a-z0-9][a-z0-9-]{0,62}\*?)$/;
-
-/** The idempotency key paths a new trigger starts with (the API's defaults). */
-export const DEFAULT_KEY_PATHS = [
-  'idempotency_key',
-  'messageId',
-  'data.messageId',
-  'data.idempotency_key',
-];
+import {
+  type ActionRequest,
+  type ActionType,
+  type CreateTriggerRequest,
+  DEFAULT_ACTION_TIMEOUT_MS,
+  defaultIdempotencyKeyHeaders,
+  DEFAULT_IDEMPOTENCY_KEY_PATHS,
+  effectiveUnknownOutcome,
+  FLOW_CONTROL_LIMITS,
+  type HttpMethod,
+  isValidDeadLetterGlob,
+  type RetryPolicy,
+  type RetrySchedule,
+  retrySchedule,
+  SLUG_PATTERN,
+  type Trigger,
+  type UnknownOutcomePolicy,
+  type VerificationInput,
+  type VerificationScheme,
+  type VerificationSecretView,
+  type WatermarkAction,
+} from '@triggerline/contracts';
 
 export type TriggerFormMode = 'create' | 'edit';
 
@@ -54,17 +63,90 @@ const stringRecordJson: ValidatorFn = (control) => {
   }
 };
 
-const minLengthUnlessEmpty =
-  (length: number): ValidatorFn =>
-  (control: AbstractControl): ValidationErrors | null => {
-    const value = String(control.value ?? '');
-    return value === '' || value.length >= length
-      ? null
-      : { minlength: { requiredLength: length } };
-  };
+/** Empty, or a dead-letter glob the API accepts. */
+const deadLetterGlob: ValidatorFn = (control) => {
+  const value = String(control.value ?? '').trim();
+  return value === '' || isValidDeadLetterGlob(value) ? null : { glob: true };
+};
+
+const STANDARD_WEBHOOKS_SECRET = /^whsec_[A-Za-z0-9+/]{32,}={0,2}$/;
+
+/** A scheme needs a secret: a new one, or one already stored; standard-webhooks' has a format. */
+const verificationRule: ValidatorFn = (group: AbstractControl): ValidationErrors | null => {
+  const { scheme, secret, storedSecrets } = (group as VerificationFormGroup).getRawValue();
+  if (scheme === null) {
+    return null;
+  }
+  if (secret === '') {
+    return storedSecrets.length > 0 ? null : { secretRequired: true };
+  }
+  return scheme === 'standard-webhooks' && !STANDARD_WEBHOOKS_SECRET.test(secret)
+    ? { whsec: true }
+    : null;
+};
+
+function buildVerificationGroup() {
+  return new FormGroup(
+    {
+      /** null: deliveries are not verified. */
+      scheme: new FormControl<VerificationScheme | null>(null),
+      /** A new secret; empty keeps the stored ones. */
+      secret: new FormControl('', { nonNullable: true, validators: [Validators.maxLength(512)] }),
+      /** With a new secret: keep the current one until then (rotation); empty: replace it now. */
+      keepCurrentUntil: new FormControl('', { nonNullable: true }),
+      toleranceSeconds: optionalInt(1, 86_400),
+      /** What the API says is stored (values are never shown). */
+      storedSecrets: new FormControl<VerificationSecretView[]>([], { nonNullable: true }),
+    },
+    { validators: verificationRule },
+  );
+}
+
+type VerificationFormGroup = ReturnType<typeof buildVerificationGroup>;
 
 function optionalInt(min: number, max: number): FormControl<number | null> {
   return new FormControl<number | null>(null, [Validators.min(min), Validators.max(max)]);
+}
+
+/** A pair of fields that are both set (the control is on) or both empty (off). */
+const bothOrNeither =
+  (first: string, second: string): ValidatorFn =>
+  (group: AbstractControl): ValidationErrors | null => {
+    const isSet = (name: string) => group.get(name)?.value !== null;
+    return isSet(first) === isSet(second) ? null : { bothOrNeither: true };
+  };
+
+/** Empty, or a slug-shaped watermark group. */
+const optionalSlug: ValidatorFn = (control) => {
+  const value = String(control.value ?? '').trim();
+  return value === '' || SLUG_PATTERN.test(value) ? null : { slug: true };
+};
+
+const { rateLimit, maxConcurrency, circuitBreaker } = FLOW_CONTROL_LIMITS;
+
+function buildFlowControlForm() {
+  return new FormGroup({
+    rateLimit: new FormGroup(
+      {
+        limit: optionalInt(rateLimit.limit.min, rateLimit.limit.max),
+        periodMs: optionalInt(rateLimit.periodMs.min, rateLimit.periodMs.max),
+      },
+      { validators: bothOrNeither('limit', 'periodMs') },
+    ),
+    maxConcurrency: optionalInt(maxConcurrency.min, maxConcurrency.max),
+    circuitBreaker: new FormGroup(
+      {
+        failureThreshold: optionalInt(
+          circuitBreaker.failureThreshold.min,
+          circuitBreaker.failureThreshold.max,
+        ),
+        cooldownMs: optionalInt(circuitBreaker.cooldownMs.min, circuitBreaker.cooldownMs.max),
+      },
+      { validators: bothOrNeither('failureThreshold', 'cooldownMs') },
+    ),
+    dailyWatermarkAction: new FormControl<WatermarkAction>('alert', { nonNullable: true }),
+    watermarkGroup: new FormControl('', { nonNullable: true, validators: [optionalSlug] }),
+  });
 }
 
 export function buildTriggerForm() {
@@ -104,17 +186,21 @@ export function buildTriggerForm() {
       maxDelayMs: optionalInt(0, 86_400_000),
       jitterMs: optionalInt(0, 3_600_000),
     }),
-    idempotencyKeyPaths: new FormControl(DEFAULT_KEY_PATHS.join('\n'), { nonNullable: true }),
-    dailyWatermark: new FormControl<number | null>(null, [Validators.min(1)]),
-    secret: new FormControl('', {
+    idempotencyKeyPaths: new FormControl(DEFAULT_IDEMPOTENCY_KEY_PATHS.join('\n'), {
       nonNullable: true,
-      validators: [minLengthUnlessEmpty(8), Validators.maxLength(512)],
     }),
-    removeSecret: new FormControl(false, { nonNullable: true }),
+    dailyWatermark: new FormControl<number | null>(null, [Validators.min(1)]),
+    verification: buildVerificationGroup(),
+    /** One header per line; empty: the scheme's default. */
+    idempotencyKeyHeaders: new FormControl('', { nonNullable: true }),
     onDeadLetter: new FormControl('', {
       nonNullable: true,
-      validators: [Validators.pattern(DEAD_LETTER_GLOB)],
+      validators: [deadLetterGlob],
     }),
+    silenceAlertMinutes: optionalInt(1, 10080),
+    /** null: the action type's default (hold for WhatsApp, retry for HTTP). */
+    onUnknownOutcome: new FormControl<UnknownOutcomePolicy | null>(null),
+    flowControl: buildFlowControlForm(),
   });
 }
 
@@ -143,9 +229,28 @@ export function fillTriggerForm(form: TriggerFormGroup, trigger: Trigger): void 
     retryPolicy: trigger.retryPolicy,
     idempotencyKeyPaths: trigger.idempotencyKeyPaths.join('\n'),
     dailyWatermark: trigger.dailyWatermark,
-    secret: '',
-    removeSecret: false,
+    verification: {
+      scheme: trigger.verification?.scheme ?? null,
+      secret: '',
+      keepCurrentUntil: '',
+      toleranceSeconds: trigger.verification?.toleranceSeconds ?? null,
+      storedSecrets: trigger.verification?.secrets ?? [],
+    },
+    idempotencyKeyHeaders: trigger.idempotencyKeyHeaders.join('\n'),
     onDeadLetter: trigger.onDeadLetter ?? '',
+    silenceAlertMinutes: trigger.silenceAlertMinutes,
+    // The API shows the effective value; the action type's default shows as "default".
+    onUnknownOutcome:
+      trigger.onUnknownOutcome === effectiveUnknownOutcome(action.type, null)
+        ? null
+        : trigger.onUnknownOutcome,
+    flowControl: {
+      rateLimit: trigger.rateLimit ?? { limit: null, periodMs: null },
+      maxConcurrency: trigger.maxConcurrency,
+      circuitBreaker: trigger.circuitBreaker ?? { failureThreshold: null, cooldownMs: null },
+      dailyWatermarkAction: trigger.dailyWatermarkAction,
+      watermarkGroup: trigger.watermarkGroup ?? '',
+    },
   });
   if (action.type === 'http') {
     form.controls.http.patchValue({
@@ -191,57 +296,191 @@ function withoutNulls<T extends Record<string, unknown>>(record: T): Partial<T> 
  * optional fields mean "server default" on create and "remove" on edit; empty write-only
  * fields (secret, WhatsApp API key) are left out so the stored value is kept.
  */
-export function toTriggerBody(value: TriggerFormValue, mode: TriggerFormMode): TriggerBody {
-  const body: TriggerBody = {
+export function toTriggerBody(
+  value: TriggerFormValue,
+  mode: TriggerFormMode,
+): CreateTriggerRequest {
+  const body: CreateTriggerRequest = {
     name: value.name.trim(),
     slug: value.slug.trim(),
     enabled: value.enabled,
+    action: toActionRequest(value),
   };
 
-  if (value.actionType === 'http') {
-    const http = value.http;
-    const headers = http.headers.trim();
-    body['action'] = withoutNulls({
-      type: 'http',
-      url: http.url.trim(),
-      method: http.method,
-      headers: headers === '' ? null : (JSON.parse(headers) as Record<string, string>),
-      timeoutMs: http.timeoutMs,
-    });
-  } else {
-    const whatsapp = value.whatsapp;
-    body['action'] = withoutNulls({
-      type: 'whatsapp',
-      baseUrl: whatsapp.baseUrl.trim(),
-      apiKey: whatsapp.apiKey === '' ? null : whatsapp.apiKey,
-      toPath: whatsapp.toPath.trim(),
-      textTemplate: whatsapp.textTemplate,
-      timeoutMs: whatsapp.timeoutMs,
-    });
-  }
-
-  const retryPolicy = withoutNulls(value.retryPolicy);
+  const retryPolicy = withoutNulls(value.retryPolicy) as Partial<RetryPolicy>;
   if (Object.keys(retryPolicy).length > 0 || mode === 'edit') {
-    body['retryPolicy'] = retryPolicy;
+    body.retryPolicy = retryPolicy;
   }
 
-  body['idempotencyKeyPaths'] = parseKeyPaths(value.idempotencyKeyPaths);
+  body.idempotencyKeyPaths = parseKeyPaths(value.idempotencyKeyPaths);
 
   if (value.dailyWatermark !== null || mode === 'edit') {
-    body['dailyWatermark'] = value.dailyWatermark;
+    body.dailyWatermark = value.dailyWatermark;
   }
 
-  if (value.removeSecret) {
-    body['secret'] = null;
-  } else if (value.secret !== '') {
-    body['secret'] = value.secret;
+  const verification = toVerificationRequest(value.verification);
+  if (verification !== undefined) {
+    body.verification = verification;
+  }
+  const keyHeaders = parseKeyPaths(value.idempotencyKeyHeaders);
+  const isDefault =
+    keyHeaders.length === 0 ||
+    sameHeaders(keyHeaders, defaultIdempotencyKeyHeaders(value.verification.scheme));
+  if (!isDefault || mode === 'edit') {
+    body.idempotencyKeyHeaders = isDefault ? null : keyHeaders;
   }
 
   const onDeadLetter = value.onDeadLetter.trim();
   if (onDeadLetter !== '' || mode === 'edit') {
-    body['onDeadLetter'] = onDeadLetter === '' ? null : onDeadLetter;
+    body.onDeadLetter = onDeadLetter === '' ? null : onDeadLetter;
   }
-  return body;
+
+  if (value.silenceAlertMinutes !== null || mode === 'edit') {
+    body.silenceAlertMinutes = value.silenceAlertMinutes;
+  }
+
+  if (value.onUnknownOutcome !== null || mode === 'edit') {
+    body.onUnknownOutcome = value.onUnknownOutcome;
+  }
+  return { ...body, ...toFlowControlBody(value.flowControl, mode) };
+}
+
+/** The flow-control fields of the body: an empty control is off (null), left out on create. */
+function toFlowControlBody(
+  value: TriggerFormValue['flowControl'],
+  mode: TriggerFormMode,
+): Partial<CreateTriggerRequest> {
+  const { limit, periodMs } = value.rateLimit;
+  const { failureThreshold, cooldownMs } = value.circuitBreaker;
+  const group = value.watermarkGroup.trim();
+  const fields: Partial<CreateTriggerRequest> = {
+    rateLimit: limit === null || periodMs === null ? null : { limit, periodMs },
+    maxConcurrency: value.maxConcurrency,
+    circuitBreaker:
+      failureThreshold === null || cooldownMs === null ? null : { failureThreshold, cooldownMs },
+    dailyWatermarkAction: value.dailyWatermarkAction,
+    watermarkGroup: group === '' ? null : group,
+  };
+  if (mode === 'edit') {
+    return fields;
+  }
+  // A new trigger's body leaves out what is off, and the default action (alert), as v1 did.
+  const { dailyWatermarkAction, ...others } = withoutNulls(fields);
+  return dailyWatermarkAction === 'hold' ? { ...others, dailyWatermarkAction } : others;
+}
+
+/** `2000 ms` as a person reads it: `2 s`, `30 s`, `5 min`, `1 h`, `1.5 s`. */
+export function readableDuration(ms: number | null): string {
+  if (ms === null) {
+    return '';
+  }
+  const units: [number, string][] = [
+    [3_600_000, 'h'],
+    [60_000, 'min'],
+    [1000, 's'],
+  ];
+  for (const [size, unit] of units) {
+    if (ms >= size) {
+      return `${Number((ms / size).toFixed(1))} ${unit}`;
+    }
+  }
+  return `${ms} ms`;
+}
+
+/**
+ * The retry schedule the form's policy gives, by the API's own rule; empty fields take the
+ * stored trigger's values. Null while a field is empty on a new trigger (the server's
+ * defaults are not known here) or out of range.
+ */
+export function formRetrySchedule(
+  form: TriggerFormGroup,
+  stored: Trigger | null,
+): RetrySchedule | null {
+  const { retryPolicy, http, whatsapp } = form.controls;
+  const action = form.controls.actionType.value === 'http' ? http : whatsapp;
+  if (retryPolicy.invalid || action.controls.timeoutMs.invalid) {
+    return null;
+  }
+  const value = retryPolicy.getRawValue();
+  const base = stored?.retryPolicy;
+  const policy = {
+    maxAttempts: value.maxAttempts ?? base?.maxAttempts,
+    baseDelayMs: value.baseDelayMs ?? base?.baseDelayMs,
+    maxDelayMs: value.maxDelayMs ?? base?.maxDelayMs,
+    jitterMs: value.jitterMs ?? base?.jitterMs,
+  };
+  if (Object.values(policy).some((field) => field === undefined || field === null)) {
+    return null;
+  }
+  const timeoutMs =
+    action.controls.timeoutMs.value ?? stored?.action.timeoutMs ?? DEFAULT_ACTION_TIMEOUT_MS;
+  return retrySchedule(policy as RetryPolicy, timeoutMs);
+}
+
+function toActionRequest(value: TriggerFormValue): ActionRequest {
+  if (value.actionType === 'http') {
+    const http = value.http;
+    const headers = http.headers.trim();
+    return {
+      type: 'http',
+      url: http.url.trim(),
+      method: http.method,
+      ...(headers === '' ? {} : { headers: JSON.parse(headers) as Record<string, string> }),
+      ...(http.timeoutMs === null ? {} : { timeoutMs: http.timeoutMs }),
+    };
+  }
+  const whatsapp = value.whatsapp;
+  return {
+    type: 'whatsapp',
+    baseUrl: whatsapp.baseUrl.trim(),
+    ...(whatsapp.apiKey === '' ? {} : { apiKey: whatsapp.apiKey }),
+    toPath: whatsapp.toPath.trim(),
+    textTemplate: whatsapp.textTemplate,
+    ...(whatsapp.timeoutMs === null ? {} : { timeoutMs: whatsapp.timeoutMs }),
+  };
+}
+
+/**
+ * The `verification` to send, or undefined to leave it as it is. The stored secrets are never
+ * known here: an item without `value` keeps one (the API's rule), which is how a new secret is
+ * added while the current one stays valid until `keepCurrentUntil`.
+ */
+export function toVerificationRequest(
+  value: TriggerFormValue['verification'],
+): VerificationInput | null | undefined {
+  const { scheme, secret, keepCurrentUntil, toleranceSeconds, storedSecrets } = value;
+  if (scheme === null) {
+    return storedSecrets.length > 0 ? null : undefined;
+  }
+  const tolerance = toleranceSeconds === null ? {} : { toleranceSeconds };
+  if (secret === '') {
+    return {
+      scheme,
+      secrets: storedSecrets.map((stored) => ({ expiresAt: stored.expiresAt })),
+      ...tolerance,
+    };
+  }
+  const keepsCurrent = keepCurrentUntil !== '' && storedSecrets.length > 0;
+  return {
+    scheme,
+    secrets: keepsCurrent
+      ? [{ value: secret }, { expiresAt: new Date(keepCurrentUntil).toISOString() }]
+      : [{ value: secret }],
+    ...tolerance,
+  };
+}
+
+/** A Standard Webhooks secret: `whsec_` and the base64 of 32 random bytes. */
+export function generateStandardWebhooksSecret(
+  fillRandom: (bytes: Uint8Array<ArrayBuffer>) => void = (bytes) => crypto.getRandomValues(bytes),
+): string {
+  const bytes = new Uint8Array(new ArrayBuffer(32));
+  fillRandom(bytes);
+  return `whsec_${btoa(String.fromCharCode(...bytes))}`;
+}
+
+function sameHeaders(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((name, i) => name.toLowerCase() === b[i].toLowerCase());
 }
 
 /** `${origin}/hooks/<slug>`: where senders deliver webhooks for this trigger. */
@@ -249,7 +488,7 @@ export function webhookUrl(origin: string, slug: string): string {
   return `${origin}/hooks/${slug}`;
 }
 
-/** A copyable delivery example, signed when the trigger has a secret. */
+/** A copyable delivery example, signed when the trigger uses the hmac-sha256 scheme. */
 export function curlExample(url: string, hasSecret: boolean): string {
   const body = `{"messageId":"example-1","hello":"world"}`;
   const lines = [

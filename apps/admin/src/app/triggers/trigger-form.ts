@@ -21,17 +21,30 @@ import { MatSelectModule } from '@angular/material/select';
 import { MatSlideToggleModule } from '@angular/material/slide-toggle';
 import { MatSnackBar } from '@angular/material/snack-bar';
 import { Router, RouterLink } from '@angular/router';
-import { ACTION_TYPES, HTTP_METHODS, type Trigger } from '@triggerline/contracts';
-import { of, startWith } from 'rxjs';
+import { DatePipe } from '@angular/common';
+import {
+  ACTION_TYPES,
+  defaultIdempotencyKeyHeaders,
+  HTTP_METHODS,
+  SCHEME_DESCRIPTIONS,
+  type Trigger,
+  VERIFICATION_SCHEMES,
+} from '@triggerline/contracts';
+import { map, of, startWith } from 'rxjs';
 import { type ApiError, isApiError } from '../core/api-error';
 import { Icon } from '../core/icon';
+import { Session } from '../core/session';
 import { StatsMonitor } from '../stats/stats-monitor';
+import { RetryScheduleView } from './retry-schedule-view';
 import { TriggerApi } from './trigger-api';
 import {
   applyActionType,
   buildTriggerForm,
   curlExample,
   fillTriggerForm,
+  formRetrySchedule,
+  generateStandardWebhooksSecret,
+  readableDuration,
   toTriggerBody,
   webhookUrl,
 } from './trigger-form-model';
@@ -40,6 +53,7 @@ import {
   selector: 'tl-trigger-form',
   changeDetection: ChangeDetectionStrategy.OnPush,
   imports: [
+    DatePipe,
     ReactiveFormsModule,
     RouterLink,
     ClipboardModule,
@@ -52,6 +66,7 @@ import {
     MatSelectModule,
     MatSlideToggleModule,
     Icon,
+    RetryScheduleView,
   ],
   templateUrl: './trigger-form.html',
   styleUrl: './trigger-form.css',
@@ -65,9 +80,15 @@ export class TriggerForm {
   /** Route parameter: absent on /triggers/new. */
   readonly id = input<string>();
 
+  /** Only admins change triggers; the others see the form read-only. */
+  protected readonly isAdmin = inject(Session).isAdmin;
   protected readonly actionTypes = ACTION_TYPES;
+  protected readonly schemes = VERIFICATION_SCHEMES;
+  protected readonly schemeDescriptions = SCHEME_DESCRIPTIONS;
   protected readonly methods = HTTP_METHODS;
   protected readonly form = buildTriggerForm();
+  protected readonly flowControl = this.form.controls.flowControl;
+  protected readonly duration = readableDuration;
   protected readonly isEdit = computed(() => this.id() !== undefined);
   protected readonly saving = signal(false);
   protected readonly saveError = signal<ApiError | null>(null);
@@ -93,6 +114,24 @@ export class TriggerForm {
     this.form.controls.slug.valueChanges.pipe(startWith(this.form.controls.slug.value)),
     { requireSync: true },
   );
+  private readonly formValue = toSignal(
+    this.form.valueChanges.pipe(
+      startWith(null),
+      map(() => this.form.getRawValue()),
+    ),
+    { requireSync: true },
+  );
+  protected readonly scheme = computed(() => this.formValue().verification.scheme);
+  protected readonly secretValue = computed(() => this.formValue().verification.secret);
+  protected readonly storedSecrets = computed(() => this.formValue().verification.storedSecrets);
+  protected readonly defaultKeyHeaders = computed(() =>
+    defaultIdempotencyKeyHeaders(this.scheme()).join(', '),
+  );
+  /** Recomputed on every edit of the form, by the same rule as the API's retry-schedule. */
+  protected readonly retrySchedule = computed(() => {
+    this.formValue();
+    return formRetrySchedule(this.form, this.stored());
+  });
   protected readonly hookUrl = computed(() =>
     webhookUrl(location.origin, this.slug().trim() || '<slug>'),
   );
@@ -107,7 +146,7 @@ export class TriggerForm {
     {
       what: 'curl example',
       buttonLabel: 'Copy curl',
-      text: curlExample(this.hookUrl(), this.stored()?.hasSecret ?? false),
+      text: curlExample(this.hookUrl(), this.stored()?.verification?.scheme === 'hmac-sha256'),
       testId: 'curl-example',
       isBlock: true,
     },
@@ -125,7 +164,16 @@ export class TriggerForm {
           fillTriggerForm(this.form, trigger);
         }
       }
+      if (!this.isAdmin()) {
+        this.form.disable({ emitEvent: false });
+      }
     });
+  }
+
+  protected generateSecret(): void {
+    const secret = this.form.controls.verification.controls.secret;
+    secret.setValue(generateStandardWebhooksSecret());
+    secret.markAsDirty();
   }
 
   protected copied(what: string, isCopied: boolean): void {

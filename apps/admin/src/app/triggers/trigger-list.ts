@@ -10,11 +10,13 @@ import { MatTableModule } from '@angular/material/table';
 import { MatTooltipModule } from '@angular/material/tooltip';
 import { RouterLink } from '@angular/router';
 import type { Trigger, TriggerStats } from '@triggerline/contracts';
-import { filter, switchMap } from 'rxjs';
-import { errorMessage } from '../core/api-error';
+import { catchError, filter, type Observable, switchMap, throwError } from 'rxjs';
+import { errorMessage, isApiError } from '../core/api-error';
 import { ConfirmDialog, type ConfirmDialogData } from '../core/confirm-dialog';
 import { Icon } from '../core/icon';
 import { StatsMonitor, watermarkPercent } from '../stats/stats-monitor';
+import { Session } from '../core/session';
+import { circuitLabel } from './flow-labels';
 import { TriggerApi } from './trigger-api';
 import { webhookUrl } from './trigger-form-model';
 
@@ -40,7 +42,18 @@ export class TriggerList {
   private readonly snackBar = inject(MatSnackBar);
   private readonly monitor = inject(StatsMonitor);
 
-  protected readonly columns = ['name', 'action', 'enabled', 'volume', 'actions'];
+  // Pausing and releasing are for operators; editing and deleting for admins.
+  protected readonly isAdmin = inject(Session).isAdmin;
+  protected readonly canOperate = inject(Session).canOperate;
+  protected readonly columns = computed(() => [
+    'name',
+    'action',
+    'enabled',
+    'flow',
+    'volume',
+    ...(this.canOperate() ? ['actions'] : []),
+  ]);
+  protected readonly circuitLabel = circuitLabel;
   protected readonly triggers = rxResource({ stream: () => this.api.list() });
   protected readonly busyId = signal<string | null>(null);
   protected readonly watermarkPercent = watermarkPercent;
@@ -84,6 +97,25 @@ export class TriggerList {
     });
   }
 
+  /** Pause, resume or release the watermark: the answer replaces the row. */
+  protected control(trigger: Trigger, change: 'pause' | 'resume' | 'releaseWatermark'): void {
+    const done = { pause: 'paused', resume: 'resumed', releaseWatermark: 'watermark released' };
+    this.busyId.set(trigger.id);
+    this.api[change](trigger.id).subscribe({
+      next: (updated) => {
+        this.busyId.set(null);
+        this.triggers.update((list) => list?.map((t) => (t.id === updated.id ? updated : t)));
+        this.monitor.refresh();
+        this.snackBar.open(`${updated.slug} ${done[change]}`, undefined, { duration: 2500 });
+      },
+      error: (error: unknown) => {
+        this.busyId.set(null);
+        this.triggers.reload();
+        this.snackBar.open(errorMessage(error), 'Close');
+      },
+    });
+  }
+
   protected confirmDelete(trigger: Trigger): void {
     const data: ConfirmDialogData = {
       title: `Delete ${trigger.slug}?`,
@@ -97,7 +129,17 @@ export class TriggerList {
       .afterClosed()
       .pipe(
         filter((confirmed) => confirmed === true),
-        switchMap(() => this.api.remove(trigger.id)),
+        switchMap(() =>
+          this.api
+            .remove(trigger.id)
+            .pipe(
+              catchError((error: unknown) =>
+                isApiError(error) && error.code === 'trigger_has_open_work'
+                  ? this.confirmForcedDelete(trigger, error.message)
+                  : throwError(() => error),
+              ),
+            ),
+        ),
       )
       .subscribe({
         next: () => {
@@ -107,5 +149,22 @@ export class TriggerList {
         },
         error: (error: unknown) => this.snackBar.open(errorMessage(error), 'Close'),
       });
+  }
+
+  // The server says what is still open (unfinished executions, unresolved dead letters).
+  private confirmForcedDelete(trigger: Trigger, openWork: string): Observable<void> {
+    const data: ConfirmDialogData = {
+      title: `${trigger.slug} still has open work`,
+      message: openWork,
+      confirmLabel: 'Delete anyway',
+      isDestructive: true,
+    };
+    return this.dialog
+      .open<ConfirmDialog, ConfirmDialogData, boolean>(ConfirmDialog, { data })
+      .afterClosed()
+      .pipe(
+        filter((confirmed) => confirmed === true),
+        switchMap(() => this.api.remove(trigger.id, true)),
+      );
   }
 }

@@ -1,17 +1,14 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { ERROR_CATEGORIES, type ErrorCategory } from '@triggerline/contracts';
 import {
-  ArrayMaxSize,
-  IsArray,
-  IsBoolean,
-  IsDateString,
-  IsIn,
-  IsOptional,
-  IsUUID,
-} from 'class-validator';
+  type BulkReplayRequest,
+  ERROR_CATEGORIES,
+  type ErrorCategory,
+} from '@triggerline/contracts';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsOptional, IsUUID } from 'class-validator';
+import { TimeRangeDto } from '../../http/time-range.dto';
 
 /** Which unresolved dead letters to replay; every filter given must match. */
-export class BulkReplayDto {
+export class BulkReplayDto extends TimeRangeDto implements BulkReplayRequest {
   @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'dead-letter ids' })
   @IsOptional()
   @IsArray()
@@ -28,16 +25,6 @@ export class BulkReplayDto {
   @IsOptional()
   @IsIn(ERROR_CATEGORIES)
   errorCategory?: ErrorCategory;
-
-  @ApiPropertyOptional({ format: 'date-time', description: 'dead-lettered at or after' })
-  @IsOptional()
-  @IsDateString()
-  from?: string;
-
-  @ApiPropertyOptional({ format: 'date-time', description: 'dead-lettered before' })
-  @IsOptional()
-  @IsDateString()
-  to?: string;
 
   @ApiPropertyOptional({ default: false, description: 'count the matches, replay nothing' })
   @IsOptional()

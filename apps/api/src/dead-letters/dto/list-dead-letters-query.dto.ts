@@ -1,9 +1,12 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsOptional, IsUUID } from 'class-validator';
+import { ERROR_CATEGORIES, type ErrorCategory } from '@triggerline/contracts';
+import { IsBoolean, IsIn, IsOptional, IsUUID } from 'class-validator';
 import { PageQueryDto } from '../../http/page-query.dto';
+import { TimeRangeDto } from '../../http/time-range.dto';
 
-export class ListDeadLettersQueryDto extends PageQueryDto {
+/** Filters with the meaning of bulk replay's, so that an operator sees what it will touch. */
+export class ListDeadLettersQueryDto extends IntersectionType(PageQueryDto, TimeRangeDto) {
   @ApiPropertyOptional({ description: 'true: only unresolved ones (they always come first)' })
   @IsOptional()
   @Transform(({ value }: { value: unknown }) =>
@@ -16,4 +19,9 @@ export class ListDeadLettersQueryDto extends PageQueryDto {
   @IsOptional()
   @IsUUID()
   triggerId?: string;
+
+  @ApiPropertyOptional({ enum: ERROR_CATEGORIES })
+  @IsOptional()
+  @IsIn(ERROR_CATEGORIES)
+  errorCategory?: ErrorCategory;
 }

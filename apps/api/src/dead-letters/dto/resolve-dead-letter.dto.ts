@@ -1,8 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { MANUAL_RESOLUTIONS, type ManualResolution } from '@triggerline/contracts';
+import {
+  MANUAL_RESOLUTIONS,
+  type ManualResolution,
+  type ResolveDeadLetterRequest,
+} from '@triggerline/contracts';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 
-export class ResolveDeadLetterDto {
+export class ResolveDeadLetterDto implements ResolveDeadLetterRequest {
   @ApiProperty({ enum: MANUAL_RESOLUTIONS, description: '`replayed` is set by a replay' })
   @IsIn(MANUAL_RESOLUTIONS)
   resolution: ManualResolution;

@@ -1,7 +1,7 @@
 import { buildHttpRequest } from './http.action';
 
 describe(buildHttpRequest.name, () => {
-  const meta = { idempotencyKey: 'evt-9', executionId: 'exec-9', attempt: 1 };
+  const meta = { idempotencyKey: 'evt-9', executionId: 'exec-9', attempt: 1, depth: 0 };
 
   it('sends the payload as JSON with the action headers, which cannot override delivery headers', () => {
     const sut = buildHttpRequest(
@@ -26,6 +26,7 @@ describe(buildHttpRequest.name, () => {
           'idempotency-key': 'evt-9',
           'x-triggerline-execution': 'exec-9',
           'x-triggerline-attempt': '1',
+          'x-triggerline-depth': '1',
         },
         body: '{"order":1}',
         timeoutMs: 3000,

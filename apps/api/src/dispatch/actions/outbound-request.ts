@@ -14,6 +14,8 @@ export interface DeliveryMeta {
   idempotencyKey: string;
   executionId: string;
   attempt: number;
+  /** Depth of the delivery that created the execution; the target sees one more. */
+  depth: number;
 }
 
 export function deliveryHeaders(meta: DeliveryMeta): Record<string, string> {
@@ -21,5 +23,6 @@ export function deliveryHeaders(meta: DeliveryMeta): Record<string, string> {
     'idempotency-key': meta.idempotencyKey,
     'x-triggerline-execution': meta.executionId,
     'x-triggerline-attempt': String(meta.attempt),
+    'x-triggerline-depth': String(meta.depth + 1),
   };
 }

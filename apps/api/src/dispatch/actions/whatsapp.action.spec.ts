@@ -9,7 +9,7 @@ describe(buildWhatsappRequest.name, () => {
     textTemplate: 'Hi {{ contact.name }}, you owe {{amount}}',
     timeoutMs: 5000,
   };
-  const meta = { idempotencyKey: 'evt-1', executionId: 'exec-1', attempt: 2 };
+  const meta = { idempotencyKey: 'evt-1', executionId: 'exec-1', attempt: 2, depth: 3 };
 
   it('posts { number, text } to /send/text with the apikey and delivery headers', () => {
     const sut = buildWhatsappRequest(
@@ -28,6 +28,7 @@ describe(buildWhatsappRequest.name, () => {
           'idempotency-key': 'evt-1',
           'x-triggerline-execution': 'exec-1',
           'x-triggerline-attempt': '2',
+          'x-triggerline-depth': '4',
         },
         body: JSON.stringify({ number: '5511', text: 'Hi Ana, you owe 10' }),
         timeoutMs: 5000,

@@ -1,4 +1,4 @@
-import { readPath, renderTemplate } from '../../executions/payload-path';
+import { composeWhatsappMessage } from '@triggerline/contracts';
 import type { StoredAction } from '../../triggers/trigger.entity';
 import { type BuildResult, type DeliveryMeta, deliveryHeaders } from './outbound-request';
 
@@ -10,13 +10,9 @@ export function buildWhatsappRequest(
   payload: unknown,
   meta: DeliveryMeta,
 ): BuildResult {
-  const number = readPath(payload, action.toPath);
-  if (typeof number !== 'string' && typeof number !== 'number') {
-    return { ok: false, error: `No recipient at "${action.toPath}" in the payload` };
-  }
-  const text = renderTemplate(action.textTemplate, payload);
-  if (!text.ok) {
-    return { ok: false, error: `No value at "${text.missingPath}" for the message template` };
+  const message = composeWhatsappMessage(action, payload);
+  if (!message.ok) {
+    return message;
   }
   if (action.apiKey === null) {
     return { ok: false, error: 'The WhatsApp action has no apiKey' };
@@ -31,7 +27,7 @@ export function buildWhatsappRequest(
         apikey: action.apiKey,
         ...deliveryHeaders(meta),
       },
-      body: JSON.stringify({ number: String(number), text: text.text }),
+      body: JSON.stringify({ number: message.number, text: message.text }),
       timeoutMs: action.timeoutMs,
     },
   };

@@ -3,7 +3,9 @@ import {
   ACTION_TYPES,
   type ActionType,
   HTTP_METHODS,
+  type HttpActionRequest,
   type HttpMethod,
+  type WhatsappActionRequest,
 } from '@triggerline/contracts';
 import {
   IsIn,
@@ -48,7 +50,7 @@ export class ActionDto {
   timeoutMs?: number;
 }
 
-export class HttpActionDto extends ActionDto {
+export class HttpActionDto extends ActionDto implements HttpActionRequest {
   declare type: 'http';
 
   @ApiProperty({ example: 'https://example.com/hook' })
@@ -68,7 +70,7 @@ export class HttpActionDto extends ActionDto {
   headers?: Record<string, string>;
 }
 
-export class WhatsappActionDto extends ActionDto {
+export class WhatsappActionDto extends ActionDto implements WhatsappActionRequest {
   declare type: 'whatsapp';
 
   @ApiProperty({ example: 'http://127.0.0.1:8080' })

@@ -1,23 +1,42 @@
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
+import {
+  type CreateTriggerRequest,
+  FLOW_CONTROL_LIMITS,
+  isValidDeadLetterGlob,
+  SLUG_PATTERN,
+  WATERMARK_ACTIONS,
+  type WatermarkAction,
+} from '@triggerline/contracts';
 import { Type } from 'class-transformer';
+import { UNKNOWN_OUTCOME_POLICIES, type UnknownOutcomePolicy } from '@triggerline/contracts';
 import {
   ArrayMaxSize,
   IsArray,
   IsBoolean,
+  IsIn,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   Matches,
+  Max,
   MaxLength,
   Min,
   MinLength,
   ValidateBy,
   ValidateNested,
 } from 'class-validator';
-import { isValidDeadLetterGlob } from '../dead-letter-glob';
-import { SLUG_PATTERN } from '../slug';
 import { ACTION_SUBTYPES, ActionDto, HttpActionDto, WhatsappActionDto } from './action.dto';
+import { CircuitBreakerDto, RateLimitDto } from './flow-control.dto';
 import { RetryPolicyDto } from './retry-policy.dto';
+import { VerificationDto } from './verification.dto';
+import { IntInRange, rangeSchema } from '../../http/int-in-range';
+
+// An HTTP header name (RFC 9110 token).
+const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
+
+/** The column is a PostgreSQL integer: larger is a 400, never a failed insert. */
+const MAX_DAILY_WATERMARK = 2_147_483_647;
 
 const IsDeadLetterGlob = () =>
   ValidateBy({
@@ -29,7 +48,7 @@ const IsDeadLetterGlob = () =>
   });
 
 @ApiExtraModels(HttpActionDto, WhatsappActionDto)
-export class CreateTriggerDto {
+export class CreateTriggerDto implements CreateTriggerRequest {
   @ApiProperty({ example: 'Order shipped → WhatsApp' })
   @IsString()
   @MinLength(1)
@@ -60,6 +79,7 @@ export class CreateTriggerDto {
 
   @ApiPropertyOptional({ type: RetryPolicyDto })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => RetryPolicyDto)
   retryPolicy?: RetryPolicyDto;
@@ -76,7 +96,11 @@ export class CreateTriggerDto {
   @MaxLength(256, { each: true })
   idempotencyKeyPaths?: string[];
 
-  @ApiPropertyOptional({ description: 'HMAC-SHA256 key; write-only. null removes it.' })
+  @ApiPropertyOptional({
+    description:
+      'Shorthand for `verification: { scheme: "hmac-sha256", secrets: [{ value }] }`; ' +
+      'write-only. null removes the verification.',
+  })
   @IsOptional()
   @IsString()
   @MinLength(8)
@@ -90,10 +114,103 @@ export class CreateTriggerDto {
   @IsOptional()
   @IsInt()
   @Min(1)
+  @Max(MAX_DAILY_WATERMARK)
   dailyWatermark?: number | null;
+
+  @ApiPropertyOptional({ type: VerificationDto, nullable: true })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => VerificationDto)
+  verification?: VerificationDto | null;
+
+  @ApiPropertyOptional({
+    type: [String],
+    nullable: true,
+    description: 'Headers read for the key before the body paths; null: the scheme default',
+    example: ['Idempotency-Key', 'X-GitHub-Delivery'],
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10)
+  @Matches(HEADER_NAME, { each: true, message: 'idempotencyKeyHeaders must be header names' })
+  @MaxLength(100, { each: true })
+  idempotencyKeyHeaders?: string[] | null;
 
   @ApiPropertyOptional({ nullable: true, example: 'orders-*' })
   @IsOptional()
   @IsDeadLetterGlob()
   onDeadLetter?: string | null;
+
+  @ApiPropertyOptional({
+    nullable: true,
+    minimum: 1,
+    maximum: 10080,
+    description: 'Minutes without a delivery that raise trigger_silent; null: never.',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(10080)
+  silenceAlertMinutes?: number | null;
+
+  @ApiPropertyOptional({
+    enum: UNKNOWN_OUTCOME_POLICIES,
+    nullable: true,
+    description:
+      'After a request that was sent but got no status back: `retry` it, or `hold` the ' +
+      'execution as outcome_unknown for an operator. null: hold for whatsapp, retry for http.',
+  })
+  @IsOptional()
+  @IsIn(UNKNOWN_OUTCOME_POLICIES)
+  onUnknownOutcome?: UnknownOutcomePolicy | null;
+
+  @ApiPropertyOptional({
+    type: RateLimitDto,
+    nullable: true,
+    description: 'At most `limit` attempt starts in any window of `periodMs`; null is off.',
+  })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => RateLimitDto)
+  rateLimit?: RateLimitDto | null;
+
+  @ApiPropertyOptional({
+    nullable: true,
+    ...rangeSchema(FLOW_CONTROL_LIMITS.maxConcurrency),
+    description: 'At most this many attempts in flight at once, across workers; null is off.',
+  })
+  @IsOptional()
+  @IntInRange(FLOW_CONTROL_LIMITS.maxConcurrency)
+  maxConcurrency?: number | null;
+
+  @ApiPropertyOptional({ type: CircuitBreakerDto, nullable: true })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => CircuitBreakerDto)
+  circuitBreaker?: CircuitBreakerDto | null;
+
+  @ApiPropertyOptional({
+    enum: WATERMARK_ACTIONS,
+    default: 'alert',
+    description: '`hold`: first attempts above dailyWatermark in any rolling 24 h wait.',
+  })
+  @IsOptional()
+  @IsIn(WATERMARK_ACTIONS)
+  dailyWatermarkAction?: WatermarkAction;
+
+  @ApiPropertyOptional({
+    nullable: true,
+    pattern: SLUG_PATTERN.source,
+    description: 'Triggers of one group share one watermark count.',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(SLUG_PATTERN, {
+    message:
+      'watermarkGroup must be lowercase letters, digits and dashes, 1 to 63, not starting with a dash',
+  })
+  watermarkGroup?: string | null;
 }

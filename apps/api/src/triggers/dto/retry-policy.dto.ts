@@ -1,8 +1,9 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
+import type { RetryPolicy } from '@triggerline/contracts';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
 /** Any field left out takes the configured default (RETRY_* variables). */
-export class RetryPolicyDto {
+export class RetryPolicyDto implements Partial<RetryPolicy> {
   @ApiPropertyOptional({ minimum: 1, maximum: 20 })
   @IsOptional()
   @IsInt()

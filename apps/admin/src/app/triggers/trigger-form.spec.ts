@@ -1,0 +1,75 @@
+import { provideHttpClient, withInterceptors } from '@angular/common/http';
+import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import { TestBed } from '@angular/core/testing';
+import { provideRouter } from '@angular/router';
+import type { AccessRole } from '@triggerline/contracts';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { httpTriggerWith } from '../../testing/fixtures';
+import { apiInterceptor } from '../core/api.interceptor';
+import { Session } from '../core/session';
+import { StatsMonitor } from '../stats/stats-monitor';
+import { TriggerForm } from './trigger-form';
+import type { TriggerFormGroup } from './trigger-form-model';
+
+describe(TriggerForm.name, () => {
+  let backend: HttpTestingController;
+
+  beforeEach(() => {
+    TestBed.configureTestingModule({
+      providers: [
+        provideRouter([]),
+        provideHttpClient(withInterceptors([apiInterceptor])),
+        provideHttpClientTesting(),
+        { provide: StatsMonitor, useValue: { refresh: vi.fn() } },
+      ],
+    });
+    backend = TestBed.inject(HttpTestingController);
+  });
+
+  function render(role: AccessRole, id?: string) {
+    TestBed.inject(Session).signIn('token', { name: 'someone', role });
+    const fixture = TestBed.createComponent(TriggerForm);
+    if (id !== undefined) {
+      fixture.componentRef.setInput('id', id);
+    }
+    const form = (fixture.componentInstance as unknown as { form: TriggerFormGroup }).form;
+    return { fixture, form, element: fixture.nativeElement as HTMLElement };
+  }
+
+  it('tells what the sender must send for the chosen scheme, and generates whsec_ secrets', async () => {
+    const { fixture, form, element } = render('admin');
+    await fixture.whenStable();
+    expect(element.querySelector('[data-testid="sender-setup"]')).toBeNull();
+
+    form.controls.verification.controls.scheme.setValue('slack');
+    await fixture.whenStable();
+    const setup = element.querySelector('[data-testid="sender-setup"]')?.textContent ?? '';
+    expect(setup).toContain('X-Slack-Request-Timestamp');
+    expect(setup).toContain('v0=<hex HMAC-SHA256>');
+    expect(element.querySelector('[data-testid="generate-secret"]')).toBeNull();
+
+    form.controls.verification.controls.scheme.setValue('standard-webhooks');
+    await fixture.whenStable();
+    element.querySelector<HTMLButtonElement>('[data-testid="generate-secret"]')!.click();
+    expect(form.controls.verification.controls.secret.value).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+    expect(element.querySelector('[data-testid="sender-setup"]')?.textContent).toContain(
+      'webhook-signature',
+    );
+  });
+
+  it('shows a stored trigger read-only to a viewer, without a save button', async () => {
+    const trigger = httpTriggerWith({
+      verification: { scheme: 'github', secrets: [{ expiresAt: null }], toleranceSeconds: 300 },
+    });
+    const { fixture, form, element } = render('viewer', trigger.id);
+    TestBed.tick();
+    backend.expectOne(`/api/triggers/${trigger.id}`).flush(trigger);
+    await fixture.whenStable();
+
+    expect(form.disabled).toBe(true);
+    expect(element.querySelector('button[type="submit"]')).toBeNull();
+    expect(element.querySelector('[data-testid="stored-secrets"]')?.textContent).toContain(
+      'no expiry',
+    );
+  });
+});

@@ -1,0 +1,58 @@
+import { Injectable } from '@nestjs/common';
+import type { AuditEntry, Page } from '@triggerline/contracts';
+import { Database, type Statement } from '../database/database';
+import { SqlConditions } from '../database/sql-conditions';
+import { type Cursor, toPage } from '../http/cursor';
+
+interface AuditRow {
+  id: string;
+  at: Date;
+  at_text: string;
+  actor: string;
+  action: string;
+  target_id: string | null;
+  status: number;
+}
+
+const RECORD: Statement = {
+  name: 'audit_log_record',
+  text: `INSERT INTO audit_log (actor, action, target_id, status) VALUES ($1, $2, $3, $4)`,
+};
+
+export type NewAuditEntry = Omit<AuditEntry, 'id' | 'at'>;
+
+/** The one owner of `audit_log`: an append-only record of mutating API calls. */
+@Injectable()
+export class AuditLogStore {
+  constructor(private readonly database: Database) {}
+
+  async record(entry: NewAuditEntry): Promise<void> {
+    await this.database.run(RECORD, [entry.actor, entry.action, entry.targetId, entry.status]);
+  }
+
+  /** Newest first. */
+  async list(page: { limit: number; after?: Cursor }): Promise<Page<AuditEntry>> {
+    const conditions = new SqlConditions();
+    if (page.after !== undefined) {
+      conditions.add('(at, id) < (?::timestamptz, ?::uuid)', page.after.createdAt, page.after.id);
+    }
+    const { rows } = await this.database.query<AuditRow>(
+      `SELECT *, at::text AS at_text FROM audit_log ${conditions.where}
+       ORDER BY at DESC, id DESC LIMIT ${conditions.param(page.limit + 1)}`,
+      conditions.params,
+    );
+    return toPage(
+      rows,
+      page.limit,
+      (row) => ({
+        id: row.id,
+        at: row.at.toISOString(),
+        actor: row.actor,
+        action: row.action,
+        targetId: row.target_id,
+        status: row.status,
+      }),
+      (row) => ({ createdAt: row.at_text, id: row.id }),
+    );
+  }
+}

@@ -1,0 +1,79 @@
+import type { Pool, PoolClient, QueryResultRow } from 'pg';
+
+/**
+ * A statement of a store. The hot ones are prepared: PostgreSQL parses and plans them once per
+ * connection instead of once per call. The name must be unique and stable for a given text.
+ */
+export interface Statement {
+  name: string;
+  text: string;
+}
+
+export interface Rows<R> {
+  rows: R[];
+  rowCount: number;
+}
+
+/** What a store runs its SQL on: the pool, or one transaction's connection. */
+export interface Sql {
+  /** Runs a store's statement, as a named prepared statement unless those are switched off. */
+  run<R extends QueryResultRow>(statement: Statement, values?: unknown[]): Promise<Rows<R>>;
+}
+
+/**
+ * The `pg` pool shared with TypeORM, for the stores' plain SQL. TypeORM's `query()` sends every
+ * statement unnamed, so PostgreSQL parses and plans it each time; here the hot statements are
+ * named (`{ name, text, values }`) and prepared once per connection.
+ */
+export class Database implements Sql {
+  constructor(
+    private readonly pool: Pool,
+    /** False behind a pooler without prepared-statement support (PgBouncer before 1.21). */
+    private readonly isPrepared: boolean,
+  ) {}
+
+  run<R extends QueryResultRow>(statement: Statement, values: unknown[] = []): Promise<Rows<R>> {
+    return runOn(this.pool, statement, values, this.isPrepared);
+  }
+
+  /** Runs SQL whose text varies (filters built at run time), unnamed. */
+  async query<R extends QueryResultRow>(text: string, values: unknown[] = []): Promise<Rows<R>> {
+    const result = await this.pool.query<R>(text, values);
+    return { rows: result.rows, rowCount: result.rowCount ?? 0 };
+  }
+
+  /** Runs `work` in one transaction on one connection; rolls back when it throws. */
+  async transaction<T>(work: (sql: Sql) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    let isBroken = false;
+    try {
+      await client.query('BEGIN');
+      const result = await work({
+        run: (statement, values = []) => runOn(client, statement, values, this.isPrepared),
+      });
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {
+        isBroken = true; // the connection is gone or unusable: do not return it to the pool
+      });
+      throw error;
+    } finally {
+      client.release(isBroken);
+    }
+  }
+}
+
+async function runOn<R extends QueryResultRow>(
+  client: Pool | PoolClient,
+  statement: Statement,
+  values: unknown[],
+  isPrepared: boolean,
+): Promise<Rows<R>> {
+  const result = await client.query<R>(
+    isPrepared
+      ? { name: statement.name, text: statement.text, values }
+      : { text: statement.text, values },
+  );
+  return { rows: result.rows, rowCount: result.rowCount ?? 0 };
+}

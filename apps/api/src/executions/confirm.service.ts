@@ -1,0 +1,76 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { Execution } from '@triggerline/contracts';
+import { Database } from '../database/database';
+import { DeadLettersStore } from '../dead-letters/dead-letters.store';
+import { Metrics } from '../metrics/metrics';
+import type { ConfirmDeliveryDto } from './dto/confirm-delivery.dto';
+import { ExecutionError } from './executions.errors';
+import { ExecutionsService } from './executions.service';
+import { ExecutionsStore } from './executions.store';
+
+/**
+ * Settles an `outcome_unknown` execution with what the operator found out downstream:
+ * delivered → succeeded; not delivered → dead-lettered as transient, so that replay and
+ * dead-letter handlers apply as to any other dead letter.
+ */
+@Injectable()
+export class ConfirmService {
+  private readonly logger = new Logger('Confirm');
+
+  constructor(
+    private readonly database: Database,
+    private readonly executions: ExecutionsStore,
+    private readonly deadLetters: DeadLettersStore,
+    private readonly reads: ExecutionsService,
+    private readonly metrics: Metrics,
+  ) {}
+
+  async confirm(executionId: string, dto: ConfirmDeliveryDto): Promise<Execution> {
+    const note = dto.note ?? null;
+    const outcome = await this.database.transaction(async (sql) => {
+      const confirmed = await this.executions.confirm(sql, {
+        executionId,
+        delivered: dto.delivered,
+      });
+      if (confirmed.kind !== 'confirmed') {
+        return confirmed;
+      }
+      if (confirmed.handlesDeadLetterId !== null) {
+        // A handler's own execution never gets a dead letter; its outcome resolves the one it handled.
+        await this.deadLetters.resolveHandled(sql, {
+          deadLetterId: confirmed.handlesDeadLetterId,
+          handlerExecutionId: executionId,
+          status: confirmed.status,
+        });
+      } else if (confirmed.status === 'dead_lettered') {
+        await this.deadLetters.create(sql, {
+          executionId,
+          triggerSlug: confirmed.triggerSlug,
+          note,
+        });
+      }
+      return confirmed;
+    });
+    switch (outcome.kind) {
+      case 'not_found':
+        throw new ExecutionError('execution_not_found', `No execution with id ${executionId}.`);
+      case 'not_unknown':
+        throw new ExecutionError(
+          'not_unknown',
+          `Only an outcome_unknown execution can be confirmed; this one is ${outcome.status}.`,
+        );
+      case 'confirmed':
+        if (outcome.status === 'dead_lettered' && outcome.handlesDeadLetterId === null) {
+          this.metrics.deadLetters.inc();
+        }
+        this.logger.log({
+          evt: 'execution_confirmed',
+          executionId,
+          delivered: dto.delivered,
+          status: outcome.status,
+          note,
+        });
+        return this.reads.get(executionId);
+    }
+  }
+}

@@ -1,0 +1,61 @@
+import type { ReplayPreview } from '@triggerline/contracts';
+import { buildRequest } from '../dispatch/actions/build-request';
+import type { StoredAction } from '../triggers/trigger.entity';
+
+/** Stands for values only known once the replay exists (its id, its attempt's headers). */
+export const ASSIGNED_AT_REPLAY = '(assigned at replay)';
+export const MASK = '***';
+
+// Header names that carry credentials, whatever the downstream calls them.
+const SECRET_HEADER = /auth|token|secret|key|cookie|signature|password|session|credential/i;
+
+export type PreviewResult = { ok: true; preview: ReplayPreview } | { ok: false; error: string };
+
+/**
+ * What the worker would send if the execution were replayed now: the worker's own request
+ * builder, with the secrets configured in the action masked.
+ */
+export function previewReplay(input: {
+  action: StoredAction;
+  payload: unknown;
+  idempotencyKey: string | null;
+  /** A replay keeps the original's depth (X-Triggerline-Depth goes out as depth + 1). */
+  depth: number;
+}): PreviewResult {
+  const built = buildRequest(input.action, input.payload, {
+    // A replay keeps the original's key; without one the worker uses the replay's own id.
+    idempotencyKey: input.idempotencyKey ?? ASSIGNED_AT_REPLAY,
+    executionId: ASSIGNED_AT_REPLAY,
+    attempt: 1,
+    depth: input.depth,
+  });
+  if (!built.ok) {
+    return built;
+  }
+  const { method, url, headers, body } = built.request;
+  const configured = configuredHeaderNames(input.action);
+  return {
+    ok: true,
+    preview: {
+      method,
+      url,
+      headers: Object.fromEntries(
+        Object.entries(headers).map(([name, value]) => [
+          name,
+          configured.has(name) && SECRET_HEADER.test(name) ? MASK : value,
+        ]),
+      ),
+      body: JSON.parse(body) as unknown,
+    },
+  };
+}
+
+// Only what the operator configured can be a secret; delivery headers never are.
+function configuredHeaderNames(action: StoredAction): Set<string> {
+  switch (action.type) {
+    case 'http':
+      return new Set(Object.keys(action.headers ?? {}).map((name) => name.toLowerCase()));
+    case 'whatsapp':
+      return new Set(['apikey']);
+  }
+}

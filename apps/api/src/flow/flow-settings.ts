@@ -1,0 +1,68 @@
+import type { CircuitBreakerPolicy, RateLimit, WatermarkAction } from '@triggerline/contracts';
+
+/** A trigger's flow control as its claims and completions apply it. */
+export interface TriggerFlowSettings {
+  triggerId: string;
+  paused: boolean;
+  rateLimit: RateLimit | null;
+  maxConcurrency: number | null;
+  circuitBreaker: CircuitBreakerPolicy | null;
+  /** Set when first attempts above the daily watermark wait (`dailyWatermarkAction: hold`). */
+  watermarkHold: { limit: number; scope: string; group: string | null } | null;
+}
+
+/** The trigger columns flow control reads, as the claim selects them. */
+export interface FlowColumns {
+  trigger_id: string;
+  paused: boolean;
+  rate_limit: RateLimit | null;
+  max_concurrency: number | null;
+  circuit_breaker: CircuitBreakerPolicy | null;
+  daily_watermark: number | null;
+  daily_watermark_action: WatermarkAction;
+  watermark_group: string | null;
+}
+
+/** The SQL that selects `FlowColumns` from `triggers t`. */
+export const FLOW_COLUMNS = `t.paused, t.rate_limit, t.max_concurrency, t.circuit_breaker,
+  t.daily_watermark, t.daily_watermark_action, t.watermark_group`;
+
+/** True for a trigger with any control: its executions leave the claim's fast path. */
+export const IS_GATED_TRIGGER = `(t.paused OR t.rate_limit IS NOT NULL
+  OR t.max_concurrency IS NOT NULL OR t.circuit_breaker IS NOT NULL
+  OR (t.daily_watermark_action = 'hold' AND t.daily_watermark IS NOT NULL))`;
+
+/** The trigger's controls; null when it has none (the fast path, as in v1). */
+export function toFlowSettings(row: FlowColumns): TriggerFlowSettings | null {
+  const isWatermarkHeld = row.daily_watermark_action === 'hold' && row.daily_watermark !== null;
+  const isGated =
+    row.paused ||
+    row.rate_limit !== null ||
+    row.max_concurrency !== null ||
+    row.circuit_breaker !== null ||
+    isWatermarkHeld;
+  if (!isGated) {
+    return null;
+  }
+  return {
+    triggerId: row.trigger_id,
+    paused: row.paused,
+    rateLimit: row.rate_limit,
+    maxConcurrency: row.max_concurrency,
+    circuitBreaker: row.circuit_breaker,
+    watermarkHold: isWatermarkHeld
+      ? {
+          limit: row.daily_watermark!,
+          scope: watermarkScope({ id: row.trigger_id, watermarkGroup: row.watermark_group }),
+          group: row.watermark_group,
+        }
+      : null,
+  };
+}
+
+/** The watermark count a trigger shares: its group's, or its own. */
+export function watermarkScope(trigger: { id: string; watermarkGroup: string | null }): string {
+  return trigger.watermarkGroup === null
+    ? `trigger:${trigger.id}`
+    : `group:${trigger.watermarkGroup}`;
+}

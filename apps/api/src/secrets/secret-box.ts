@@ -1,0 +1,77 @@
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+
+const VERSION = 'v1';
+const NONCE_BYTES = 12;
+const TAG_BYTES = 16;
+export const SECRETS_KEY_BYTES = 32;
+const SEALED = /^v1:([0-9a-f]{8}):([A-Za-z0-9+/]{16}):([A-Za-z0-9+/]+={0,2})$/;
+// Opened values are kept so the ingest hot path does not decrypt on every delivery.
+const MAX_CACHED = 1000;
+
+export class SecretsKeyError extends Error {}
+
+/**
+ * Seals secrets for storage with AES-256-GCM: `v1:<key id>:<base64 nonce>:<base64 ciphertext
+ * and tag>`, a fresh 12-byte nonce per value. The key id (the start of the key's SHA-256) is
+ * stored with each value so that a later key rotation can tell which key sealed what.
+ */
+export class SecretBox {
+  readonly keyId: string;
+  private readonly opened = new Map<string, string>();
+
+  constructor(private readonly key: Buffer) {
+    if (key.length !== SECRETS_KEY_BYTES) {
+      throw new SecretsKeyError(`The secrets key must be ${SECRETS_KEY_BYTES} bytes`);
+    }
+    this.keyId = createHash('sha256').update(key).digest('hex').slice(0, 8);
+  }
+
+  static isSealed(value: string): boolean {
+    return SEALED.test(value);
+  }
+
+  seal(plain: string): string {
+    const nonce = randomBytes(NONCE_BYTES);
+    const cipher = createCipheriv('aes-256-gcm', this.key, nonce);
+    const sealed = Buffer.concat([
+      cipher.update(plain, 'utf8'),
+      cipher.final(),
+      cipher.getAuthTag(),
+    ]);
+    return `${VERSION}:${this.keyId}:${nonce.toString('base64')}:${sealed.toString('base64')}`;
+  }
+
+  open(value: string): string {
+    const cached = this.opened.get(value);
+    if (cached !== undefined) {
+      return cached;
+    }
+    const match = SEALED.exec(value);
+    if (match === null) {
+      throw new SecretsKeyError('The stored secret is not a sealed value');
+    }
+    const [, keyId, nonce, payload] = match;
+    if (keyId !== this.keyId) {
+      throw new SecretsKeyError(
+        `A stored secret was sealed under key ${keyId}, but SECRETS_KEY is key ${this.keyId}`,
+      );
+    }
+    const bytes = Buffer.from(payload, 'base64');
+    const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(nonce, 'base64'));
+    decipher.setAuthTag(bytes.subarray(bytes.length - TAG_BYTES));
+    let plain: string;
+    try {
+      plain = Buffer.concat([
+        decipher.update(bytes.subarray(0, bytes.length - TAG_BYTES)),
+        decipher.final(),
+      ]).toString('utf8');
+    } catch {
+      throw new SecretsKeyError('A stored secret failed authentication (tampered or wrong key)');
+    }
+    if (this.opened.size >= MAX_CACHED) {
+      this.opened.clear();
+    }
+    this.opened.set(value, plain);
+    return plain;
+  }
+}

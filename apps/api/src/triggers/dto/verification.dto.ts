@@ -1,0 +1,69 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  DEFAULT_TOLERANCE_SECONDS,
+  MAX_TOLERANCE_SECONDS,
+  MAX_VERIFICATION_SECRETS,
+  VERIFICATION_SCHEMES,
+  type VerificationInput,
+  type VerificationScheme,
+  type VerificationSecretInput,
+} from '@triggerline/contracts';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
+
+export class VerificationSecretDto implements VerificationSecretInput {
+  @ApiPropertyOptional({
+    description:
+      'Write-only. Omit it to keep a stored secret: the n-th item without a value keeps the ' +
+      "trigger's n-th stored secret.",
+  })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(512)
+  value?: string;
+
+  @ApiPropertyOptional({ nullable: true, format: 'date-time', description: 'null: never' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  expiresAt?: string | null;
+}
+
+export class VerificationDto implements VerificationInput {
+  @ApiProperty({ enum: VERIFICATION_SCHEMES })
+  @IsIn(VERIFICATION_SCHEMES)
+  scheme: VerificationScheme;
+
+  @ApiProperty({ type: [VerificationSecretDto], minItems: 1, maxItems: MAX_VERIFICATION_SECRETS })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_VERIFICATION_SECRETS)
+  @ValidateNested({ each: true })
+  @Type(() => VerificationSecretDto)
+  secrets: VerificationSecretDto[];
+
+  @ApiPropertyOptional({
+    default: DEFAULT_TOLERANCE_SECONDS,
+    minimum: 1,
+    maximum: MAX_TOLERANCE_SECONDS,
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_TOLERANCE_SECONDS)
+  toleranceSeconds?: number;
+}

@@ -1,0 +1,201 @@
+// Ingest: accepted webhooks/s of a ROLE=api process under wrk (a new Idempotency-Key on every
+// request) against `pgbench -M prepared` running the service's own INSERT … ON CONFLICT
+// statement, on the same table and indexes, at the same client count.
+import { rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { config } from '../support/config.mjs';
+import { pgbench, wrk } from '../support/load-tools.mjs';
+import { fmt, median, ratio } from '../support/numbers.mjs';
+import {
+  backendCpu,
+  backendCpuBetween,
+  countingClient,
+  createScratchDatabase,
+  dropScratchDatabase,
+} from '../support/postgres.mjs';
+import { cpuMs, root, startTriggerline } from '../support/processes.mjs';
+import { BODY, createTrigger, deliver, deliverMany } from '../support/triggerline.mjs';
+import { startWireCounter } from '../support/wire-counter.mjs';
+
+const WIRE_WEBHOOKS = 100;
+
+export async function ingestPhase() {
+  const db = await createScratchDatabase('ingest');
+  const wire = await readIngestOnTheWire(db.url);
+  const script = pgbenchScript(wire);
+
+  const api = await startTriggerline({ databaseUrl: db.url, role: 'api' });
+  const client = await countingClient(db.url);
+  const clientPid = (await client.query('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+  const accepted = [];
+  const wrkRates = [];
+  const pgbenchTps = [];
+  const pgbenchRows = [];
+  const cpuPerWebhook = { api: [], postgres: [] };
+  let rejected = 0;
+  const hooks = {
+    script: join(root, 'bench/wrk/hooks.lua'),
+    env: { BENCH_KEY_PREFIX: 'warm', BENCH_BODY: BODY },
+  };
+  try {
+    // Warm-up (JIT, connections), not measured.
+    await wrk(`${api.baseUrl}/hooks/${wire.slug}`, { ...hooks, seconds: 2 });
+    for (let run = 0; run < config.repeat; run++) {
+      const before = await executionCount(client);
+      const cpuBefore = { api: cpuMs(api.pid), postgres: await backendCpu(db.name, clientPid) };
+      const result = await wrk(`${api.baseUrl}/hooks/${wire.slug}`, {
+        ...hooks,
+        env: { ...hooks.env, BENCH_KEY_PREFIX: `wrk${run}` },
+      });
+      const apiCpu = cpuMs(api.pid) - cpuBefore.api;
+      const postgresCpu = backendCpuBetween(
+        cpuBefore.postgres,
+        await backendCpu(db.name, clientPid),
+      );
+      const count = (await executionCount(client)) - before;
+      accepted.push(count / config.seconds);
+      cpuPerWebhook.api.push(apiCpu / count);
+      cpuPerWebhook.postgres.push(postgresCpu / count);
+      wrkRates.push(result.requestsPerSecond);
+      rejected += result.errors;
+      const inserted = await executionCount(client);
+      const baseline = await pgbench(db.url, script.file, script.variables);
+      if (baseline.failed > 0) {
+        throw new Error(`pgbench: ${baseline.failed} failed transactions\n${baseline.output}`);
+      }
+      pgbenchRows.push(((await executionCount(client)) - inserted) / config.seconds);
+      pgbenchTps.push(baseline.tps);
+    }
+  } finally {
+    rmSync(script.file, { force: true });
+    await client.end();
+    await api.stop();
+  }
+  await dropScratchDatabase(db);
+
+  const value = median(accepted);
+  // Rows inserted per second on both sides (pgbench's tps would also count a key collision).
+  const baseline = median(pgbenchRows);
+  return {
+    name: 'ingest',
+    details: [
+      [
+        'POST /hooks/:slug, new keys (202), ROLE=api under wrk',
+        `${fmt(value)} accepted/s`,
+        `wrk ${fmt(median(wrkRates))} req/s; non-2xx ${rejected}; ` +
+          `CPU per webhook: api ${fmt(median(cpuPerWebhook.api), 3)} ms, ` +
+          `PostgreSQL ${fmt(median(cpuPerWebhook.postgres), 3)} ms; ` +
+          `runs ${accepted.map((n) => fmt(n)).join(', ')}`,
+      ],
+      [
+        `pgbench -M prepared, ${script.origin}`,
+        `${fmt(baseline)} inserted/s`,
+        `pgbench ${fmt(median(pgbenchTps))} tps; runs ${pgbenchRows.map((n) => fmt(n)).join(', ')}`,
+      ],
+      [
+        'the statement pgbench runs',
+        `${script.sql.replace(/\s+/g, ' ').slice(0, 160)}…`,
+        `parameters as seen on the wire: ${JSON.stringify(script.variables).slice(0, 200)}`,
+      ],
+      [
+        'statements per accepted webhook (on the wire)',
+        fmt(wire.statementsPerWebhook),
+        `${WIRE_WEBHOOKS} webhooks one at a time`,
+      ],
+    ],
+    checks: [
+      {
+        target: 'ingest ≥ 0.6 × pgbench (same statement, same clients)',
+        measured: `${fmt(value)}/s vs pgbench ${fmt(baseline)}/s`,
+        ratio: ratio(value, baseline),
+        pass: ratio(value, baseline) >= 0.6,
+      },
+    ],
+  };
+}
+
+async function executionCount(client) {
+  const { rows } = await client.query('SELECT count(*)::int AS n FROM executions');
+  return rows[0].n;
+}
+
+/**
+ * Runs the api through the wire counter for a while: how many statements an accepted webhook
+ * costs, and the INSERT … ON CONFLICT it runs, with its parameters.
+ */
+async function readIngestOnTheWire(databaseUrl) {
+  const counter = await startWireCounter(databaseUrl);
+  const api = await startTriggerline({ databaseUrl: counter.url, role: 'api' });
+  try {
+    // ROLE=api executes nothing: the action's URL is never called.
+    const { slug } = await createTrigger(api.baseUrl, 'ingest', 'http://127.0.0.1:9/');
+    await deliverMany(api.baseUrl, slug, 'warm', 20, 1);
+    const before = counter.statements;
+    const stop = counter.record();
+    for (let i = 0; i < WIRE_WEBHOOKS; i++) {
+      await deliver(api.baseUrl, slug, `wire-${i}`);
+    }
+    const log = stop();
+    const insert = log.find(
+      (entry) =>
+        /insert\s+into\s+"?executions"?/i.test(entry.sql ?? '') &&
+        /on\s+conflict/i.test(entry.sql) &&
+        entry.params.includes('wire-0'),
+    );
+    return {
+      slug,
+      statementsPerWebhook: (counter.statements - before) / WIRE_WEBHOOKS,
+      insert: insert ?? null,
+    };
+  } finally {
+    await api.stop();
+    await counter.close();
+  }
+}
+
+/**
+ * The pgbench script: the statement seen on the wire, its parameters passed as pgbench
+ * variables (so -M prepared binds them as the service does), the idempotency key made new
+ * on every transaction.
+ */
+function pgbenchScript({ insert }) {
+  const variables = {};
+  let sql;
+  let origin;
+  if (insert !== null) {
+    origin = "the service's INSERT … ON CONFLICT as seen on the wire";
+    sql = insert.sql.replace(/\$(\d+)/g, (_match, n) => {
+      const value = insert.params[Number(n) - 1];
+      if (value === 'wire-0') {
+        return "('pgbench-' || (:client_id)::text || '-' || (:n)::text)";
+      }
+      if (value === null) {
+        return 'NULL';
+      }
+      variables[`p${n}`] = value;
+      return `:p${n}`;
+    });
+  } else {
+    // Only when the statement could not be read on the wire: wave 1's statement, copied from
+    // apps/api/src/ingest/ingest.repository.ts. Keep it in sync, or better, keep the wire
+    // capture working.
+    origin = 'a copy of the wave-1 INSERT (not seen on the wire)';
+    sql = `WITH inserted AS (
+         INSERT INTO executions (trigger_id, status, idempotency_key, due_at)
+         SELECT id, 'pending', 'pgbench-' || (:client_id)::text || '-' || (:n)::text, now()
+         FROM triggers LIMIT 1
+         ON CONFLICT (trigger_id, idempotency_key)
+           WHERE idempotency_key IS NOT NULL AND replay_of IS NULL DO NOTHING
+         RETURNING id
+       ), stored AS (
+         INSERT INTO execution_payloads (execution_id, payload, headers)
+         SELECT id, :body::jsonb, '{}'::jsonb FROM inserted
+       )
+       SELECT id FROM inserted`;
+    variables.body = BODY;
+  }
+  const file = join(tmpdir(), `triggerline-bench-ingest-${process.pid}.sql`);
+  writeFileSync(file, `\\set n random(1, 1000000000000)\n${sql.trim().replace(/;$/, '')};\n`);
+  return { file, variables, origin, sql };
+}

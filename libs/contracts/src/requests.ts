@@ -1,0 +1,76 @@
+// Bodies the API accepts, typed once: the API's DTO classes implement them, the console sends them.
+import type { ErrorCategory, HttpMethod, ManualResolution, RetryPolicy } from './index';
+import type { CircuitBreakerPolicy, RateLimit, WatermarkAction } from './flow-control';
+import type { VerificationInput } from './verification';
+import type { UnknownOutcomePolicy } from './lifecycle';
+
+export interface HttpActionRequest {
+  type: 'http';
+  url: string;
+  method?: HttpMethod;
+  headers?: Record<string, string>;
+  timeoutMs?: number;
+}
+
+export interface WhatsappActionRequest {
+  type: 'whatsapp';
+  baseUrl: string;
+  /** Write-only; kept when left out on update. */
+  apiKey?: string;
+  toPath: string;
+  textTemplate: string;
+  timeoutMs?: number;
+}
+
+export type ActionRequest = HttpActionRequest | WhatsappActionRequest;
+
+/** `POST /api/triggers`; a field left out takes its default. */
+export interface CreateTriggerRequest {
+  name: string;
+  slug: string;
+  enabled?: boolean;
+  action: ActionRequest;
+  /** Any field left out takes the configured default (RETRY_* variables). */
+  retryPolicy?: Partial<RetryPolicy>;
+  idempotencyKeyPaths?: string[];
+  /** Write-only shorthand for an `hmac-sha256` verification; `null` removes the verification. */
+  secret?: string | null;
+  /** Give either this or `secret`; `null` removes it. */
+  verification?: VerificationInput | null;
+  /** `null`: `Idempotency-Key` plus the scheme's delivery-id header. */
+  idempotencyKeyHeaders?: string[] | null;
+  dailyWatermark?: number | null;
+  onDeadLetter?: string | null;
+  /** 1..10080; `null`: no silence alert. */
+  silenceAlertMinutes?: number | null;
+  /** `null`: the action type's default (hold for whatsapp, retry for http). */
+  onUnknownOutcome?: UnknownOutcomePolicy | null;
+  // §7 flow control; `null` switches a control off.
+  rateLimit?: RateLimit | null;
+  maxConcurrency?: number | null;
+  circuitBreaker?: CircuitBreakerPolicy | null;
+  dailyWatermarkAction?: WatermarkAction;
+  watermarkGroup?: string | null;
+}
+
+/** `PATCH /api/triggers/:id`: only the fields given change. */
+export type UpdateTriggerRequest = Partial<CreateTriggerRequest>;
+
+/** `POST /api/dead-letters/:id/resolve`. */
+export interface ResolveDeadLetterRequest {
+  resolution: ManualResolution;
+  note?: string;
+}
+
+/** `POST /api/dead-letters/replay`: which unresolved dead letters; every filter given must match. */
+export interface BulkReplayRequest {
+  ids?: string[];
+  triggerId?: string;
+  errorCategory?: ErrorCategory;
+  /** Dead-lettered at or after. */
+  from?: string;
+  /** Dead-lettered before. */
+  to?: string;
+  /** Count the matches, replay nothing. */
+  dryRun?: boolean;
+}

@@ -1,0 +1,50 @@
+import type { Pool } from 'pg';
+import { DataSource } from 'typeorm';
+import { Database } from '../../apps/api/src/database/database';
+import { dataSourceOptions } from '../../apps/api/src/database/data-source';
+import { runMigrationsLocked } from '../../apps/api/src/database/migrate';
+import { createTestDatabase, serverUrl, type TestDatabase } from '../support/test-database';
+
+/**
+ * The medium tier (as immich's `server/test/medium`): stores and the dispatch engine driven
+ * directly, without HTTP or Nest, against a fresh migrated PostgreSQL database of their own.
+ */
+export interface MediumDatabase {
+  dataSource: DataSource;
+  database: Database;
+  pool: Pool;
+  url: string;
+  query<T = any>(sql: string, params?: unknown[]): Promise<T[]>;
+  close(): Promise<void>;
+}
+
+export const describeMedium = (name: string, body: () => void) => {
+  if (serverUrl === undefined) {
+    // The medium tier needs a server: several connections, and real concurrency.
+    throw new Error(`"${name}" needs TEST_DATABASE_URL (the medium tier runs on PostgreSQL)`);
+  }
+  describe(name, body);
+};
+
+export async function openMediumDatabase(
+  options: { prepared?: boolean; poolSize?: number } = {},
+): Promise<MediumDatabase> {
+  const test: TestDatabase = await createTestDatabase();
+  const dataSource = new DataSource(
+    dataSourceOptions({ url: test.url!, poolSize: options.poolSize ?? 4 }),
+  );
+  await dataSource.initialize();
+  await runMigrationsLocked(dataSource);
+  const pool = (dataSource.driver as unknown as { master: Pool }).master;
+  return {
+    dataSource,
+    database: new Database(pool, options.prepared ?? true),
+    pool,
+    url: test.url!,
+    query: async (sql, params) => (await pool.query(sql, params)).rows,
+    close: async () => {
+      await dataSource.destroy();
+      await test.drop();
+    },
+  };
+}

@@ -1,0 +1,124 @@
+import { HttpTarget } from './support/http-target';
+import { httpTrigger, whatsappTrigger } from './support/fixtures';
+import { startTestApp, type TestApp, waitFor } from './support/test-app';
+
+// Headers that differ per attempt by design: the preview cannot know the replay's id.
+const PER_ATTEMPT = ['x-triggerline-execution', 'x-triggerline-attempt'];
+
+describe('replay preview', () => {
+  let t: TestApp;
+  let target: HttpTarget;
+
+  beforeAll(async () => {
+    t = await startTestApp({ WORKER_POLL_INTERVAL_MS: '200', REPLAY_COOLDOWN_MS: '0' });
+    target = await HttpTarget.start();
+  });
+  afterAll(async () => {
+    await target.close();
+    await t.close();
+  });
+
+  async function deadLettered(slug: string, payload: unknown): Promise<string> {
+    target.respondInTurn(400);
+    const { body } = await t.hook(slug, payload);
+    await waitFor(
+      async () => {
+        const execution = (await t.api('GET', `/api/executions/${body.executionId}`)).body;
+        return execution.status === 'dead_lettered' ? true : undefined;
+      },
+      { what: 'the dead letter' },
+    );
+    return body.executionId as string;
+  }
+
+  async function expectPreviewToMatchDelivery(
+    executionId: string,
+    secrets: Record<string, string>,
+  ) {
+    const preview = await t.api('GET', `/api/executions/${executionId}/replay-preview`);
+    expect(preview.status).toBe(200);
+    target.respondInTurn(200);
+    const replay = await t.api('POST', `/api/executions/${executionId}/replay`);
+    expect(replay.status).toBe(202);
+    const [received] = await waitFor(() => {
+      const requests = target.requestsFor(replay.body.executionId);
+      return requests.length > 0 ? requests : undefined;
+    });
+
+    expect(preview.body.method).toBe(received.method);
+    expect(preview.body.url).toBe(`${target.url}${received.path}`);
+    expect(preview.body.body).toEqual(JSON.parse(received.body));
+    for (const [name, value] of Object.entries(preview.body.headers as Record<string, string>)) {
+      if (PER_ATTEMPT.includes(name)) {
+        continue;
+      }
+      if (name in secrets) {
+        expect(value).toBe('***');
+        expect(received.headers[name]).toBe(secrets[name]);
+      } else {
+        expect([name, received.headers[name]]).toEqual([name, value]);
+      }
+    }
+    expect(JSON.stringify(preview.body)).not.toContain(Object.values(secrets)[0]);
+    return preview.body;
+  }
+
+  it('equals what the target receives for an http trigger, with its auth header masked', async () => {
+    const created = await t.api(
+      'POST',
+      '/api/triggers',
+      httpTrigger('preview-http', {
+        retryPolicy: { maxAttempts: 1 },
+        action: {
+          type: 'http',
+          url: `${target.url}/orders?x=1`,
+          method: 'PATCH',
+          headers: { Authorization: 'Bearer t0p-secret', 'X-Team': 'red' },
+        },
+      }),
+    );
+    expect(created.status).toBe(201);
+    const executionId = await deadLettered('preview-http', { messageId: 'm-1', order: { id: 7 } });
+    const preview = await expectPreviewToMatchDelivery(executionId, {
+      authorization: 'Bearer t0p-secret',
+    });
+    expect(preview.headers).toMatchObject({ 'x-team': 'red', 'idempotency-key': 'm-1' });
+  });
+
+  it('equals what the gateway receives for a whatsapp trigger, with the apikey masked', async () => {
+    const created = await t.api(
+      'POST',
+      '/api/triggers',
+      whatsappTrigger('preview-wa', target.url, { retryPolicy: { maxAttempts: 1 } }),
+    );
+    expect(created.status).toBe(201);
+    const executionId = await deadLettered('preview-wa', {
+      messageId: 'm-2',
+      phone: '+5511999',
+      name: 'Ana',
+      order: { id: 'A-1' },
+    });
+    const preview = await expectPreviewToMatchDelivery(executionId, {
+      apikey: 'evolution-api-key',
+    });
+    expect(preview.body).toEqual({
+      number: '+5511999',
+      text: 'Hello Ana, order A-1 shipped',
+    });
+  });
+
+  it('answers 409 replay_would_fail when the worker could not build the request', async () => {
+    await t.api(
+      'POST',
+      '/api/triggers',
+      whatsappTrigger('preview-no-phone', target.url, { retryPolicy: { maxAttempts: 1 } }),
+    );
+    const executionId = await deadLettered('preview-no-phone', { name: 'Ana' });
+    const preview = await t.api('GET', `/api/executions/${executionId}/replay-preview`);
+    expect(preview.status).toBe(409);
+    expect(preview.body).toEqual({
+      error: 'replay_would_fail',
+      message: expect.stringContaining('No recipient at "phone"'),
+    });
+  });
+});
