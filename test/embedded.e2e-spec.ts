@@ -49,6 +49,36 @@ describe('embedded database', () => {
     }
   });
 
+  it('accepts concurrent webhooks on its one connection, one execution per key', async () => {
+    const own = mkdtempSync(join(tmpdir(), 'triggerline-embedded-'));
+    const t = await startTestApp({ DATABASE_URL: '', PGLITE_DIR: own, ROLE: 'api' });
+    try {
+      await t.api('POST', '/api/triggers', httpTrigger('together'));
+      // Concurrent deliveries share INSERTs (group commit), which queue for the one connection.
+      const keys = [0, 1, 2, 3].flatMap(() => ['a', 'b', 'c', 'd', 'e', null]);
+      const responses = await Promise.all(
+        keys.map((key, i) =>
+          t.hook('together', { i }, key === null ? {} : { 'idempotency-key': key }),
+        ),
+      );
+
+      for (const key of ['a', 'b', 'c', 'd', 'e']) {
+        const mine = responses.filter((_, i) => keys[i] === key);
+        expect(mine.map((response) => response.status).sort()).toEqual([200, 200, 200, 202]);
+        expect(new Set(mine.map((response) => response.body.executionId)).size).toBe(1);
+      }
+      const keyless = responses.filter((_, i) => keys[i] === null);
+      expect(keyless.map((response) => response.status)).toEqual([202, 202, 202, 202]);
+      const rows = await t.app.get(DataSource)
+        .query(`SELECT count(*)::int AS n FROM executions e JOIN execution_payloads p
+                ON p.execution_id = e.id`);
+      expect(rows[0].n).toBe(5 + 4);
+    } finally {
+      await t.close();
+      rmSync(own, { recursive: true, force: true });
+    }
+  });
+
   it('never lets a transaction see another one uncommitted writes', async () => {
     const t = await startTestApp({ DATABASE_URL: '', ROLE: 'api' });
     try {

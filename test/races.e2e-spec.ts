@@ -35,6 +35,57 @@ describeWithPostgres('concurrent requests on PostgreSQL', () => {
     expect(rows[0].n).toBe(1);
   });
 
+  it('gives one 202 per key and its duplicates 200 with their conflict flags, for 70 concurrent deliveries', async () => {
+    await t.api('POST', '/api/triggers', httpTrigger('race-many'));
+    // Concurrent deliveries may share one INSERT (test/medium/ingest.medium-spec.ts makes them).
+    const keys = Array.from({ length: 15 }, (_, i) => `many-${i}`);
+    const sends = [0, 1, 2, 3].flatMap((copy) => [
+      ...keys.map((key) => ({ key, body: { key, copy: copy === 3 ? 'other' : 'same' } })),
+      ...Array.from({ length: 2 }, (_, i) => ({ key: null, body: { copy, i } })),
+    ]);
+    const responses = await Promise.all(
+      sends.map(({ key, body }) =>
+        t.hook('race-many', body, key === null ? {} : { 'idempotency-key': key }),
+      ),
+    );
+
+    for (const key of keys) {
+      const mine = sends.flatMap((send, i) =>
+        send.key === key ? [{ send, ...responses[i] }] : [],
+      );
+      const accepted = mine.filter((response) => response.status === 202);
+      expect(accepted).toHaveLength(1);
+      const [original] = accepted;
+      const duplicates = mine.filter((response) => response !== original);
+      const conflicts = duplicates.filter(({ send }) => send.body.copy !== original.send.body.copy);
+      for (const duplicate of duplicates) {
+        expect(duplicate).toMatchObject({
+          status: 200,
+          body: {
+            status: 'duplicate',
+            executionId: original.body.executionId,
+            conflict: conflicts.includes(duplicate),
+          },
+        });
+      }
+      const stored = await t.api('GET', `/api/executions/${original.body.executionId}`);
+      expect(stored.body).toMatchObject({
+        idempotencyKey: key,
+        payload: original.send.body,
+        duplicateCount: 3,
+        conflictCount: conflicts.length,
+      });
+    }
+    const keyless = responses.filter((_, i) => sends[i].key === null);
+    expect(keyless.map((response) => response.status)).toEqual(keyless.map(() => 202));
+    expect(new Set(keyless.map((response) => response.body.executionId)).size).toBe(8);
+    const rows = await t.database.query(
+      `SELECT count(*)::int AS n, count(DISTINCT idempotency_key)::int AS keys FROM executions
+       WHERE trigger_id = (SELECT id FROM triggers WHERE slug = 'race-many')`,
+    );
+    expect(rows[0]).toEqual({ n: keys.length + 8, keys: keys.length });
+  });
+
   it('gives exactly one 202 for 10 concurrent replays of one execution', async () => {
     await t.api(
       'POST',

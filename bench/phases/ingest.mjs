@@ -19,6 +19,9 @@ import { BODY, createTrigger, deliver, deliverMany } from '../support/triggerlin
 import { startWireCounter } from '../support/wire-counter.mjs';
 
 const WIRE_WEBHOOKS = 100;
+// How the first recorded webhook's key, and an execution id, look as array parameters.
+const KEY_ARRAY = '{"wire-0"}';
+const UUID_ARRAY = /^\{"?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"?\}$/;
 
 export async function ingestPhase() {
   const db = await createScratchDatabase('ingest');
@@ -129,7 +132,11 @@ async function readIngestOnTheWire(databaseUrl) {
   const api = await startTriggerline({ databaseUrl: counter.url, role: 'api' });
   try {
     // ROLE=api executes nothing: the action's URL is never called.
-    const { slug } = await createTrigger(api.baseUrl, 'ingest', 'http://127.0.0.1:9/');
+    const { id: triggerId, slug } = await createTrigger(
+      api.baseUrl,
+      'ingest',
+      'http://127.0.0.1:9/',
+    );
     await deliverMany(api.baseUrl, slug, 'warm', 20, 1);
     const before = counter.statements;
     const stop = counter.record();
@@ -141,10 +148,11 @@ async function readIngestOnTheWire(databaseUrl) {
       (entry) =>
         /insert\s+into\s+"?executions"?/i.test(entry.sql ?? '') &&
         /on\s+conflict/i.test(entry.sql) &&
-        entry.params.includes('wire-0'),
+        entry.params.some((param) => param === 'wire-0' || param === KEY_ARRAY),
     );
     return {
       slug,
+      triggerId,
       statementsPerWebhook: (counter.statements - before) / WIRE_WEBHOOKS,
       insert: insert ?? null,
     };
@@ -159,16 +167,25 @@ async function readIngestOnTheWire(databaseUrl) {
  * variables (so -M prepared binds them as the service does), the idempotency key made new
  * on every transaction.
  */
-function pgbenchScript({ insert }) {
+function pgbenchScript({ insert, triggerId }) {
   const variables = {};
   let sql;
   let origin;
   if (insert !== null) {
     origin = "the service's INSERT … ON CONFLICT as seen on the wire";
+    const key = "('pgbench-' || (:client_id)::text || '-' || (:n)::text)";
     sql = insert.sql.replace(/\$(\d+)/g, (_match, n) => {
       const value = insert.params[Number(n) - 1];
       if (value === 'wire-0') {
-        return "('pgbench-' || (:client_id)::text || '-' || (:n)::text)";
+        return key;
+      }
+      // The service's batched INSERT takes arrays; one webhook at a time makes them of one
+      // element. It chooses each execution's id itself: pgbench needs a new one every time.
+      if (value === KEY_ARRAY) {
+        return `ARRAY[${key}]`;
+      }
+      if (UUID_ARRAY.test(value ?? '') && !value.includes(triggerId)) {
+        return 'ARRAY[gen_random_uuid()]';
       }
       if (value === null) {
         return 'NULL';
