@@ -152,6 +152,60 @@ describeMedium('Engine (stores and dispatch against PostgreSQL)', () => {
     });
   });
 
+  describe('release', () => {
+    it('puts executions claimed ahead back as they were, due now, without an attempt spent', async () => {
+      const [lost] = await deliver(1);
+      await sut.claim({ limit: 1, workerId: WORKER_B, leaseMs: LEASE_MS });
+      await db.query(`UPDATE executions SET due_at = now() - interval '1 second' WHERE id = $1`, [
+        lost,
+      ]);
+      const [fresh, retried] = await deliver(2);
+      await db.query(
+        `UPDATE executions SET status = 'failed_retryable', attempt_count = 1,
+                due_at = now() - interval '1 second' WHERE id = $1`,
+        [retried],
+      );
+      const before = await db.query(
+        `SELECT id, status, lease_owner, attempt_count, updated_at FROM executions ORDER BY id`,
+      );
+      const { executions } = await sut.claim({
+        limit: 1,
+        ahead: 2,
+        workerId: WORKER_A,
+        leaseMs: LEASE_MS,
+      });
+      expect(executions.map((e) => e.id).sort()).toEqual([fresh, retried, lost].sort());
+
+      expect(await sut.release({ executions, workerId: WORKER_A })).toBe(3);
+
+      expect(
+        await db.query(
+          `SELECT id, status, lease_owner, attempt_count, updated_at FROM executions ORDER BY id`,
+        ),
+      ).toEqual(before);
+      const [{ due }] = await db.query(`SELECT bool_and(due_at <= now()) AS due FROM executions`);
+      expect(due).toBe(true);
+      // The next claim sees them exactly as before: the lost one is still a reclaim of B's.
+      const again = await sut.claim({ limit: 3, workerId: WORKER_A, leaseMs: LEASE_MS });
+      expect(again.executions.find((e) => e.id === lost)?.reclaimedFrom?.workerId).toBe(WORKER_B);
+      expect(again.executions.find((e) => e.id === retried)?.attempt).toBe(2);
+      expect(again.executions.find((e) => e.id === fresh)?.attempt).toBe(1);
+    });
+
+    it('releases nothing that another worker holds now', async () => {
+      const [id] = await deliver(1);
+      const { executions } = await sut.claim({ limit: 1, workerId: WORKER_A, leaseMs: LEASE_MS });
+      await db.query(`UPDATE executions SET due_at = now() - interval '1 second' WHERE id = $1`, [
+        id,
+      ]);
+      await sut.claim({ limit: 1, workerId: WORKER_B, leaseMs: LEASE_MS });
+
+      expect(await sut.release({ executions, workerId: WORKER_A })).toBe(0);
+
+      expect(await rowOf(id)).toMatchObject({ status: 'running', lease_owner: WORKER_B });
+    });
+  });
+
   describe('complete', () => {
     it('records a batch of attempts and new states in one statement', async () => {
       const ids = await deliver(4);
@@ -348,6 +402,52 @@ describeMedium('Engine (stores and dispatch against PostgreSQL)', () => {
       expect(new Set(sent)).toEqual(
         new Set(['executions_claim', 'executions_complete', ...renewals(database)]),
       );
+    });
+
+    it('keeps its slots fed from executions claimed ahead and hands those back unattempted when stopped', async () => {
+      const ids = await deliver(4);
+      let releaseCall: () => void = () => undefined;
+      const callHeld = new Promise<void>((resolve) => (releaseCall = resolve));
+      target.respond((_request, response) => {
+        void callHeld.then(() => response.writeHead(200).end('ok'));
+      });
+      const worker = startWorker(db, {
+        database,
+        clock: new FakeClock(T0),
+        env: { WORKER_CONCURRENCY: '1' },
+      });
+      // One in its slot, one claimed ahead for when the slot frees.
+      await waitFor(
+        async () => {
+          const [{ n }] = await db.query(
+            `SELECT count(*)::int AS n FROM executions WHERE lease_owner = $1`,
+            [worker.workerId],
+          );
+          return n === 2 ? true : undefined;
+        },
+        { what: 'a second execution claimed ahead' },
+      );
+      const calls = target.received.filter((request) =>
+        ids.includes(request.headers['x-triggerline-execution'] as string),
+      );
+      const stopped = worker.stop();
+      releaseCall();
+      await stopped;
+      expect(calls).toHaveLength(1);
+
+      const rows = await Promise.all(ids.map(rowOf));
+      expect(rows.map((row) => row.status).sort()).toEqual([
+        'pending',
+        'pending',
+        'pending',
+        'succeeded',
+      ]);
+      expect(rows.filter((row) => row.status === 'pending')).toEqual(
+        Array(3).fill(
+          expect.objectContaining({ lease_owner: null, attempt_count: 0, attempts: 0 }),
+        ),
+      );
+      expect(database.sent).toContain('executions_release');
     });
 
     it('schedules a failed attempt for the retry time of the injected clock', async () => {

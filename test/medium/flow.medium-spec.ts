@@ -151,4 +151,26 @@ describeMedium('Flow control in the claim (stores against PostgreSQL)', () => {
     expect(claim.executions.map((execution) => execution.flow)).toEqual([null, null, null]);
     expect(flow.locks).toBe(0);
   });
+
+  it('claims ahead only executions of triggers without controls, and lists the controlled first', async () => {
+    const plain = await createTrigger('plain-ahead', {});
+    const capped = await createTrigger('capped-ahead', { maxConcurrency: 100 });
+    await deliver(capped, 2);
+    await deliver(plain, 6);
+    await deliver(capped, 4);
+
+    const claim = await sut.claim({
+      limit: 3,
+      ahead: 6,
+      workerId: 'worker-a',
+      leaseMs: LEASE_MS,
+    });
+
+    // Nine rows are due first: six controlled, of which at most `limit` start; all six plain ones.
+    const triggers = claim.executions.map((execution) => execution.triggerId);
+    expect(triggers).toEqual([capped, capped, capped, plain, plain, plain, plain, plain, plain]);
+    expect(claim.isMoreDue).toBe(true);
+    const running = await rowsOf(capped);
+    expect(running.filter((row) => row.status === 'running')).toHaveLength(3);
+  });
 });

@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { AppConfig } from '../config/app-config';
 import { isDatabaseUnavailable } from '../database/database-errors';
 import { DatabaseNotifications } from '../database/notifications';
-import { ExecutionsStore } from '../executions/executions.store';
+import { type ClaimedExecution, ExecutionsStore } from '../executions/executions.store';
 import { Completer } from './completer';
 import { DispatchSignal } from './dispatch-signal';
 import { ExecutionRunner } from './execution-runner';
@@ -26,20 +26,29 @@ const PARTIAL_FETCH_DELAY_MS = 10;
  * The worker's fetcher (graphile-worker's local queue, River's producer): claims due executions
  * in batches and runs up to WORKER_CONCURRENCY at once.
  *
- * Two modes, chosen by the last claim. While a backlog is known (the last claim filled every
- * free slot), it claims again when free slots reach the low-water mark, half the concurrency,
- * or 10 ms after a slot freed, so each claim takes many rows; wake-ups add nothing then. Otherwise it claims
- * on every wake-up with a slot free: in-process from ingestion and replays, by NOTIFY from
- * other processes, by a timer armed for the next due time that the claim itself answers, and by
- * a poll every WORKER_POLL_INTERVAL_MS as a net. Outcomes go to the Completer.
+ * Two modes, chosen by the last claim. While a backlog is known (the last claim came back
+ * full), it also claims up to WORKER_CONCURRENCY executions ahead into a local queue, so a slot
+ * that frees starts the next execution at once instead of waiting for a claim's round trip; it
+ * claims again when the room in slots and queue reaches the low-water mark, half the
+ * concurrency, or 10 ms after a slot freed with the queue empty, so each claim takes many rows;
+ * wake-ups add nothing then. Rows of triggers with flow control are never queued (the claim
+ * admits them for now). Otherwise it claims for the free slots only, on every wake-up with one
+ * free: in-process from ingestion and replays, by NOTIFY from other processes, by a timer armed
+ * for the next due time that the claim itself answers, and by a poll every
+ * WORKER_POLL_INTERVAL_MS as a net; without a backlog nothing is claimed ahead, so an idle
+ * worker elsewhere is never left without the work this one holds. Queued executions keep their
+ * leases renewed, and are handed back unattempted at shutdown. Outcomes go to the Completer.
  */
 @Injectable()
 export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Dispatch');
   readonly workerId = createWorkerId();
   private readonly inFlight = new Map<string, Promise<void>>();
+  /** Claimed ahead while a backlog is known; started as slots free. */
+  private ready: ClaimedExecution[] = [];
   private readonly lowWater: number;
-  private isFetching = false;
+  /** The claims under way, one after another while there is room and work. */
+  private fetching: Promise<void> | null = null;
   private isWakeRequested = false;
   private isBacklogKnown = false;
   private isPartialFetchDue = false;
@@ -87,7 +96,13 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
         clearTimeout(timer);
       }
     }
-    this.logger.log({ evt: 'worker_stopping', inFlight: this.inFlight.size });
+    this.logger.log({
+      evt: 'worker_stopping',
+      inFlight: this.inFlight.size,
+      released: this.ready.length,
+    });
+    await this.fetching; // what a claim under way brings is queued, then handed back
+    await this.releaseQueued();
     await Promise.allSettled(this.inFlight.values());
     await this.completer.drain();
     this.scheduler.deleteInterval(LEASE_RENEWAL_JOB);
@@ -99,16 +114,32 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
     void this.fetch();
   }
 
+  private freeSlots(): number {
+    return this.config.workerConcurrency - this.inFlight.size;
+  }
+
+  /** Room for claimed executions: free slots, and the local queue's while a backlog is known. */
+  private room(): number {
+    const queue = this.isBacklogKnown ? this.config.workerConcurrency : 0;
+    return this.freeSlots() + queue - this.ready.length;
+  }
+
   private shouldFetch(): boolean {
-    const free = this.config.workerConcurrency - this.inFlight.size;
-    if (this.isStopping || free <= 0) {
+    if (this.isStopping) {
       return false;
     }
     if (!this.isBacklogKnown) {
-      return this.isWakeRequested;
+      return this.isWakeRequested && this.freeSlots() > 0;
     }
-    if (free >= this.lowWater || this.isPartialFetchDue) {
+    const room = this.room();
+    if (room <= 0) {
+      return false;
+    }
+    if (room >= this.lowWater || this.isPartialFetchDue) {
       return true;
+    }
+    if (this.ready.length > 0) {
+      return false; // the queue keeps the slots busy until the room reaches the low-water mark
     }
     // Below the low-water mark: claim what is free a little later, so that a few long calls
     // holding the other slots never leave these idle.
@@ -120,11 +151,16 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
     return false;
   }
 
-  private async fetch(): Promise<void> {
-    if (this.isFetching || !this.shouldFetch()) {
-      return;
+  private fetch(): Promise<void> {
+    if (this.fetching === null && this.shouldFetch()) {
+      this.fetching = this.fetchWhileDue().finally(() => {
+        this.fetching = null;
+      });
     }
-    this.isFetching = true;
+    return this.fetching ?? Promise.resolve();
+  }
+
+  private async fetchWhileDue(): Promise<void> {
     try {
       while (this.shouldFetch()) {
         const cooldown = this.lastFetchAt + FETCH_COOLDOWN_MS - Date.now();
@@ -134,22 +170,20 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
         this.isWakeRequested = false;
         this.isPartialFetchDue = false;
         this.lastFetchAt = Date.now();
-        const free = this.config.workerConcurrency - this.inFlight.size;
+        const free = this.freeSlots();
         const { executions, nextDueAt, isMoreDue } = await this.executions.claim({
           limit: free,
+          ahead: this.room() - free,
           workerId: this.workerId,
           leaseMs: this.config.leaseMs,
         });
+        // Those that must start now come first (see Claim), and slots only free during a claim.
         for (const execution of executions) {
-          // run() logs its own failures and never rejects.
-          const run = this.runner.run(execution, this.workerId).then((dueAgainAt) => {
-            this.inFlight.delete(execution.id);
-            if (dueAgainAt !== null) {
-              this.armNextDueTimer(dueAgainAt);
-            }
-            void this.fetch();
-          });
-          this.inFlight.set(execution.id, run);
+          if (this.freeSlots() > 0 && !this.isStopping) {
+            this.start(execution);
+          } else {
+            this.ready.push(execution);
+          }
         }
         // Full, or some were held (flow control): another claim would find more.
         this.isBacklogKnown = isMoreDue;
@@ -164,8 +198,37 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
         evt: isDatabaseUnavailable(error) ? 'worker_paused_database_unavailable' : 'claim_failed',
         error: (error as Error).message,
       });
-    } finally {
-      this.isFetching = false;
+    }
+  }
+
+  private start(execution: ClaimedExecution): void {
+    // run() logs its own failures and never rejects.
+    const run = this.runner.run(execution, this.workerId).then((dueAgainAt) => {
+      this.inFlight.delete(execution.id);
+      const next = this.isStopping ? undefined : this.ready.shift();
+      if (next !== undefined) {
+        this.start(next);
+      }
+      if (dueAgainAt !== null) {
+        this.armNextDueTimer(dueAgainAt);
+      }
+      void this.fetch();
+    });
+    this.inFlight.set(execution.id, run);
+  }
+
+  /** Hands the local queue back, unattempted; a failure leaves the leases to lapse. */
+  private async releaseQueued(): Promise<void> {
+    const queued = this.ready;
+    this.ready = [];
+    try {
+      await this.executions.release({ executions: queued, workerId: this.workerId });
+    } catch (error) {
+      this.logger.warn({
+        evt: 'release_failed',
+        executions: queued.length,
+        error: (error as Error).message,
+      });
     }
   }
 
@@ -198,7 +261,11 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
   private async renewLeases(): Promise<void> {
     try {
       await this.executions.renewLeases({
-        ids: [...this.inFlight.keys(), ...this.completer.heldIds()],
+        ids: [
+          ...this.inFlight.keys(),
+          ...this.ready.map((execution) => execution.id),
+          ...this.completer.heldIds(),
+        ],
         workerId: this.workerId,
         leaseMs: this.config.leaseMs,
       });

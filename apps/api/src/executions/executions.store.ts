@@ -85,11 +85,17 @@ export interface ClaimedExecution {
   onUnknownOutcome: UnknownOutcomePolicy;
   /** Set when the row was running under another worker whose lease expired. */
   reclaimedFrom: { workerId: string | null; claimedAt: Date } | null;
+  /** The row as it was before this claim, to put it back unattempted (`release`). */
+  claimedFrom: { status: ExecutionStatus; owner: string | null; updatedAt: Date };
   /** The trigger's flow control; null when it has none (the v1 fast path). */
   flow: TriggerFlowSettings | null;
 }
 
 export interface Claim {
+  /**
+   * Those of controlled triggers first: they were admitted for now, are never more than the
+   * claim's `limit`, and must start at once. The others may wait in the worker for a slot.
+   */
   executions: ClaimedExecution[];
   /** When the next execution not claimed now falls due (a retry or a lease), if any. */
   nextDueAt: Date | null;
@@ -344,12 +350,15 @@ const GATED_DUE: Statement = {
 
 const START_GATED: Statement = {
   name: 'executions_start_gated',
+  // The rows are locked by GATED_DUE in the same transaction: `before` is how they were.
   text: `WITH claimed AS (
            UPDATE executions e SET ${startAttempt('$2', '$3')}
-           WHERE e.id = ANY($1::uuid[])
+           FROM (SELECT id, status, lease_owner, updated_at FROM executions
+                 WHERE id = ANY($1::uuid[])) before
+           WHERE e.id = before.id
            RETURNING e.id, e.trigger_id, e.attempt_count, e.idempotency_key,
-                     e.handles_dead_letter_id, e.depth, 'pending'::text AS previous_status,
-                     NULL::text AS previous_owner, e.updated_at AS previous_claimed_at
+                     e.handles_dead_letter_id, e.depth, before.status AS previous_status,
+                     before.lease_owner AS previous_owner, before.updated_at AS previous_claimed_at
          )
          SELECT ${CLAIMED_COLUMNS}
          FROM claimed c
@@ -387,6 +396,17 @@ const WAKE_HELD: Statement = {
 
 // A controlled trigger's due executions decided per claim: enough to hold a burst at once.
 const MAX_GATED_BATCH = 1000;
+
+const RELEASE: Statement = {
+  name: 'executions_release',
+  // Only while this worker still holds the lease: one that lapsed is another worker's now.
+  text: `UPDATE executions e
+         SET status = r.status, lease_owner = r.owner, attempt_count = e.attempt_count - 1,
+             due_at = now(), updated_at = r.updated_at
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[])
+           AS r(id, status, owner, updated_at)
+         WHERE e.id = r.id AND e.lease_owner = $5 AND e.status = 'running'`,
+};
 
 const RENEW_LEASES: Statement = {
   name: 'executions_renew_leases',
@@ -635,31 +655,65 @@ export class ExecutionsStore {
   }
 
   /**
-   * Claims up to `limit` due executions for `workerId` and answers when the next falls due.
-   * Those of triggers without flow control in one statement; those of controlled triggers
-   * trigger by trigger under each one's flow lock (`claimGated`).
+   * Claims due executions for `workerId` and answers when the next falls due: up to `limit` to
+   * start now and, of triggers without flow control, up to `ahead` more to start when a slot
+   * frees (a worker's local queue). Those of triggers without flow control in one statement;
+   * those of controlled triggers trigger by trigger under each one's flow lock (`claimGated`):
+   * their limits were decided for now, so they are never claimed ahead.
    */
-  async claim(input: { limit: number; workerId: string; leaseMs: number }): Promise<Claim> {
-    const size = claimBatchSize(input.limit);
+  async claim(input: {
+    limit: number;
+    ahead?: number;
+    workerId: string;
+    leaseMs: number;
+  }): Promise<Claim> {
+    const size = claimBatchSize(input.limit + (input.ahead ?? 0));
     let claim = CLAIMS.get(size);
     if (claim === undefined) {
       claim = claimStatement(size);
       CLAIMS.set(size, claim);
     }
     const { rows } = await this.database.run<ClaimRow>(claim, [input.workerId, input.leaseMs]);
-    const executions = rows.filter((row) => row.id !== null).map(toClaimedExecution);
-    let isMoreDue = executions.length === size;
+    const unGated = rows.filter((row) => row.id !== null).map(toClaimedExecution);
+    const gatedExecutions: ClaimedExecution[] = [];
+    let isMoreDue = unGated.length === size;
     for (const triggerId of rows[0]?.gated_trigger_ids ?? []) {
-      const gated = await this.claimGated({
-        ...input,
-        triggerId,
-        limit: input.limit - executions.length,
-      });
-      executions.push(...gated.executions);
+      // Controlled triggers' rows among the due ones left room in `size`: they get it, up to
+      // `limit` in all, so a backlog claimed ahead never starves them.
+      const capacity = Math.min(input.limit, size - unGated.length) - gatedExecutions.length;
+      if (capacity <= 0) {
+        isMoreDue = true;
+        break;
+      }
+      const gated = await this.claimGated({ ...input, triggerId, limit: capacity });
+      gatedExecutions.push(...gated.executions);
       // Held executions left the due index: the next claim finds others behind them.
       isMoreDue ||= gated.held > 0 || gated.isWaiting;
     }
-    return { executions, nextDueAt: rows[0]?.next_due_at ?? null, isMoreDue };
+    return {
+      executions: [...gatedExecutions, ...unGated],
+      nextDueAt: rows[0]?.next_due_at ?? null,
+      isMoreDue,
+    };
+  }
+
+  /**
+   * Puts executions this worker claimed but never attempted back as they were (status, lease
+   * owner, attempt count), due now: a worker shutting down hands its local queue back without
+   * spending attempts. Answers how many it still held.
+   */
+  async release(input: { executions: ClaimedExecution[]; workerId: string }): Promise<number> {
+    if (input.executions.length === 0) {
+      return 0;
+    }
+    const { rowCount } = await this.database.run(RELEASE, [
+      input.executions.map((execution) => execution.id),
+      input.executions.map((execution) => execution.claimedFrom.status),
+      input.executions.map((execution) => execution.claimedFrom.owner),
+      input.executions.map((execution) => execution.claimedFrom.updatedAt),
+      input.workerId,
+    ]);
+    return rowCount;
   }
 
   /**
@@ -998,6 +1052,11 @@ function toClaimedExecution(row: ClaimRow): ClaimedExecution {
       row.previous_status === 'running'
         ? { workerId: row.previous_owner, claimedAt: row.previous_claimed_at }
         : null,
+    claimedFrom: {
+      status: row.previous_status,
+      owner: row.previous_owner,
+      updatedAt: row.previous_claimed_at,
+    },
     flow: toFlowSettings(row),
   };
 }
