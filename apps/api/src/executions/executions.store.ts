@@ -182,9 +182,10 @@ const INSERT_DELIVERIES: Statement = {
 
 const INSERT_DELIVERY: Statement = {
   name: 'executions_insert_delivery',
-  // One delivery alone, as INSERT_DELIVERIES does it: each delivery of a batch that failed
-  // is tried again with this, so that one bad row's error stays its own; also a duplicate
-  // whose original was deleted before it was counted.
+  // One delivery alone, as INSERT_DELIVERIES does it but lighter for PostgreSQL (no arrays to
+  // unpack, no join): a batch of one (every delivery at idle); each delivery of a batch that
+  // failed, so that one bad row's error stays its own; a duplicate whose original was deleted
+  // before it was counted.
   text: `WITH inserted AS (
            INSERT INTO executions (trigger_id, status, idempotency_key, due_at, body_sha256, depth)
            VALUES ($1, 'pending', $2, now(), $5, $6)
@@ -590,6 +591,9 @@ export class ExecutionsStore {
   private async insertDeliveries(
     rows: DeliveryRow[],
   ): Promise<PromiseSettledResult<string | null>[]> {
+    if (rows.length === 1) {
+      return Promise.allSettled([this.insertDelivery(rows[0])]);
+    }
     // The same order in every batch: two batches each waiting for a key the other inserted
     // first would deadlock.
     const sorted = rows.toSorted(byTriggerAndKey);
@@ -605,10 +609,7 @@ export class ExecutionsStore {
       ]);
       const ids = new Set(inserted.rows.map(({ id }) => id));
       return rows.map((row) => ({ status: 'fulfilled', value: ids.has(row.id) ? row.id : null }));
-    } catch (error) {
-      if (rows.length === 1) {
-        return [{ status: 'rejected', reason: error }]; // its own error already
-      }
+    } catch {
       // One delivery's refusal (a payload PostgreSQL will not store, a trigger deleted since)
       // must not become the others' error: each tries alone and gets its own answer.
       return Promise.allSettled(rows.map((row) => this.insertDelivery(row)));
