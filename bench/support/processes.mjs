@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { config } from './config.mjs';
 import { profilingArgs } from './profiles.mjs';
@@ -83,13 +84,14 @@ function track(child, name) {
 }
 
 /**
- * Starts Triggerline with `node scripts/start.mjs` (which builds first when the build is older
- * than the sources) and waits until /health/ready answers 200.
+ * Starts Triggerline as `npm start` does, with the Node options its script gives (which builds
+ * first when the build is older than the sources), without npm's own process in between, and
+ * waits until /health/ready answers 200.
  */
 export async function startTriggerline({ databaseUrl, role, env = {} }) {
   const port = await freePort();
   const nodeArgs = profilingArgs(config.cpuProfile, `triggerline-${role}`);
-  const child = spawn(process.execPath, [...nodeArgs, 'scripts/start.mjs'], {
+  const child = spawn(process.execPath, [...nodeArgs, ...npmStartArgs()], {
     cwd: root,
     env: {
       ...process.env,
@@ -177,4 +179,14 @@ export function sampleRss(pid) {
       return samples;
     },
   };
+}
+
+/** The arguments `npm start` gives `node`: package.json's `start` script, `node` left out. */
+function npmStartArgs() {
+  const { scripts } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  const [command, ...args] = scripts.start.split(/\s+/);
+  if (command !== 'node') {
+    throw new Error(`package.json's start script no longer starts with node: ${scripts.start}`);
+  }
+  return args;
 }
