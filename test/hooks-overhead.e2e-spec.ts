@@ -34,12 +34,16 @@ describe('per-request work on /hooks', () => {
     expect(children - before).toBe(0);
   });
 
-  it('answers liveness as before, outside Nest, with the security headers of every route', async () => {
+  it('answers liveness as before, outside Nest, with nosniff but not the browser security headers', async () => {
     const live = await fetch(`${t.baseUrl}/health/live`);
     expect(live.status).toBe(200);
     expect(live.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(live.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(live.headers.get('content-security-policy')).toBeNull();
+    expect(live.headers.get('x-frame-options')).toBeNull();
     expect(await live.json()).toEqual({ status: 'ok' });
-    for (const response of [live, await t.hook('overhead', { headers: true })]) {
+    const ready = await fetch(`${t.baseUrl}/health/ready`);
+    for (const response of [ready, await t.hook('overhead', { headers: true })]) {
       expect(response.headers.get('content-security-policy')).toBe(
         "default-src 'self';base-uri 'self';font-src 'self' https: data:;form-action 'self';" +
           "frame-ancestors 'self';img-src 'self' data:;object-src 'none';" +

@@ -1,6 +1,7 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
 import type { FastifyInstance } from 'fastify';
 import { sendErrorResponse } from '../http/request-url';
+import type { MachineOnlyRoute } from '../http/security-headers';
 
 export const LIVENESS_PATH = '/health/live';
 
@@ -10,20 +11,29 @@ const LIVE_BODY = JSON.stringify({ status: 'ok' });
 /**
  * `GET /health/live` as a plain Fastify route: probed every few seconds by orchestrators and
  * under load by the benchmark, it needs none of Nest's router, guards, pipes or interceptors.
- * It still passes every global Fastify hook (URL check, security headers), like any route.
- * `ROLE=worker` processes serve it too.
+ * It passes the global URL check like any route; of the browser security headers it keeps
+ * only `nosniff`, as nothing renders it. `ROLE=worker` processes serve it too.
  */
 export function registerLiveness(fastify: FastifyInstance): void {
+  const config: MachineOnlyRoute = { isMachineOnly: true };
   fastify.get(
     LIVENESS_PATH,
-    // Registered before Nest installs its error handler: a refused URL is answered here, in
-    // the contract's format, as on every other route.
-    { errorHandler: (error, _request, reply) => sendErrorResponse(reply, error) },
+    {
+      config,
+      // Registered before Nest installs its error handler: a refused URL is answered here, in
+      // the contract's format, as on every other route.
+      errorHandler: (error, _request, reply) => sendErrorResponse(reply, error),
+    },
     (_request, reply) => {
-      void reply.header('content-type', 'application/json; charset=utf-8').send(LIVE_BODY);
+      void reply.headers(LIVE_HEADERS).send(LIVE_BODY);
     },
   );
 }
+
+const LIVE_HEADERS = {
+  'content-type': 'application/json; charset=utf-8',
+  'x-content-type-options': 'nosniff',
+};
 
 /** The route is not Nest's, so Swagger does not see it: describe it as Nest would. */
 export function documentLiveness(document: OpenAPIObject): void {

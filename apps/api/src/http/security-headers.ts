@@ -41,11 +41,22 @@ export function securityHeaders(options: HelmetOptions = OPTIONS): Record<string
   return headers;
 }
 
-/** Helmet's security headers on every answer, the API's as well as the console's and docs'. */
+/** Route config of a route that only machines call and that sets its own headers. */
+export interface MachineOnlyRoute {
+  isMachineOnly: true;
+}
+
+/**
+ * Helmet's security headers on every answer, the API's as well as the console's and docs',
+ * except on routes marked `isMachineOnly` (the liveness probe: called every few seconds by an
+ * orchestrator, never rendered by a browser, where a kilobyte of headers is all the answer).
+ */
 export function registerSecurityHeaders(fastify: FastifyInstance): void {
   const headers = securityHeaders();
-  fastify.addHook('onRequest', (_request, reply, done) => {
-    void reply.headers(headers);
+  fastify.addHook('onRequest', (request, reply, done) => {
+    if ((request.routeOptions.config as Partial<MachineOnlyRoute>).isMachineOnly !== true) {
+      void reply.headers(headers);
+    }
     done();
   });
 }
