@@ -4,8 +4,8 @@ import { startTestApp, type TestApp } from './support/test-app';
 
 type Child = (...args: unknown[]) => unknown;
 
-// The webhook route is the hot one: no logger is built for its requests (pino-http would make
-// one or two child loggers per request); its single log line goes through the root logger.
+// No logger is built per request (pino-http would make one or two child loggers each): every
+// line, like the webhook's single one, goes through the root logger.
 describe('per-request work on /hooks', () => {
   let t: TestApp;
   const proto = Object.getPrototypeOf(pino()) as { child: Child };
@@ -25,13 +25,16 @@ describe('per-request work on /hooks', () => {
     await t.close();
   });
 
-  it('builds no child logger for a webhook or a liveness probe', async () => {
+  it('builds no child logger for a webhook, a liveness probe or an API call', async () => {
     const before = children;
     for (let i = 0; i < 5; i++) {
       expect((await t.hook('overhead', { i })).status).toBe(202);
       expect((await fetch(`${t.baseUrl}/health/live`)).status).toBe(200);
+      expect((await t.api('GET', '/api/triggers')).status).toBe(200);
     }
     expect(children - before).toBe(0);
+    // No middleware engine runs per request either: Nest middleware is not used at all.
+    expect(t.app.getHttpAdapter().getInstance().hasPlugin('@fastify/middie')).toBe(false);
   });
 
   it('answers liveness as before, outside Nest, with nosniff but not the browser security headers', async () => {

@@ -1,4 +1,4 @@
-import { type DynamicModule, Module, RequestMethod } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { LoggerModule } from 'nestjs-pino';
@@ -43,13 +43,10 @@ const loggerModule = LoggerModule.forRootAsync({
     const destination = logDestination(config.logFormat);
     return {
       pinoHttp: destination === undefined ? options : [options, destination],
-      // pino-http builds a child logger for every request even when nothing is logged; the
-      // webhook and liveness routes, the hot ones, log through the root logger instead
-      // (their lines carry what they need: slug, execution id, evt).
-      exclude: [
-        { method: RequestMethod.POST, path: 'hooks/:slug' },
-        { method: RequestMethod.GET, path: 'health/live' },
-      ],
+      // No request middleware: every log line goes through the root logger and carries what
+      // it needs (evt, ids), so no route pays for a per-request child logger, and the HTTP
+      // adapter runs without a middleware engine (`skipMiddie`, see app.ts).
+      forRoutes: [],
     };
   },
 });

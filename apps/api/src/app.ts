@@ -19,6 +19,8 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   const adapter = new FastifyAdapter({
     bodyLimit: config.maxBodyBytes,
     trustProxy: false,
+    // Nothing uses Nest middleware (see the logger module): no middleware engine per request.
+    skipMiddie: true,
     frameworkErrors: onFrameworkError,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
