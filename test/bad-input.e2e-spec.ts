@@ -113,6 +113,24 @@ describe('bad input on every route', () => {
     });
   });
 
+  it('answers 401 before judging the body of an /api call without a valid token', async () => {
+    for (const authorization of [undefined, 'Bearer not-a-token']) {
+      const response = await fetch(`${t.baseUrl}/api/triggers`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(authorization === undefined ? {} : { authorization }),
+        },
+        body: '{"name": ',
+      });
+      expect({ authorization, status: response.status }).toEqual({ authorization, status: 401 });
+      expect(await response.json()).toEqual({ error: 'unauthorized', message: expect.any(String) });
+    }
+    // With a valid token the same body is judged: 400.
+    const judged = await send('POST', '/api/triggers', '{"name": ');
+    expect(judged.status).toBe(400);
+  });
+
   it.each([
     ['a lone surrogate in a JSON string', '{"a":"\\ud800"}'],
     ['a lone surrogate in a JSON key', '{"\\udc00":1}'],

@@ -3,6 +3,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AuditLogStore } from './access/audit-log.store';
+import { authenticateEarly } from './access/authenticate-early';
 import { registerAuditTrail } from './access/audit-trail';
 import { Authenticator } from './access/authenticator';
 import { describeRequiredRoles } from './access/document-roles';
@@ -38,6 +39,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   registerLiveness(fastify);
 
   if (config.servesApi) {
+    authenticateEarly(fastify, app.get(Authenticator));
     registerAuditTrail(fastify, {
       auditLog: app.get(AuditLogStore),
       authenticator: app.get(Authenticator),
