@@ -9,14 +9,19 @@ import { isApiPath, setAuthenticatedCaller } from './request-access';
  * 401, not 400). The guard then decides the role with the caller found here.
  */
 export function authenticateEarly(fastify: FastifyInstance, authenticator: Authenticator): void {
-  fastify.addHook('onRequest', async (request) => {
+  // Callback style: webhooks and liveness probes pass at once, without a promise.
+  fastify.addHook('onRequest', (request, _reply, done) => {
     if (!isApiPath(request.url)) {
+      done();
       return;
     }
-    const caller = await authenticator.authenticate(request.headers.authorization);
-    if (caller === null) {
-      throw new RequestError('unauthorized', 'A valid bearer token is required.');
-    }
-    setAuthenticatedCaller(request, caller);
+    authenticator.authenticate(request.headers.authorization).then((caller) => {
+      if (caller === null) {
+        done(new RequestError('unauthorized', 'A valid bearer token is required.'));
+        return;
+      }
+      setAuthenticatedCaller(request, caller);
+      done();
+    }, done);
   });
 }
