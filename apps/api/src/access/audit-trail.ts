@@ -47,7 +47,7 @@ async function actorAndAction(
     return { actor: access.caller?.name ?? ANONYMOUS_ACTOR, action: access.action };
   }
   // Refused before the guard ran (a malformed body or URL, an unknown route).
-  const caller = await authenticator.authenticate(request.headers.authorization);
+  const caller = await authenticator.authenticateRequest(request);
   const route = request.routeOptions.url ?? request.url.split('?')[0];
   return { actor: caller?.name ?? ANONYMOUS_ACTOR, action: `${request.method} ${route}` };
 }

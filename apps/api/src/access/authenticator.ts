@@ -16,11 +16,26 @@ export function tokenHash(token: string): Buffer {
 export class Authenticator {
   private readonly adminTokenHash: Buffer;
 
+  /** Each request's answer, so its hook, guard and audit entry look the token up once. */
+  private readonly byRequest = new WeakMap<object, Promise<Caller | null>>();
+
   constructor(
     config: AppConfig,
     private readonly tokens: ApiTokensStore,
   ) {
     this.adminTokenHash = tokenHash(config.adminToken);
+  }
+
+  /** `authenticate` of the request's Authorization header, once per request. */
+  authenticateRequest(request: {
+    headers: { authorization?: string | undefined };
+  }): Promise<Caller | null> {
+    let caller = this.byRequest.get(request);
+    if (caller === undefined) {
+      caller = this.authenticate(request.headers.authorization);
+      this.byRequest.set(request, caller);
+    }
+    return caller;
   }
 
   async authenticate(authorization: string | undefined): Promise<Caller | null> {

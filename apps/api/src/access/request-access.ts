@@ -27,17 +27,6 @@ export function callerOf(request: object): Caller {
   return caller;
 }
 
-const callers = new WeakMap<object, Caller>();
-
-/** The caller a valid bearer token named, found before the body was read (`authenticateEarly`). */
-export function setAuthenticatedCaller(request: object, caller: Caller): void {
-  callers.set(request, caller);
-}
-
-export function authenticatedCallerOf(request: object): Caller | undefined {
-  return callers.get(request);
-}
-
 export function isApiPath(url: string): boolean {
   return url === '/api' || url.startsWith('/api/') || url.startsWith('/api?');
 }

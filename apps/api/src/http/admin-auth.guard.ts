@@ -3,12 +3,7 @@ import { hasRole } from '@triggerline/contracts';
 import type { FastifyRequest } from 'fastify';
 import { AccessError } from '../access/access.errors';
 import { Authenticator } from '../access/authenticator';
-import {
-  authenticatedCallerOf,
-  isApiPath,
-  requestAccessOf,
-  setRequestAccess,
-} from '../access/request-access';
+import { isApiPath, requestAccessOf, setRequestAccess } from '../access/request-access';
 import { isMutating, routeAccessOf } from '../access/route-access';
 import { RequestError } from './request.errors';
 
@@ -33,9 +28,7 @@ export class AdminAuthGuard implements CanActivate {
     });
     const access = { caller: null, action: isMutating(request.method) ? route.action : null };
     setRequestAccess(request, access);
-    const caller =
-      authenticatedCallerOf(request) ??
-      (await this.authenticator.authenticate(request.headers.authorization));
+    const caller = await this.authenticator.authenticateRequest(request);
     if (caller === null) {
       throw new RequestError('unauthorized', 'A valid bearer token is required.');
     }
