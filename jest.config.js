@@ -44,6 +44,7 @@ const common = {
   moduleNameMapper: { '^@triggerline/contracts$': '<rootDir>/libs/contracts/src/index.ts' },
   testEnvironment: 'node',
   testEnvironmentOptions: { globalsCleanup: 'off' },
+  setupFiles: ['<rootDir>/test/support/quiet-logs.ts'],
 };
 
 /** @type {import('jest').Config} */
@@ -58,6 +59,9 @@ module.exports = {
     {
       ...common,
       displayName: 'e2e',
+      // Tests that need a server get TEST_DATABASE_URL's, or a throwaway one for the run.
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
       // The medium tier (stores and engine against PostgreSQL, no HTTP) runs with the e2e files.
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts', '<rootDir>/test/medium/**/*.medium-spec.ts'],
     },

@@ -1,8 +1,6 @@
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { promisify } from 'node:util';
 import { IngestService } from '../apps/api/src/ingest/ingest.service';
+import { dumpDatabase } from './support/database-dump';
 import { httpTrigger, whatsappTrigger } from './support/fixtures';
 import { signBody, standardWebhooksHeaders } from './support/signatures';
 import { describeWithPostgres } from './support/test-database';
@@ -174,15 +172,7 @@ describe('Verification schemes and secrets at rest', () => {
   });
 });
 
-// pg_dump of the server's own major version (Debian keeps one per version), else the one on PATH.
-function pgDumpFor(major: string): string {
-  const versioned = `/usr/lib/postgresql/${major}/bin/pg_dump`;
-  return existsSync(versioned) ? versioned : 'pg_dump';
-}
-
 describeWithPostgres('Secrets at rest', () => {
-  const execFileAsync = promisify(execFile);
-
   it('seals v1 plain secrets at start, and a pg_dump holds no secret or API key in clear', async () => {
     const first = await startTestApp({ ROLE: 'api' });
     const values = {
@@ -224,17 +214,8 @@ describeWithPostgres('Secrets at rest', () => {
       ]);
       await Promise.all([second.close(), third.close()]);
 
-      const [{ major }] = await first.database.query<{ major: string }>(
-        `SELECT current_setting('server_version_num')::int / 10000 AS major`,
-      );
-      const { stdout } = await execFileAsync(
-        pgDumpFor(major),
-        ['--no-owner', first.database.url!],
-        {
-          maxBuffer: 64 * 1024 * 1024,
-        },
-      );
-      expect(stdout).toContain('CREATE TABLE public.triggers');
+      const stdout = await dumpDatabase(first.database.url!);
+      expect(stdout).toContain('legacy-wa');
       for (const [name, value] of Object.entries(values)) {
         expect({ name, isInDump: stdout.includes(value) }).toEqual({ name, isInDump: false });
       }

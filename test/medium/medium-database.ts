@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { Database } from '../../apps/api/src/database/database';
 import { dataSourceOptions } from '../../apps/api/src/database/data-source';
 import { runMigrationsLocked } from '../../apps/api/src/database/migrate';
-import { createTestDatabase, serverUrl, type TestDatabase } from '../support/test-database';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 /**
  * The medium tier (as immich's `server/test/medium`): stores and the dispatch engine driven
@@ -18,18 +18,13 @@ export interface MediumDatabase {
   close(): Promise<void>;
 }
 
-export const describeMedium = (name: string, body: () => void) => {
-  if (serverUrl === undefined) {
-    // The medium tier needs a server: several connections, and real concurrency.
-    throw new Error(`"${name}" needs TEST_DATABASE_URL (the medium tier runs on PostgreSQL)`);
-  }
-  describe(name, body);
-};
+// The medium tier needs a server: several connections, and real concurrency.
+export const describeMedium = (name: string, body: () => void) => describe(name, body);
 
 export async function openMediumDatabase(
   options: { prepared?: boolean; poolSize?: number } = {},
 ): Promise<MediumDatabase> {
-  const test: TestDatabase = await createTestDatabase();
+  const test: TestDatabase = await createTestDatabase({ onServer: true });
   const dataSource = new DataSource(
     dataSourceOptions({ url: test.url!, poolSize: options.poolSize ?? 4 }),
   );

@@ -57,6 +57,9 @@ export class AlertsRepository {
    * that one process at a time holds; the others skip this round.
    */
   async evaluate(dlqThreshold: number): Promise<AlertChanges | null> {
+    // Read on the pool before the transaction takes its connection: the embedded database has
+    // only one, and waiting for a second one inside would stall every other request.
+    const openCircuits = await this.flow.openCircuits();
     return this.dataSource.transaction(async (manager) => {
       const [{ locked }]: { locked: boolean }[] = await manager.query(
         `SELECT pg_try_advisory_xact_lock($1) AS locked`,
@@ -68,7 +71,7 @@ export class AlertsRepository {
       const silence = await this.stats.silenceWatches(manager);
       const alerts = currentAlerts({
         triggers: await this.stats.triggerVolumes(manager),
-        openCircuits: await this.flow.openCircuits(),
+        openCircuits,
         dlqSize: await this.stats.dlqSize(manager),
         dlqThreshold,
         outcomeUnknown: await this.stats.outcomeUnknownCount(manager),

@@ -1,3 +1,4 @@
+import type { ClientBase } from 'pg';
 import type { DataSourceOptions } from 'typeorm';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
@@ -7,6 +8,8 @@ export interface DataSourceSettings {
   /** Connections in the pool; the embedded database has exactly one session. */
   poolSize: number;
   applicationName?: string;
+  /** Runs on each new connection before the pool hands it out. */
+  onConnect?: (client: ClientBase) => Promise<void>;
 }
 
 /** The one description of the database, used by the app, the tests and the TypeORM CLI. */
@@ -24,6 +27,6 @@ export function dataSourceOptions(settings: DataSourceSettings): DataSourceOptio
     uuidExtension: 'pgcrypto',
     applicationName: settings.applicationName ?? 'triggerline',
     poolSize: settings.poolSize,
-    extra: { connectionTimeoutMillis: 5000 },
+    extra: { connectionTimeoutMillis: 5000, onConnect: settings.onConnect },
   };
 }

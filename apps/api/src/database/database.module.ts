@@ -37,7 +37,12 @@ const dataSourceProvider: Provider = {
     const url = embedded?.url ?? config.databaseUrl!;
     const poolSize = embedded ? 1 : POOL_SIZES[config.role];
     const dataSource = new DataSource(
-      dataSourceOptions({ url, poolSize, applicationName: `triggerline-${config.role}` }),
+      dataSourceOptions({
+        url,
+        poolSize,
+        applicationName: `triggerline-${config.role}`,
+        onConnect: embedded ? EmbeddedPostgres.resetSession : undefined,
+      }),
     );
     await dataSource.initialize();
     if (config.shouldRunMigrations) {

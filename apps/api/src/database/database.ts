@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Pool, PoolClient, QueryResultRow } from 'pg';
 
 /**
@@ -26,6 +27,11 @@ export interface Sql {
  * named (`{ name, text, values }`) and prepared once per connection.
  */
 export class Database implements Sql {
+  // The transaction whose callback is running, if any: taking a second connection from the pool
+  // there holds two at once, which deadlocks the embedded database (one connection) and can
+  // exhaust a server pool. Refused loudly instead, so that tests on any database catch it.
+  private readonly inTransaction = new AsyncLocalStorage<{ isOpen: boolean }>();
+
   constructor(
     private readonly pool: Pool,
     /** False behind a pooler without prepared-statement support (PgBouncer before 1.21). */
@@ -33,24 +39,31 @@ export class Database implements Sql {
   ) {}
 
   run<R extends QueryResultRow>(statement: Statement, values: unknown[] = []): Promise<Rows<R>> {
+    this.refuseInsideTransaction(statement.name);
     return runOn(this.pool, statement, values, this.isPrepared);
   }
 
   /** Runs SQL whose text varies (filters built at run time), unnamed. */
   async query<R extends QueryResultRow>(text: string, values: unknown[] = []): Promise<Rows<R>> {
+    this.refuseInsideTransaction(text.slice(0, 60));
     const result = await this.pool.query<R>(text, values);
     return { rows: result.rows, rowCount: result.rowCount ?? 0 };
   }
 
   /** Runs `work` in one transaction on one connection; rolls back when it throws. */
   async transaction<T>(work: (sql: Sql) => Promise<T>): Promise<T> {
+    this.refuseInsideTransaction('BEGIN');
     const client = await this.pool.connect();
+    // Work that outlives the transaction (a wake-up it started) may use the pool again.
+    const transaction = { isOpen: true };
     let isBroken = false;
     try {
       await client.query('BEGIN');
-      const result = await work({
-        run: (statement, values = []) => runOn(client, statement, values, this.isPrepared),
-      });
+      const result = await this.inTransaction.run(transaction, () =>
+        work({
+          run: (statement, values = []) => runOn(client, statement, values, this.isPrepared),
+        }),
+      );
       await client.query('COMMIT');
       return result;
     } catch (error) {
@@ -59,7 +72,14 @@ export class Database implements Sql {
       });
       throw error;
     } finally {
+      transaction.isOpen = false;
       client.release(isBroken);
+    }
+  }
+
+  private refuseInsideTransaction(what: string): void {
+    if (this.inTransaction.getStore()?.isOpen === true) {
+      throw new Error(`"${what}" asked the pool for a second connection inside a transaction`);
     }
   }
 }

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import type { ClientBase } from 'pg';
 
 /**
  * PGlite (PostgreSQL compiled to WASM) persisted in a directory and served on a loopback port,
@@ -22,6 +23,16 @@ export class EmbeddedPostgres {
     // getServerConn() answers "host:port" with the port the OS chose for port 0.
     const url = `postgres://postgres@${server.getServerConn()}/postgres`;
     return new EmbeddedPostgres(db, server, url);
+  }
+
+  /**
+   * PGlite has one session for every connection it serves: when the pool replaces a broken
+   * connection, the new one would inherit the old one's prepared statements (and fail with
+   * "prepared statement already exists"), locks and settings. Each new connection starts by
+   * clearing them, as a new server session would be clear (the pool's `onConnect`).
+   */
+  static async resetSession(client: ClientBase): Promise<void> {
+    await client.query('DISCARD ALL');
   }
 
   async stop(): Promise<void> {
