@@ -59,7 +59,9 @@ describe('replay preview', () => {
         expect([name, received.headers[name]]).toEqual([name, value]);
       }
     }
-    expect(JSON.stringify(preview.body)).not.toContain(Object.values(secrets)[0]);
+    for (const secret of Object.values(secrets)) {
+      expect(JSON.stringify(preview.body)).not.toContain(secret);
+    }
     return preview.body;
   }
 
@@ -83,6 +85,62 @@ describe('replay preview', () => {
       authorization: 'Bearer t0p-secret',
     });
     expect(preview.headers).toMatchObject({ 'x-team': 'red', 'idempotency-key': 'm-1' });
+  });
+
+  it('sends secret headers, kept across an update by null, and never shows their values', async () => {
+    const created = await t.api(
+      'POST',
+      '/api/triggers',
+      httpTrigger('preview-secret-headers', {
+        retryPolicy: { maxAttempts: 1 },
+        action: {
+          type: 'http',
+          url: `${target.url}/crm`,
+          headers: { 'X-Team': 'blue', 'X-Api-Key': 'legacy-place' },
+          secretHeaders: { Authorization: 'Bearer first', 'X-Drop-Me': 'gone' },
+        },
+      }),
+    );
+    expect(created.status).toBe(201);
+    expect(created.body.action).toEqual({
+      type: 'http',
+      url: `${target.url}/crm`,
+      method: 'POST',
+      headers: { 'X-Team': 'blue' },
+      secretHeaderNames: ['Authorization', 'X-Drop-Me', 'X-Api-Key'],
+      timeoutMs: 10000,
+    });
+    const updated = await t.api('PATCH', `/api/triggers/${created.body.id}`, {
+      action: {
+        type: 'http',
+        url: `${target.url}/crm`,
+        headers: { 'X-Team': 'blue' },
+        secretHeaders: { Authorization: null, 'X-Api-Key': null, 'X-Signature-Secret': 's-2' },
+      },
+    });
+    expect(updated.status).toBe(200);
+    expect(updated.body.action.secretHeaderNames).toEqual([
+      'Authorization',
+      'X-Api-Key',
+      'X-Signature-Secret',
+    ]);
+    const keepsNothing = await t.api('PATCH', `/api/triggers/${created.body.id}`, {
+      action: { type: 'http', url: target.url, secretHeaders: { 'X-Never-Stored': null } },
+    });
+    expect(keepsNothing.status).toBe(400);
+    expect(keepsNothing.body.error).toBe('validation_failed');
+
+    const executionId = await deadLettered('preview-secret-headers', { messageId: 'm-s' });
+    const preview = await expectPreviewToMatchDelivery(executionId, {
+      authorization: 'Bearer first',
+      'x-api-key': 'legacy-place',
+      'x-signature-secret': 's-2',
+    });
+    expect(preview.headers).not.toHaveProperty('x-drop-me');
+    const listed = JSON.stringify((await t.api('GET', '/api/triggers')).body);
+    for (const value of ['Bearer first', 'legacy-place', 's-2', 'gone']) {
+      expect(listed).not.toContain(value);
+    }
   });
 
   it('equals what the gateway receives for a whatsapp trigger, with the apikey masked', async () => {

@@ -38,6 +38,7 @@ describe('triggers API', () => {
         url: 'http://127.0.0.1:9/unused',
         method: 'POST',
         headers: null,
+        secretHeaderNames: [],
         timeoutMs: 10000,
       },
       retryPolicy: { maxAttempts: 4, baseDelayMs: 1500, maxDelayMs: 8000, jitterMs: 500 },

@@ -1,58 +1,132 @@
 import { randomBytes } from 'node:crypto';
 import { SecretBox } from '../../apps/api/src/secrets/secret-box';
-import { LegacySecretsSealer } from '../../apps/api/src/triggers/seal-legacy-secrets';
+import { StoredSecretsSealer } from '../../apps/api/src/triggers/stored-secrets-sealer';
 import { describeMedium, type MediumDatabase, openMediumDatabase } from './medium-database';
 
-describeMedium('LegacySecretsSealer', () => {
+const POLICY = '{"maxAttempts":1,"baseDelayMs":0,"maxDelayMs":0,"jitterMs":0}';
+
+describeMedium(StoredSecretsSealer.name, () => {
   let db: MediumDatabase;
 
-  beforeAll(async () => {
+  beforeEach(async () => {
     db = await openMediumDatabase({ poolSize: 8 });
   });
-  afterAll(() => db.close());
+  afterEach(() => db.close());
 
-  it('seals every plain secret and API key exactly once when several processes start at once', async () => {
+  async function insertTrigger(input: { slug: string; action: object; secret?: string }) {
+    await db.query(
+      `INSERT INTO triggers (name, slug, action, retry_policy, idempotency_key_paths, secret)
+       VALUES ($1, $1, $2, '${POLICY}', '{}', $3)`,
+      [input.slug, JSON.stringify(input.action), input.secret ?? null],
+    );
+  }
+
+  const whatsapp = (apiKey: string) => ({
+    type: 'whatsapp',
+    baseUrl: 'http://127.0.0.1:9',
+    apiKey,
+    toPath: 'phone',
+    textTemplate: 'hi',
+    timeoutMs: 1000,
+  });
+  const http = (secretHeaders: Record<string, string>) => ({
+    type: 'http',
+    url: 'http://127.0.0.1:9',
+    method: 'POST',
+    headers: null,
+    secretHeaders,
+    timeoutMs: 1000,
+  });
+
+  it('seals every plain secret exactly once when several processes start at once', async () => {
     const count = 40;
     for (let n = 0; n < count; n++) {
-      await db.query(
-        `INSERT INTO triggers (name, slug, action, retry_policy, idempotency_key_paths, secret)
-         VALUES ($1, $1, $2, '{"maxAttempts":1,"baseDelayMs":0,"maxDelayMs":0,"jitterMs":0}', '{}', $3)`,
-        [
-          `legacy-${n}`,
-          JSON.stringify({
-            type: 'whatsapp',
-            baseUrl: 'http://127.0.0.1:9',
-            apiKey: `api-key-${n}`,
-            toPath: 'phone',
-            textTemplate: 'hi',
-            timeoutMs: 1000,
-          }),
-          `secret-${n}`,
-        ],
-      );
+      await insertTrigger({
+        slug: `legacy-${n}`,
+        action: whatsapp(`api-key-${n}`),
+        secret: `secret-${n}`,
+      });
+      await insertTrigger({ slug: `headers-${n}`, action: http({ Authorization: `Bearer ${n}` }) });
     }
     const key = randomBytes(32);
     const sealers = Array.from(
       { length: 4 },
-      () => new LegacySecretsSealer(db.dataSource, new SecretBox(key)),
+      () => new StoredSecretsSealer(db.dataSource, new SecretBox(key)),
     );
 
-    const sealed = await Promise.all(sealers.map((sut) => sut.sealAll()));
+    const reports = await Promise.all(sealers.map((sut) => sut.sealAll()));
 
-    // Each plain value is sealed by exactly one of the racing processes.
-    expect(sealed.reduce((sum, n) => sum + n, 0)).toBe(2 * count);
-    expect(await sealers[0].sealAll()).toBe(0);
+    // Each trigger is sealed by exactly one of the racing processes.
+    expect(reports.reduce((sum, report) => sum + report.updated, 0)).toBe(2 * count);
+    expect(await sealers[0].sealAll()).toEqual({ updated: 0, unopenable: [] });
     const box = new SecretBox(key);
-    const rows = await db.query(
-      `SELECT slug, secret, verification, action ->> 'apiKey' AS "apiKey" FROM triggers ORDER BY slug`,
-    );
+    const rows = await db.query(`SELECT slug, secret, verification, action FROM triggers`);
     for (const row of rows) {
-      const n = row.slug.slice('legacy-'.length);
+      const n = row.slug.split('-')[1];
       expect(row.secret).toBeNull();
-      expect(row.verification.scheme).toBe('hmac-sha256');
-      expect(row.verification.secrets).toHaveLength(1);
-      expect(box.open(row.verification.secrets[0].value)).toBe(`secret-${n}`);
-      expect(box.open(row.apiKey)).toBe(`api-key-${n}`);
+      if (row.slug.startsWith('legacy-')) {
+        expect(row.verification.scheme).toBe('hmac-sha256');
+        expect(box.open(row.verification.secrets[0].value)).toBe(`secret-${n}`);
+        expect(box.open(row.action.apiKey)).toBe(`api-key-${n}`);
+      } else {
+        expect(box.open(row.action.secretHeaders.Authorization)).toBe(`Bearer ${n}`);
+      }
     }
+  });
+
+  it('re-seals under SECRETS_KEY what a previous key sealed, once, with processes racing', async () => {
+    const [oldKey, newKey] = [randomBytes(32), randomBytes(32)];
+    const old = new SecretBox(oldKey);
+    for (let n = 0; n < 20; n++) {
+      await insertTrigger({ slug: `wa-${n}`, action: whatsapp(old.seal(`key-${n}`)) });
+      await insertTrigger({ slug: `http-${n}`, action: http({ 'X-Api-Key': old.seal(`h-${n}`) }) });
+    }
+    const sealers = Array.from(
+      { length: 3 },
+      () => new StoredSecretsSealer(db.dataSource, new SecretBox(newKey, [oldKey])),
+    );
+
+    const reports = await Promise.all(sealers.map((sut) => sut.sealAll()));
+
+    expect(reports.reduce((sum, report) => sum + report.updated, 0)).toBe(40);
+    // Afterwards the old key may go: the new one alone opens everything.
+    const alone = new SecretBox(newKey);
+    expect(await new StoredSecretsSealer(db.dataSource, alone).sealAll()).toEqual({
+      updated: 0,
+      unopenable: [],
+    });
+    const rows = await db.query(`SELECT slug, action FROM triggers`);
+    for (const row of rows) {
+      const n = row.slug.split('-')[1];
+      const sealed = row.slug.startsWith('wa-')
+        ? row.action.apiKey
+        : row.action.secretHeaders['X-Api-Key'];
+      expect(alone.isSealedUnderCurrentKey(sealed)).toBe(true);
+      expect(alone.open(sealed)).toBe(row.slug.startsWith('wa-') ? `key-${n}` : `h-${n}`);
+    }
+  });
+
+  it('reports, by trigger and field, a secret no configured key opens, and leaves it', async () => {
+    const stranger = new SecretBox(randomBytes(32));
+    const sealed = stranger.seal('unknown to this process');
+    await insertTrigger({ slug: 'orphan', action: whatsapp(sealed) });
+
+    const report = await new StoredSecretsSealer(
+      db.dataSource,
+      new SecretBox(randomBytes(32)),
+    ).sealAll();
+
+    expect(report).toEqual({
+      updated: 0,
+      unopenable: [
+        {
+          trigger: 'orphan',
+          field: 'action.apiKey',
+          problem: expect.stringContaining(stranger.keyId),
+        },
+      ],
+    });
+    const [row] = await db.query(`SELECT action ->> 'apiKey' AS "apiKey" FROM triggers`);
+    expect(row.apiKey).toBe(sealed);
   });
 });

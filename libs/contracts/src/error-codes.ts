@@ -34,6 +34,9 @@ export type RedriveErrorCode = 'redrive_not_found' | 'redrive_finished';
 /** API tokens and roles (SPEC §10). */
 export type AccessErrorCode = 'forbidden' | 'token_not_found';
 
+/** A stored secret that none of the configured keys opens (SPEC §16): 503, never a 500. */
+export type SecretsErrorCode = 'secret_unavailable';
+
 /** Codes a feature raises on purpose; each maps to one HTTP status. */
 export type DomainErrorCode =
   | AccessErrorCode
@@ -42,7 +45,8 @@ export type DomainErrorCode =
   | IngestErrorCode
   | ExecutionErrorCode
   | DeadLetterErrorCode
-  | RedriveErrorCode;
+  | RedriveErrorCode
+  | SecretsErrorCode;
 
 /** `bad_request`: another 4xx from the framework; `internal_error`: anything unexpected. */
 export type ApiErrorCode = DomainErrorCode | 'bad_request' | 'internal_error';

@@ -57,6 +57,8 @@ export interface HttpAction {
   url: string;
   method: HttpMethod;
   headers: Record<string, string> | null;
+  /** Names of the write-only secret headers; their values are never returned. */
+  secretHeaderNames: string[];
   timeoutMs: number;
 }
 
@@ -289,6 +291,7 @@ export * from './redrives';
 
 // Rules the API and the console both apply, written once (pure functions, tested beside them).
 export * from './rules/action-defaults';
+export * from './rules/credential-header';
 export * from './rules/dead-letter-glob';
 export * from './rules/idempotency-key-paths';
 export * from './rules/payload-path';

@@ -8,7 +8,13 @@ export interface HttpActionRequest {
   type: 'http';
   url: string;
   method?: HttpMethod;
+  /** Sent as they are, and shown to every reader: credential-looking names go to secretHeaders. */
   headers?: Record<string, string>;
+  /**
+   * Write-only, sealed (SPEC §14). Given: the action's secret headers become exactly these
+   * names, each set to its string or, for `null`, keeping its stored value. Left out: all kept.
+   */
+  secretHeaders?: Record<string, string | null>;
   timeoutMs?: number;
 }
 

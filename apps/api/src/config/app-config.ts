@@ -107,6 +107,10 @@ export class AppConfig {
   get secretsKey(): string | undefined {
     return this.env.SECRETS_KEY;
   }
+  /** SECRETS_KEY_PREVIOUS as a list (empty when unset). */
+  get previousSecretsKeys(): string[] {
+    return this.env.SECRETS_KEY_PREVIOUS?.split(',') ?? [];
+  }
   get secretsKeyFile(): string {
     return this.env.SECRETS_KEY_FILE;
   }

@@ -90,6 +90,7 @@ describe(validateEnvironment.name, () => {
     ['PUBLIC_URL', 'ftp://x'],
     ['MAX_BODY_BYTES', '1.5'],
     ['SECRETS_KEY', 'c2hvcnQ='],
+    ['SECRETS_KEY_PREVIOUS', `${SECRETS_KEY},c2hvcnQ=`],
     ['EXECUTION_RETENTION_DAYS', '-1'],
     ['EXECUTION_RETENTION_DAYS', '99999999999999999999'],
     ['DEAD_LETTER_RETENTION_DAYS', '99999999999999999999'],

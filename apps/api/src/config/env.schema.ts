@@ -197,6 +197,16 @@ export class EnvironmentVariables {
   @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: 'SECRETS_KEY must be 32 bytes in base64' })
   SECRETS_KEY?: string;
 
+  /** Earlier keys (comma-separated), to open and re-seal what they sealed; see docs/security.md. */
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' && value.trim() !== '' ? value.replace(/\s+/g, '') : undefined,
+  )
+  @Matches(/^[A-Za-z0-9+/]{43}=(,[A-Za-z0-9+/]{43}=)*$/, {
+    message: 'SECRETS_KEY_PREVIOUS must be 32-byte keys in base64, separated by commas',
+  })
+  SECRETS_KEY_PREVIOUS?: string;
+
   /** Where the key is generated and kept when SECRETS_KEY is unset (not in production). */
   @IsString()
   SECRETS_KEY_FILE = './.data/secrets.key';

@@ -14,6 +14,7 @@ import { FlowStore } from '../flow/flow.store';
 import { Metrics } from '../metrics/metrics';
 import { SecretBox } from '../secrets/secret-box';
 import { openAction } from '../triggers/trigger-secrets';
+import type { StoredAction } from '../triggers/trigger.entity';
 import { buildRequest } from './actions/build-request';
 import {
   type AttemptResult,
@@ -118,7 +119,20 @@ export class ExecutionRunner {
       attempt: execution.attempt,
       workerId,
     });
-    const built = buildRequest(openAction(execution.action, this.box), execution.payload, {
+    let action: StoredAction;
+    try {
+      action = openAction(execution.action, this.box, execution.triggerSlug);
+    } catch (error) {
+      // Nothing is sent with a secret the keys cannot open; retried as the operator fixes the key.
+      return {
+        outcome: 'transient',
+        httpStatus: null,
+        error: truncate(`secret_unavailable: ${(error as Error).message}`, MAX_ERROR_LENGTH),
+        responseExcerpt: null,
+        retryAfterMs: null,
+      };
+    }
+    const built = buildRequest(action, execution.payload, {
       idempotencyKey: execution.idempotencyKey ?? execution.id,
       executionId: execution.id,
       attempt: execution.attempt,

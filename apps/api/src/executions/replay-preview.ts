@@ -33,28 +33,31 @@ export function previewReplay(input: {
     return built;
   }
   const { method, url, headers, body } = built.request;
-  const configured = configuredHeaderNames(input.action);
+  const masked = maskedHeaderNames(input.action);
   return {
     ok: true,
     preview: {
       method,
       url,
       headers: Object.fromEntries(
-        Object.entries(headers).map(([name, value]) => [
-          name,
-          configured.has(name) && SECRET_HEADER.test(name) ? MASK : value,
-        ]),
+        Object.entries(headers).map(([name, value]) => [name, masked.has(name) ? MASK : value]),
       ),
       body: JSON.parse(body) as unknown,
     },
   };
 }
 
-// Only what the operator configured can be a secret; delivery headers never are.
-function configuredHeaderNames(action: StoredAction): Set<string> {
+// Only what the operator configured can be a secret (delivery headers never are): every secret
+// header, and configured headers whose names look like credentials.
+function maskedHeaderNames(action: StoredAction): Set<string> {
   switch (action.type) {
     case 'http':
-      return new Set(Object.keys(action.headers ?? {}).map((name) => name.toLowerCase()));
+      return new Set(
+        [
+          ...Object.keys(action.secretHeaders ?? {}),
+          ...Object.keys(action.headers ?? {}).filter((name) => SECRET_HEADER.test(name)),
+        ].map((name) => name.toLowerCase()),
+      );
     case 'whatsapp':
       return new Set(['apikey']);
   }

@@ -53,6 +53,7 @@ export function statusOf(code: ErrorCode): number {
     case 'unsupported_media_type':
       return HttpStatus.UNSUPPORTED_MEDIA_TYPE;
     case 'unavailable':
+    case 'secret_unavailable':
       return HttpStatus.SERVICE_UNAVAILABLE;
     default:
       return assertUnreachable(code);

@@ -1,22 +1,26 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { SIGNATURE_HEADERS } from '../verification/verify-signature';
+import { isCredentialHeaderName, MASKED_VALUE } from '@triggerline/contracts';
 
 const KEPT_HEADERS = new Set(['content-type', 'user-agent', 'idempotency-key']);
-const DROPPED_HEADERS = new Set<string>(SIGNATURE_HEADERS);
 const MAX_HEADERS = 50;
 const MAX_VALUE_LENGTH = 1024;
 
-/** The request headers worth keeping with an execution: content type, agent, key and X-*. */
+/**
+ * The request headers worth keeping with an execution: content type, agent, key and X-*.
+ * A header whose name looks like a credential (an API key, a token, a signature) keeps its
+ * name only: its value is never stored (SPEC §13).
+ */
 export function headersOfInterest(headers: IncomingHttpHeaders): Record<string, string> {
   const kept: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (Object.keys(kept).length >= MAX_HEADERS || value === undefined) {
       break;
     }
-    const isKept = KEPT_HEADERS.has(name) || (name.startsWith('x-') && !DROPPED_HEADERS.has(name));
-    if (isKept) {
+    if (KEPT_HEADERS.has(name) || name.startsWith('x-')) {
       const text = Array.isArray(value) ? value.join(', ') : value;
-      kept[name] = text.replaceAll('\u0000', '').slice(0, MAX_VALUE_LENGTH);
+      kept[name] = isCredentialHeaderName(name)
+        ? MASKED_VALUE
+        : text.replaceAll('\u0000', '').slice(0, MAX_VALUE_LENGTH);
     }
   }
   return kept;

@@ -1,4 +1,6 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import type { SecretsErrorCode } from '@triggerline/contracts';
+import { DomainError } from '../http/domain-error';
 
 const VERSION = 'v1';
 const NONCE_BYTES = 12;
@@ -8,26 +10,49 @@ const SEALED = /^v1:([0-9a-f]{8}):([A-Za-z0-9+/]{16}):([A-Za-z0-9+/]+={0,2})$/;
 // Opened values are kept so the ingest hot path does not decrypt on every delivery.
 const MAX_CACHED = 1000;
 
-export class SecretsKeyError extends Error {}
+/** A key that is malformed, or that cannot open a stored secret: 503, never a 500. */
+export class SecretsKeyError extends DomainError<SecretsErrorCode> {
+  constructor(message: string) {
+    super('secret_unavailable', message);
+  }
+}
+
+function keyIdOf(key: Buffer): string {
+  if (key.length !== SECRETS_KEY_BYTES) {
+    throw new SecretsKeyError(`The secrets key must be ${SECRETS_KEY_BYTES} bytes`);
+  }
+  return createHash('sha256').update(key).digest('hex').slice(0, 8);
+}
 
 /**
  * Seals secrets for storage with AES-256-GCM: `v1:<key id>:<base64 nonce>:<base64 ciphertext
  * and tag>`, a fresh 12-byte nonce per value. The key id (the start of the key's SHA-256) is
- * stored with each value so that a later key rotation can tell which key sealed what.
+ * stored with each value, so that a key ring (SECRETS_KEY, then SECRETS_KEY_PREVIOUS) opens
+ * values sealed under any of its keys while sealing only under the current one.
  */
 export class SecretBox {
   readonly keyId: string;
+  private readonly keys = new Map<string, Buffer>();
   private readonly opened = new Map<string, string>();
 
-  constructor(private readonly key: Buffer) {
-    if (key.length !== SECRETS_KEY_BYTES) {
-      throw new SecretsKeyError(`The secrets key must be ${SECRETS_KEY_BYTES} bytes`);
+  constructor(
+    private readonly key: Buffer,
+    previousKeys: Buffer[] = [],
+  ) {
+    this.keyId = keyIdOf(key);
+    for (const previous of previousKeys) {
+      this.keys.set(keyIdOf(previous), previous);
     }
-    this.keyId = createHash('sha256').update(key).digest('hex').slice(0, 8);
+    this.keys.set(this.keyId, key);
   }
 
   static isSealed(value: string): boolean {
     return SEALED.test(value);
+  }
+
+  /** Sealed under SECRETS_KEY itself (not plain, not under a previous key). */
+  isSealedUnderCurrentKey(value: string): boolean {
+    return SEALED.exec(value)?.[1] === this.keyId;
   }
 
   seal(plain: string): string {
@@ -48,16 +73,18 @@ export class SecretBox {
     }
     const match = SEALED.exec(value);
     if (match === null) {
-      throw new SecretsKeyError('The stored secret is not a sealed value');
+      throw new SecretsKeyError('not a sealed value');
     }
     const [, keyId, nonce, payload] = match;
-    if (keyId !== this.keyId) {
+    const key = this.keys.get(keyId);
+    if (key === undefined) {
       throw new SecretsKeyError(
-        `A stored secret was sealed under key ${keyId}, but SECRETS_KEY is key ${this.keyId}`,
+        `sealed under key ${keyId}, which is neither SECRETS_KEY (key ${this.keyId}) ` +
+          'nor in SECRETS_KEY_PREVIOUS',
       );
     }
     const bytes = Buffer.from(payload, 'base64');
-    const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(nonce, 'base64'));
+    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(nonce, 'base64'));
     decipher.setAuthTag(bytes.subarray(bytes.length - TAG_BYTES));
     let plain: string;
     try {
@@ -66,7 +93,7 @@ export class SecretBox {
         decipher.final(),
       ]).toString('utf8');
     } catch {
-      throw new SecretsKeyError('A stored secret failed authentication (tampered or wrong key)');
+      throw new SecretsKeyError('failed authentication (tampered with, or a wrong key)');
     }
     if (this.opened.size >= MAX_CACHED) {
       this.opened.clear();

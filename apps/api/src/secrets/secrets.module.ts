@@ -1,6 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
-import { LegacySecretsSealer } from '../triggers/seal-legacy-secrets';
+import { StoredSecretsSealer } from '../triggers/stored-secrets-sealer';
 import { SecretBox } from './secret-box';
 import { loadSecretsKey } from './secrets-key';
 
@@ -14,9 +14,10 @@ import { loadSecretsKey } from './secrets-key';
       useFactory: (config: AppConfig) =>
         new SecretBox(
           loadSecretsKey({ configuredKey: config.secretsKey, keyFile: config.secretsKeyFile }),
+          config.previousSecretsKeys.map((key) => Buffer.from(key, 'base64')),
         ),
     },
-    LegacySecretsSealer,
+    StoredSecretsSealer,
   ],
   exports: [SecretBox],
 })

@@ -1,11 +1,13 @@
 import {
   DEFAULT_TOLERANCE_SECONDS,
+  isCredentialHeaderName,
   defaultIdempotencyKeyHeaders,
   type Verification,
   type VerificationScheme,
 } from '@triggerline/contracts';
 import { RequestError } from '../http/request.errors';
-import { SecretBox } from '../secrets/secret-box';
+import { SecretBox, SecretsKeyError } from '../secrets/secret-box';
+import { mapActionSecrets, mapVerificationSecrets, type SecretField } from './stored-secrets';
 import type { OpenSecret } from '../verification/verify-signature';
 import { secretProblem } from '../verification/verify-signature';
 import type { VerificationDto } from './dto/verification.dto';
@@ -60,19 +62,33 @@ export function nextVerification(input: {
   };
 }
 
+/**
+ * Opens a stored secret (values stored in clear by an earlier version are used as they are,
+ * until the start-up sealer seals them); a key that cannot open it is a SecretsKeyError (503)
+ * naming the trigger and the field.
+ */
+function opener(box: SecretBox, slug: string): (value: string, field: SecretField) => string {
+  return (value, field) => {
+    if (!SecretBox.isSealed(value)) {
+      return value;
+    }
+    try {
+      return box.open(value);
+    } catch (error) {
+      throw new SecretsKeyError(
+        `The ${field} of trigger "${slug}" cannot be opened: ${(error as Error).message}.`,
+      );
+    }
+  };
+}
+
 /** The verification a delivery is checked against, with its secrets in clear. */
 export function openVerification(
-  trigger: { verification: StoredVerification | null; secret: string | null },
+  trigger: { slug: string; verification: StoredVerification | null; secret: string | null },
   box: SecretBox,
 ): { scheme: VerificationScheme; secrets: OpenSecret[]; toleranceSeconds: number } | null {
   if (trigger.verification !== null) {
-    return {
-      ...trigger.verification,
-      secrets: trigger.verification.secrets.map((secret) => ({
-        value: box.open(secret.value),
-        expiresAt: secret.expiresAt,
-      })),
-    };
+    return mapVerificationSecrets(trigger.verification, opener(box, trigger.slug));
   }
   // A v1 plain secret not yet sealed (another process is still starting): still enforced.
   return trigger.secret === null
@@ -104,12 +120,52 @@ export function effectiveIdempotencyKeyHeaders(trigger: {
   );
 }
 
-/** The action as the worker needs it: `apiKey` in clear (v1 plain values are used as they are). */
-export function openAction(action: StoredAction, box: SecretBox): StoredAction {
-  if (action.type !== 'whatsapp' || action.apiKey === null || !SecretBox.isSealed(action.apiKey)) {
-    return action;
+/** The action as the worker needs it: `apiKey` and secret headers in clear. */
+export function openAction(action: StoredAction, box: SecretBox, slug: string): StoredAction {
+  return mapActionSecrets(action, opener(box, slug));
+}
+
+/**
+ * The http action's headers after a create or update: credential-looking names given in
+ * `headers` (SPEC §13's rule; old clients still send them there) join the sealed secret headers.
+ */
+export function nextHttpHeaders(input: {
+  headers: Record<string, string> | undefined;
+  secretHeaders: Record<string, string | null> | undefined;
+  stored: Record<string, string> | null;
+  box: SecretBox;
+}): { headers: Record<string, string> | null; secretHeaders: Record<string, string> | null } {
+  const { box, stored } = input;
+  const plain: Record<string, string> = {};
+  const secret: Record<string, string> = {};
+  if (input.secretHeaders === undefined) {
+    Object.assign(secret, stored ?? {});
+  } else {
+    for (const [name, value] of Object.entries(input.secretHeaders)) {
+      if (value !== null) {
+        secret[name] = box.seal(value);
+        continue;
+      }
+      const kept = stored?.[name];
+      if (kept === undefined) {
+        throw invalid(
+          `action.secretHeaders.${name}: null keeps a stored value, and none is stored`,
+        );
+      }
+      secret[name] = kept;
+    }
   }
-  return { ...action, apiKey: box.open(action.apiKey) };
+  for (const [name, value] of Object.entries(input.headers ?? {})) {
+    if (isCredentialHeaderName(name)) {
+      secret[name] = box.seal(value);
+    } else {
+      plain[name] = value;
+    }
+  }
+  return {
+    headers: input.headers === undefined ? null : plain,
+    secretHeaders: Object.keys(secret).length === 0 ? null : secret,
+  };
 }
 
 function checkSecret(scheme: VerificationScheme, value: string): void {

@@ -23,13 +23,18 @@ export interface StoredVerification {
   toleranceSeconds: number;
 }
 
-/** An action as stored: `apiKey` sealed (see SecretBox), never returned by the API. */
+/**
+ * An action as stored: `apiKey` and every `secretHeaders` value sealed (see SecretBox), never
+ * returned by the API (triggers/stored-secrets.ts lists every sealed field).
+ */
 export type StoredAction =
   | {
       type: 'http';
       url: string;
       method: HttpMethod;
       headers: Record<string, string> | null;
+      /** Absent on rows written before SPEC §14. */
+      secretHeaders?: Record<string, string> | null;
       timeoutMs: number;
     }
   | {

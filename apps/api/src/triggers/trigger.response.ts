@@ -11,7 +11,15 @@ import { effectiveIdempotencyKeyHeaders, toVerificationResponse } from './trigge
 export function toActionResponse(action: StoredAction): Action {
   switch (action.type) {
     case 'http':
-      return { ...action, headers: action.headers ?? null };
+      // Field by field: a stored field added later must not reach an answer by accident.
+      return {
+        type: action.type,
+        url: action.url,
+        method: action.method,
+        headers: action.headers ?? null,
+        secretHeaderNames: Object.keys(action.secretHeaders ?? {}),
+        timeoutMs: action.timeoutMs,
+      };
     case 'whatsapp': {
       const { apiKey, ...visible } = action;
       return { ...visible, hasApiKey: apiKey !== null && apiKey !== '' };

@@ -23,7 +23,7 @@ import type { RetryPolicyDto } from './dto/retry-policy.dto';
 import type { UpdateTriggerDto } from './dto/update-trigger.dto';
 import { type StoredAction, TriggerEntity } from './trigger.entity';
 import { toTriggerResponse } from './trigger.response';
-import { nextVerification } from './trigger-secrets';
+import { nextHttpHeaders, nextVerification } from './trigger-secrets';
 import { IngestTargets } from './ingest-targets';
 import { TriggerError } from './triggers.errors';
 
@@ -322,7 +322,12 @@ function toStoredAction(
       type: 'http',
       url: dto.url,
       method: dto.method ?? 'POST',
-      headers: dto.headers ?? null,
+      ...nextHttpHeaders({
+        headers: dto.headers,
+        secretHeaders: dto.secretHeaders,
+        stored: previous?.type === 'http' ? (previous.secretHeaders ?? null) : null,
+        box,
+      }),
       timeoutMs: dto.timeoutMs ?? DEFAULT_ACTION_TIMEOUT_MS,
     };
   }

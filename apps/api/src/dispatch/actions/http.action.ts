@@ -17,6 +17,7 @@ export function buildHttpRequest(
       // The action's own headers cannot override the delivery headers.
       headers: {
         ...lowerCaseKeys(action.headers ?? {}),
+        ...lowerCaseKeys(action.secretHeaders ?? {}),
         'content-type': 'application/json',
         ...deliveryHeaders(meta),
       },

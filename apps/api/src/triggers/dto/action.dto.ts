@@ -23,16 +23,29 @@ import {
 
 const URL_OPTIONS = { protocols: ['http', 'https'], require_tld: false, require_protocol: true };
 
-const IsStringRecord = () =>
+// An HTTP header name (RFC 9110 token) and a value Node will send (no CR, LF or NUL).
+const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,256}$/;
+const HEADER_VALUE = /^[^\r\n\0]{0,8192}$/;
+const MAX_HEADERS = 50;
+
+const IsHeaderRecord = (options: { allowNull: boolean }) =>
   ValidateBy({
-    name: 'isStringRecord',
+    name: 'isHeaderRecord',
     validator: {
       validate: (value: unknown) =>
         typeof value === 'object' &&
         value !== null &&
         !Array.isArray(value) &&
-        Object.values(value).every((item) => typeof item === 'string'),
-      defaultMessage: (args) => `${args?.property ?? 'value'} must be an object of string values`,
+        Object.keys(value).length <= MAX_HEADERS &&
+        Object.entries(value).every(
+          ([name, item]) =>
+            HEADER_NAME.test(name) &&
+            ((item === null && options.allowNull) ||
+              (typeof item === 'string' && HEADER_VALUE.test(item))),
+        ),
+      defaultMessage: (args) =>
+        `${args?.property ?? 'value'} must map at most ${MAX_HEADERS} header names to ` +
+        `${options.allowNull ? 'strings or null' : 'strings'} (no line breaks, at most 8192 characters)`,
     },
   });
 
@@ -66,8 +79,21 @@ export class HttpActionDto extends ActionDto implements HttpActionRequest {
   @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' } })
   @IsOptional()
   @IsObject()
-  @IsStringRecord()
+  @IsHeaderRecord({ allowNull: false })
   headers?: Record<string, string>;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'string', nullable: true },
+    description:
+      'Write-only, sealed at rest. The secret headers become exactly these names; null keeps ' +
+      'a stored value. Left out: all kept. Answers list secretHeaderNames only.',
+    example: { Authorization: 'Bearer …' },
+  })
+  @IsOptional()
+  @IsObject()
+  @IsHeaderRecord({ allowNull: true })
+  secretHeaders?: Record<string, string | null>;
 }
 
 export class WhatsappActionDto extends ActionDto implements WhatsappActionRequest {
