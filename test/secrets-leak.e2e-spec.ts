@@ -47,7 +47,7 @@ describeWithPostgres('no secret leaves', () => {
   const admin = (method: string, path: string, body?: unknown) =>
     call(ADMIN_TOKEN, method, path, body);
   const json = async (method: string, path: string, body?: unknown) =>
-    JSON.parse((await admin(method, path, body)).text) as any;
+    JSON.parse((await admin(method, path, body)).text);
 
   beforeAll(async () => {
     database = await createTestDatabase();
