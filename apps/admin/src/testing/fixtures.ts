@@ -40,6 +40,7 @@ export function httpTriggerWith(overrides: Partial<Trigger> = {}): Trigger {
       url: 'http://target.test/orders',
       method: 'POST',
       headers: null,
+      secretHeaderNames: [],
       timeoutMs: 10000,
     },
     retryPolicy: { maxAttempts: 3, baseDelayMs: 2000, maxDelayMs: 8000, jitterMs: 500 },
