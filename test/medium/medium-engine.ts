@@ -13,6 +13,7 @@ import { ExecutionsStore } from '../../apps/api/src/executions/executions.store'
 import { FlowStore } from '../../apps/api/src/flow/flow.store';
 import { SecretBox } from '../../apps/api/src/secrets/secret-box';
 import { Metrics } from '../../apps/api/src/metrics/metrics';
+import { NO_EGRESS_SETTINGS } from '../support/egress-env';
 import type { MediumDatabase } from './medium-database';
 
 /** The real database, counting the statements each store sends by name. */
@@ -58,6 +59,7 @@ export function startWorker(
     LOG_LEVEL: 'silent',
     DATABASE_URL: undefined,
     WORKER_POLL_INTERVAL_MS: '200',
+    ...NO_EGRESS_SETTINGS,
     ...options.env,
   });
   const flow = new FlowStore(options.database);

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { NO_EGRESS_SETTINGS } from './egress-env';
 import { waitFor } from './test-app';
 
 const root = join(__dirname, '..', '..');
@@ -34,7 +35,14 @@ export async function spawnApp(
   const port = await freePort();
   const child = spawn(process.execPath, [join(root, 'scripts', 'start.mjs')], {
     cwd: root,
-    env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'info', PORT: String(port), ...env },
+    env: {
+      ...process.env,
+      ...NO_EGRESS_SETTINGS,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'info',
+      PORT: String(port),
+      ...env,
+    },
     stdio: ['ignore', options.stdoutFd ?? 'pipe', 'pipe'],
   });
   let output = '';

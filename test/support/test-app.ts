@@ -3,6 +3,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import { createApp } from '../../apps/api/src/app';
 import { loadConfig } from '../../apps/api/src/config/config.module';
+import { NO_EGRESS_SETTINGS } from './egress-env';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
@@ -76,6 +77,7 @@ export async function startTestApp(
     ADMIN_TOKEN,
     LOG_LEVEL: 'silent',
     PORT: '0',
+    ...NO_EGRESS_SETTINGS,
     ...database.env,
     ...env,
   });

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { RetryPolicy } from '@triggerline/contracts';
+import type { EgressSettings } from '../egress/egress-agents';
+import { egressPolicyOf } from '../egress/egress-policy';
 import type { EnvironmentVariables, LogFormat, LogLevel, Role } from './env.schema';
 
 /** Typed, validated configuration; the only reader of the environment after boot. */
@@ -9,10 +11,20 @@ export class AppConfig {
   readonly adminToken: string;
   /** True when no ADMIN_TOKEN was configured and one was generated for this process. */
   readonly isAdminTokenGenerated: boolean;
+  /** Where the worker may connect, and the proxies it goes through. */
+  readonly egress: EgressSettings;
 
   constructor(private readonly env: EnvironmentVariables) {
     this.isAdminTokenGenerated = env.ADMIN_TOKEN === undefined;
     this.adminToken = env.ADMIN_TOKEN ?? randomBytes(24).toString('base64url');
+    this.egress = {
+      policy: egressPolicyOf({ allow: env.EGRESS_ALLOW_CIDRS, deny: env.EGRESS_DENY_CIDRS }),
+      proxies: {
+        httpProxy: env.http_proxy ?? env.HTTP_PROXY,
+        httpsProxy: env.https_proxy ?? env.HTTPS_PROXY,
+        noProxy: env.no_proxy ?? env.NO_PROXY,
+      },
+    };
   }
 
   get isProduction(): boolean {

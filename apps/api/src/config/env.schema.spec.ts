@@ -95,8 +95,47 @@ describe(validateEnvironment.name, () => {
     ['EXECUTION_RETENTION_DAYS', '99999999999999999999'],
     ['DEAD_LETTER_RETENTION_DAYS', '99999999999999999999'],
     ['MAX_TRIGGER_DEPTH', 'deep'],
+    ['EGRESS_ALLOW_CIDRS', '10.0.0.0/33'],
+    ['EGRESS_DENY_CIDRS', '10.0.0.0/8,example.com'],
+    ['HTTP_PROXY', 'socks5://proxy:1080'],
+    ['http_proxy', 'http://'],
+    ['HTTPS_PROXY', 'not a url'],
+    ['https_proxy', 'ftp://proxy'],
   ])('refuses a malformed %s and names it', (name, value) => {
     expect(() => validateEnvironment({ [name]: value })).toThrow(name);
+  });
+
+  it('names the entry of a CIDR list that is not a range', () => {
+    expect(() => validateEnvironment({ EGRESS_DENY_CIDRS: '10.0.0.0/8, 10.1/16' })).toThrow(
+      'EGRESS_DENY_CIDRS must be comma-separated CIDR ranges, e.g. 10.0.0.0/8,fd00::/8 ("10.1/16" is not one)',
+    );
+  });
+
+  it('accepts CIDR lists and proxies, and leaves them unset by default', () => {
+    expect(validateEnvironment({})).toMatchObject({
+      EGRESS_ALLOW_CIDRS: undefined,
+      EGRESS_DENY_CIDRS: undefined,
+      HTTP_PROXY: undefined,
+      NO_PROXY: undefined,
+    });
+    const sut = validateEnvironment({
+      EGRESS_ALLOW_CIDRS: '10.0.0.0/8, fd00::/8',
+      EGRESS_DENY_CIDRS: '',
+      https_proxy: 'proxy.internal:3128',
+      NO_PROXY: 'localhost,.internal',
+    });
+    expect(sut).toMatchObject({
+      EGRESS_ALLOW_CIDRS: '10.0.0.0/8, fd00::/8',
+      EGRESS_DENY_CIDRS: undefined,
+      https_proxy: 'proxy.internal:3128',
+      NO_PROXY: 'localhost,.internal',
+    });
+  });
+
+  it('never prints a proxy URL, which may hold a password', () => {
+    expect(() => validateEnvironment({ HTTP_PROXY: 'socks5://user:hunter2@proxy' })).not.toThrow(
+      /hunter2/,
+    );
   });
 
   it('accepts EXECUTION_RETENTION_DAYS=0 (keep everything) and MAX_TRIGGER_DEPTH=0 (no hops)', () => {

@@ -10,8 +10,11 @@ import {
   Max,
   Min,
   MinLength,
+  ValidateBy,
   validateSync,
 } from 'class-validator';
+import { parseCidrList } from '../egress/egress-policy';
+import { isProxyUrl } from '../egress/proxy-for-url';
 
 export const ROLES = ['api', 'worker', 'all'] as const;
 export type Role = (typeof ROLES)[number];
@@ -41,6 +44,29 @@ const toBoolean = ({ value }: { value: unknown }): unknown => {
 
 const emptyToUndefined = ({ value }: { value: unknown }): unknown =>
   value === '' ? undefined : value;
+
+const IsCidrList = () =>
+  ValidateBy({
+    name: 'isCidrList',
+    validator: {
+      validate: (value) => typeof value === 'string' && parseCidrList(value).ok,
+      defaultMessage: (args) => {
+        const parsed = typeof args?.value === 'string' ? parseCidrList(args.value) : null;
+        const culprit = parsed?.ok === false ? ` ("${parsed.invalid}" is not one)` : '';
+        return `$property must be comma-separated CIDR ranges, e.g. 10.0.0.0/8,fd00::/8${culprit}`;
+      },
+    },
+  });
+
+// The message leaves the value out: a proxy URL may carry a password.
+const IsProxyUrl = () =>
+  ValidateBy({
+    name: 'isProxyUrl',
+    validator: {
+      validate: (value) => typeof value === 'string' && isProxyUrl(value),
+      defaultMessage: () => '$property must be a proxy URL, e.g. http://proxy.internal:3128',
+    },
+  });
 
 /** Every environment variable of the service, with its default. */
 export class EnvironmentVariables {
@@ -210,6 +236,51 @@ export class EnvironmentVariables {
   /** Where the key is generated and kept when SECRETS_KEY is unset (not in production). */
   @IsString()
   SECRETS_KEY_FILE = './.data/secrets.key';
+
+  /** The only ranges the worker may connect to; unset: every address not refused otherwise. */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsCidrList()
+  EGRESS_ALLOW_CIDRS?: string;
+
+  /** Ranges the worker never connects to. */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsCidrList()
+  EGRESS_DENY_CIDRS?: string;
+
+  // The worker's outbound calls go through these proxies. Both spellings are read, as curl
+  // reads them; the lowercase one wins.
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsProxyUrl()
+  HTTP_PROXY?: string;
+
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsProxyUrl()
+  http_proxy?: string;
+
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsProxyUrl()
+  HTTPS_PROXY?: string;
+
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsProxyUrl()
+  https_proxy?: string;
+
+  /** Hosts reached directly: names, `.domain` suffixes, `*`, each optionally with `:port`. */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsString()
+  NO_PROXY?: string;
+
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsString()
+  no_proxy?: string;
 }
 
 export class InvalidEnvironmentError extends Error {}

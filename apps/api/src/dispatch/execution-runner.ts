@@ -1,7 +1,8 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { Database, type Sql } from '../database/database';
 import { DeadLettersStore } from '../dead-letters/dead-letters.store';
+import { EgressAgents } from '../egress/egress-agents';
 import {
   type AttemptRecord,
   type ClaimedExecution,
@@ -59,8 +60,9 @@ export const LOST_ATTEMPT_ERROR = 'Lease expired before the attempt was recorded
 
 /** Runs one claimed execution's attempt and records what happened. */
 @Injectable()
-export class ExecutionRunner {
+export class ExecutionRunner implements OnApplicationShutdown {
   private readonly logger = new Logger('Dispatch');
+  private readonly agents: EgressAgents;
   /** Injected for tests; real time and randomness otherwise. */
   now: () => Date = () => new Date();
   random: () => number = Math.random;
@@ -75,7 +77,14 @@ export class ExecutionRunner {
     private readonly flow: FlowStore,
     private readonly signal: DispatchSignal,
     private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.agents = new EgressAgents(config.egress);
+  }
+
+  // After the dispatcher drained the attempts in flight (beforeApplicationShutdown).
+  onApplicationShutdown(): void {
+    this.agents.destroy();
+  }
 
   /**
    * Makes the attempt and hands its outcome over for recording. Resolves once the worker's slot
@@ -147,7 +156,7 @@ export class ExecutionRunner {
         retryAfterMs: null,
       };
     }
-    return sendRequest(built.request, this.now);
+    return sendRequest(built.request, { agents: this.agents, now: this.now });
   }
 
   private async record(

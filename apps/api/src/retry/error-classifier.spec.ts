@@ -120,6 +120,7 @@ describe(classifyRequestError.name, () => {
     fetchFailed(new Error('bad port')),
     new TypeError('Unsupported protocol: ftp:'),
     new TypeError('Headers.append: "a b" is an invalid header name.'),
+    new Error('egress_denied: host 169.254.169.254: 169.254.169.254 is link-local'),
   ])('answers permanent for the request that can never succeed: %p', (error) => {
     expect(classifyRequestError(error)).toBe('permanent');
   });

@@ -34,7 +34,8 @@ const TRANSIENT_CODES = new Set([
 
 // Failures of the request itself that no retry can cure. fetch reports a blocked port
 // ('bad port': 1, 9, 25, ... per the Fetch standard) and a non-HTTP scheme ('unknown
-// scheme') as a plain Error without a code.
+// scheme') as a plain Error without a code; a target the egress policy refuses fails with
+// 'egress_denied: ...' before anything is connected.
 const PERMANENT_MESSAGES = [
   /invalid url/i,
   /failed to parse url/i,
@@ -42,6 +43,7 @@ const PERMANENT_MESSAGES = [
   /^unknown scheme$/i,
   /^bad port$/i,
   /is an invalid header (name|value)/i,
+  /^egress_denied: /,
 ];
 
 interface ErrorLink {

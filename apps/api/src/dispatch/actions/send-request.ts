@@ -1,7 +1,8 @@
-import { Agent as HttpAgent, type IncomingMessage, request as httpRequest } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { type IncomingMessage, request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { TLSSocket } from 'node:tls';
 import type { AttemptOutcome } from '@triggerline/contracts';
+import type { EgressAgents } from '../../egress/egress-agents';
 import {
   classifyFailedExchange,
   classifyHttpStatus,
@@ -27,12 +28,6 @@ export function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
-// Connections are kept alive between attempts, as fetch did.
-const agents = {
-  'http:': new HttpAgent({ keepAlive: true }),
-  'https:': new HttpsAgent({ keepAlive: true }),
-};
-
 // The Fetch standard's blocked ports (SMTP, IRC, ...), kept from when fetch sent requests.
 const BAD_PORTS = new Set([
   0, 1, 7, 9, 11, 13, 15, 17, 19, 20, 21, 22, 23, 25, 37, 42, 43, 53, 69, 77, 79, 87, 95, 101, 102,
@@ -50,12 +45,14 @@ type Exchange =
  * Sends the request with node:http, which tells whether the whole request reached a connected
  * socket before a failure: that decides between `transient` and `unknown`. One deadline of
  * `timeoutMs` covers connecting, the response and the excerpt; redirects are never followed.
+ * The egress agents (kept alive between attempts) connect only where the egress policy allows:
+ * a refused target fails `permanent` with an `egress_denied` error, nothing connected.
  */
 export async function sendRequest(
   request: OutboundRequest,
-  now: () => Date,
+  { agents, now }: { agents: EgressAgents; now: () => Date },
 ): Promise<AttemptResult> {
-  const exchange = await exchangeOnce(request);
+  const exchange = await exchangeOnce(request, agents);
   if (!exchange.ok) {
     const outcome = classifyFailedExchange(exchange);
     return {
@@ -96,7 +93,7 @@ function describeFailure(
     : description;
 }
 
-function exchangeOnce(request: OutboundRequest): Promise<Exchange> {
+function exchangeOnce(request: OutboundRequest, agents: EgressAgents): Promise<Exchange> {
   return new Promise((resolve) => {
     let url: URL;
     try {
@@ -105,7 +102,7 @@ function exchangeOnce(request: OutboundRequest): Promise<Exchange> {
       resolve({ ok: false, error, isRequestWritten: false });
       return;
     }
-    const refusal = refuse(url);
+    const refusal = refuse(url) ?? agents.refusalOf(url);
     if (refusal !== null) {
       resolve({ ok: false, error: refusal, isRequestWritten: false });
       return;
@@ -125,7 +122,7 @@ function exchangeOnce(request: OutboundRequest): Promise<Exchange> {
       outgoing = send(url, {
         method: request.method,
         headers: { ...request.headers, 'content-length': String(body.byteLength) },
-        agent: agents[url.protocol as keyof typeof agents],
+        agent: agents.agentFor(url),
       });
     } catch (error) {
       // Node refuses invalid header names and values synchronously.
