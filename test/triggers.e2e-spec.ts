@@ -67,6 +67,13 @@ describe('triggers API', () => {
         scheme: 'hmac-sha256',
         secrets: [{ expiresAt: null }],
         toleranceSeconds: 300,
+        in: null,
+        name: null,
+        header: null,
+        algorithm: null,
+        encoding: null,
+        prefix: null,
+        hasVerifyToken: false,
       },
       idempotencyKeyHeaders: ['Idempotency-Key'],
     });

@@ -38,7 +38,8 @@ export interface CreateTriggerRequest {
   action: ActionRequest;
   /** Any field left out takes the configured default (RETRY_* variables). */
   retryPolicy?: Partial<RetryPolicy>;
-  idempotencyKeyPaths?: string[];
+  /** null: the verification scheme's preset (SPEC §13). */
+  idempotencyKeyPaths?: string[] | null;
   /** Write-only shorthand for an `hmac-sha256` verification; `null` removes the verification. */
   secret?: string | null;
   /** Give either this or `secret`; `null` removes it. */

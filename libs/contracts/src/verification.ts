@@ -1,6 +1,8 @@
-// Verification of inbound webhooks (SPEC §10): the schemes, what each sender sends, and the
-// JSON of a trigger's `verification`. Shared by the API (which checks) and the console
+// Verification of inbound webhooks (SPEC §10, §13): the schemes, what each sender sends, and
+// the JSON of a trigger's `verification`. Shared by the API (which checks) and the console
 // (which tells the user how to set up the sender).
+
+import { DEFAULT_IDEMPOTENCY_KEY_PATHS } from './rules/idempotency-key-paths';
 
 export const VERIFICATION_SCHEMES = [
   'hmac-sha256',
@@ -9,8 +11,27 @@ export const VERIFICATION_SCHEMES = [
   'shopify',
   'slack',
   'standard-webhooks',
+  'token',
+  'basic',
+  'hmac',
+  'twilio',
+  'meta',
+  'evolution',
 ] as const;
 export type VerificationScheme = (typeof VERIFICATION_SCHEMES)[number];
+
+/** Where the `token` scheme finds its token. */
+export const TOKEN_LOCATIONS = ['header', 'query', 'body'] as const;
+export type TokenLocation = (typeof TOKEN_LOCATIONS)[number];
+
+export const HMAC_ALGORITHMS = ['sha1', 'sha256', 'sha512'] as const;
+export type HmacAlgorithm = (typeof HMAC_ALGORITHMS)[number];
+
+export const SIGNATURE_ENCODINGS = ['hex', 'base64'] as const;
+export type SignatureEncoding = (typeof SIGNATURE_ENCODINGS)[number];
+
+/** The `evolution` scheme is the `token` scheme on this body field (Evolution API v2 and Go). */
+export const EVOLUTION_TOKEN = { in: 'body', name: 'apikey' } as const;
 
 export const DEFAULT_TOLERANCE_SECONDS = 300;
 export const MAX_TOLERANCE_SECONDS = 86_400;
@@ -88,14 +109,105 @@ export const SCHEME_DESCRIPTIONS: Record<VerificationScheme, SchemeDescription> 
     deliveryIdHeader: 'webhook-id',
     isTimestamped: true,
   },
+  token: {
+    label: 'Token (GitLab, Telegram, any shared token)',
+    headers: ['<name>, when the token is sent in a header'],
+    signedContent: 'nothing is signed: the token is compared with a secret',
+    signatureFormat: 'the token itself, in the header, query parameter or body field <name>',
+    secretFormat: 'the token the sender is configured with',
+    deliveryIdHeader: null,
+    isTimestamped: false,
+  },
+  basic: {
+    label: 'HTTP Basic authentication',
+    headers: ['Authorization'],
+    signedContent: 'nothing is signed: user and password are compared with a secret',
+    signatureFormat: 'Basic <base64 of user:password>',
+    secretFormat: 'user:password',
+    deliveryIdHeader: null,
+    isTimestamped: false,
+  },
+  hmac: {
+    label: 'HMAC of the body, any header (generic)',
+    headers: ['<header>'],
+    signedContent: '<body>',
+    signatureFormat: '<prefix><hex or base64 HMAC-<algorithm>>',
+    secretFormat: 'any string, used as the HMAC key',
+    deliveryIdHeader: null,
+    isTimestamped: false,
+  },
+  twilio: {
+    label: 'Twilio',
+    headers: ['X-Twilio-Signature', 'I-Twilio-Idempotency-Token'],
+    signedContent:
+      '<URL called (PUBLIC_URL + path + query)> then each form parameter, sorted by name, as name then value',
+    signatureFormat: '<base64 HMAC-SHA1>',
+    secretFormat: "the account's Auth Token",
+    deliveryIdHeader: 'I-Twilio-Idempotency-Token',
+    isTimestamped: false,
+  },
+  meta: {
+    label: 'Meta (WhatsApp Cloud API, Messenger, Instagram)',
+    headers: ['X-Hub-Signature-256'],
+    signedContent: '<body>',
+    signatureFormat: 'sha256=<hex HMAC-SHA256>',
+    secretFormat: "the app's App Secret (and a Verify Token of your choice for the subscription)",
+    deliveryIdHeader: null,
+    isTimestamped: false,
+  },
+  evolution: {
+    label: 'Evolution API (v2 and Go)',
+    headers: [],
+    signedContent: 'nothing is signed: the body field apikey is compared with a secret',
+    signatureFormat: 'the instance API key, in the body field apikey',
+    secretFormat: "the instance's API key (apikey)",
+    deliveryIdHeader: null,
+    isTimestamped: false,
+  },
 };
 
 export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
 
+/** What the key presets look at: the scheme, and the token's place (GitLab is a token scheme). */
+export interface KeyPresetInput {
+  scheme: VerificationScheme;
+  name?: string | null;
+}
+
+const isGitLab = (verification: KeyPresetInput | null) =>
+  verification?.scheme === 'token' && verification.name?.toLowerCase() === 'x-gitlab-token';
+
 /** Headers read for the idempotency key, before the body paths, unless a trigger sets its own. */
-export function defaultIdempotencyKeyHeaders(scheme: VerificationScheme | null): string[] {
-  const deliveryId = scheme === null ? null : SCHEME_DESCRIPTIONS[scheme].deliveryIdHeader;
+export function defaultIdempotencyKeyHeaders(verification: KeyPresetInput | null): string[] {
+  if (isGitLab(verification)) {
+    return [IDEMPOTENCY_KEY_HEADER, 'X-Gitlab-Event-UUID'];
+  }
+  const deliveryId =
+    verification === null ? null : SCHEME_DESCRIPTIONS[verification.scheme].deliveryIdHeader;
   return deliveryId === null ? [IDEMPOTENCY_KEY_HEADER] : [IDEMPOTENCY_KEY_HEADER, deliveryId];
+}
+
+// A WhatsApp Cloud API notification carries either messages or statuses; a status (sent,
+// delivered, read) has the id of the message it reports on, so its key joins id and status:
+// it is deduplicated neither against the message nor against the other statuses.
+const META_VALUE = 'entry.0.changes.0.value';
+
+/** Body paths of the scheme presets (SPEC §13); null: the general defaults. */
+const PRESET_KEY_PATHS: Partial<Record<VerificationScheme, string[]>> = {
+  evolution: ['data.key.id'],
+  stripe: ['id'],
+  slack: ['event_id'],
+  meta: [
+    `${META_VALUE}.messages.0.id`,
+    `${META_VALUE}.statuses.0.id+${META_VALUE}.statuses.0.status`,
+  ],
+  twilio: ['MessageSid'],
+};
+
+/** Body paths read for the idempotency key unless a trigger sets its own. */
+export function defaultIdempotencyKeyPaths(verification: KeyPresetInput | null): string[] {
+  const preset = verification === null ? undefined : PRESET_KEY_PATHS[verification.scheme];
+  return preset ?? [...DEFAULT_IDEMPOTENCY_KEY_PATHS];
 }
 
 /** A secret as the API shows it: the value is write-only. */
@@ -103,11 +215,21 @@ export interface VerificationSecretView {
   expiresAt: string | null;
 }
 
-/** A trigger's `verification` in API answers. */
+/** A trigger's `verification` in API answers; fields of other schemes are null. */
 export interface Verification {
   scheme: VerificationScheme;
   secrets: VerificationSecretView[];
   toleranceSeconds: number;
+  /** `token` (and `evolution`, its preset): where the token is, and its header, parameter or path. */
+  in: TokenLocation | null;
+  name: string | null;
+  /** `hmac`: the signature's header, algorithm, encoding and the prefix before it. */
+  header: string | null;
+  algorithm: HmacAlgorithm | null;
+  encoding: SignatureEncoding | null;
+  prefix: string | null;
+  /** `meta`: whether a verify token for the subscription handshake is stored (write-only). */
+  hasVerifyToken: boolean;
 }
 
 /**
@@ -124,4 +246,12 @@ export interface VerificationInput {
   scheme: VerificationScheme;
   secrets: VerificationSecretInput[];
   toleranceSeconds?: number;
+  in?: TokenLocation;
+  name?: string;
+  header?: string;
+  algorithm?: HmacAlgorithm;
+  encoding?: SignatureEncoding;
+  prefix?: string;
+  /** `meta`: write-only; kept when left out on update. */
+  verifyToken?: string;
 }

@@ -84,3 +84,14 @@ export function deadLetterWith(overrides: Partial<DeadLetter> = {}): DeadLetter 
     ...overrides,
   };
 }
+
+/** The `verification` fields of the configurable schemes, unset. */
+export const NO_SCHEME_OPTIONS = {
+  in: null,
+  name: null,
+  header: null,
+  algorithm: null,
+  encoding: null,
+  prefix: null,
+  hasVerifyToken: false,
+} as const;

@@ -8,6 +8,7 @@ import { AddVerificationAndAccess1764000400000 } from '../../../../migrations/17
 import { AddSilenceAlerts1764000500000 } from '../../../../migrations/1764000500000-AddSilenceAlerts';
 import { CreateRedrives1764000510000 } from '../../../../migrations/1764000510000-CreateRedrives';
 import { AddSlackAlertChannel1764000520000 } from '../../../../migrations/1764000520000-AddSlackAlertChannel';
+import { AddIdempotencyKeyPresets1765000100000 } from '../../../../migrations/1765000100000-AddIdempotencyKeyPresets';
 import { MoveCredentialHeadersToSecretHeaders1765000000000 } from '../../../../migrations/1765000000000-MoveCredentialHeadersToSecretHeaders';
 
 /** Every migration, in order. Listed explicitly so the app and the CLI run the same set. */
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   CreateRedrives1764000510000,
   AddSlackAlertChannel1764000520000,
   MoveCredentialHeadersToSecretHeaders1765000000000,
+  AddIdempotencyKeyPresets1765000100000,
 ];

@@ -54,6 +54,9 @@ export class HooksController {
       body: request.body,
       rawBody: request.rawBody ?? Buffer.alloc(0),
       headers: request.headers,
+      query: request.query as Record<string, unknown>,
+      pathAndQuery: request.url,
+      origin: `${request.protocol}://${request.host}`,
     });
     void reply.status(answer.status === 'accepted' ? 202 : 200);
     return answer;

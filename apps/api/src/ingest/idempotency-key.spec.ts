@@ -1,4 +1,4 @@
-import { DEFAULT_IDEMPOTENCY_KEY_PATHS } from '@triggerline/contracts';
+import { DEFAULT_IDEMPOTENCY_KEY_PATHS, defaultIdempotencyKeyPaths } from '@triggerline/contracts';
 import { MAX_IDEMPOTENCY_KEY_LENGTH, extractIdempotencyKey } from './idempotency-key';
 
 const paths = DEFAULT_IDEMPOTENCY_KEY_PATHS;
@@ -94,5 +94,36 @@ describe(extractIdempotencyKey.name, () => {
     expect(
       extractIdempotencyKey({ headers: [], payload: {}, paths: ['constructor.name'] }),
     ).toBeNull();
+  });
+});
+
+describe('idempotency key presets (SPEC §13)', () => {
+  const keyOf = (scheme: Parameters<typeof defaultIdempotencyKeyPaths>[0], payload: unknown) =>
+    extractIdempotencyKey({ headers: [], payload, paths: defaultIdempotencyKeyPaths(scheme) });
+  const meta = (value: object) => ({
+    object: 'whatsapp_business_account',
+    entry: [{ id: 'WABA', changes: [{ field: 'messages', value }] }],
+  });
+
+  it('reads the WhatsApp message id of a raw Evolution webhook (v2 and Go)', () => {
+    const evolution = { event: 'messages.upsert', data: { key: { id: '3EB0C767D2' } } };
+    expect(keyOf({ scheme: 'evolution' }, evolution)).toBe('3EB0C767D2');
+  });
+
+  it('keeps a Meta message, and each status about it, apart', () => {
+    const wamid = 'wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQUFERjg0NDEzNDdFODU3MUMxMAA=';
+    const message = meta({ messages: [{ id: wamid, from: '16505551234', type: 'text' }] });
+    const sent = meta({ statuses: [{ id: wamid, status: 'sent' }] });
+    const read = meta({ statuses: [{ id: wamid, status: 'read' }] });
+
+    const keys = [message, sent, read].map((payload) => keyOf({ scheme: 'meta' }, payload));
+
+    expect(keys).toEqual([wamid, `${wamid}:sent`, `${wamid}:read`]);
+  });
+
+  it('reads Stripe, Slack and Twilio ids', () => {
+    expect(keyOf({ scheme: 'stripe' }, { id: 'evt_1', type: 'charge.succeeded' })).toBe('evt_1');
+    expect(keyOf({ scheme: 'slack' }, { event_id: 'Ev08', type: 'event_callback' })).toBe('Ev08');
+    expect(keyOf({ scheme: 'twilio' }, { MessageSid: 'SM1', Body: 'hi' })).toBe('SM1');
   });
 });

@@ -14,7 +14,7 @@ export function extractIdempotencyKey(input: {
   const { headers, payload, paths } = input;
   const candidates = [
     ...headers.map((header) => (Array.isArray(header) ? header[0] : header)),
-    ...paths.map((path) => readPath(payload, path)),
+    ...paths.map((path) => readKeyPath(payload, path)),
   ];
   for (const candidate of candidates) {
     const key = asKey(candidate);
@@ -23,6 +23,18 @@ export function extractIdempotencyKey(input: {
     }
   }
   return null;
+}
+
+/**
+ * The value at a body path; a path of several joined by `+` (Meta's `…statuses.0.id+…status`)
+ * is their values joined by `:`, present only when every one is.
+ */
+function readKeyPath(payload: unknown, path: string): unknown {
+  if (!path.includes('+')) {
+    return readPath(payload, path);
+  }
+  const parts = path.split('+').map((part) => keyText(readPath(payload, part.trim())));
+  return parts.every((part) => part !== '') ? parts.join(':') : undefined;
 }
 
 // An over-long key is returned as it is: ingestion refuses it (400) rather than truncating it,

@@ -14,7 +14,11 @@ import { extractIdempotencyKey, MAX_IDEMPOTENCY_KEY_LENGTH } from './idempotency
 import { IngestError } from './ingest.errors';
 import { SecretBox } from '../secrets/secret-box';
 import type { IngestTarget } from '../triggers/ingest-targets';
-import { effectiveIdempotencyKeyHeaders, openVerification } from '../triggers/trigger-secrets';
+import {
+  effectiveIdempotencyKeyHeaders,
+  effectiveIdempotencyKeyPaths,
+  openVerification,
+} from '../triggers/trigger-secrets';
 import { type VerificationFailure, verifySignature } from '../verification/verify-signature';
 import { DEPTH_HEADER, isTooDeep, parseTriggerDepth } from './trigger-depth';
 
@@ -23,6 +27,11 @@ export interface Delivery {
   body: unknown;
   rawBody: Buffer;
   headers: IncomingHttpHeaders;
+  query: Record<string, unknown>;
+  /** The request's path and query as received. */
+  pathAndQuery: string;
+  /** `<protocol>://<host>` as the request says; PUBLIC_URL, when set, is used instead. */
+  origin: string;
 }
 
 @Injectable()
@@ -64,7 +73,7 @@ export class IngestService {
         (name) => delivery.headers[name.toLowerCase()],
       ),
       payload: delivery.body,
-      paths: trigger.idempotencyKeyPaths,
+      paths: effectiveIdempotencyKeyPaths(trigger),
     });
     if (idempotencyKey !== null && idempotencyKey.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
       throw new RequestError(
@@ -101,9 +110,17 @@ export class IngestService {
       return;
     }
     const result = verifySignature({
-      ...verification,
-      headers: delivery.headers,
-      rawBody: delivery.rawBody,
+      scheme: verification.scheme,
+      secrets: verification.secrets,
+      toleranceSeconds: verification.toleranceSeconds,
+      options: verification,
+      request: {
+        headers: delivery.headers,
+        rawBody: delivery.rawBody,
+        body: delivery.body,
+        query: delivery.query,
+        url: `${this.config.publicUrl ?? delivery.origin}${delivery.pathAndQuery}`,
+      },
       now: this.now(),
     });
     if (!result.ok) {

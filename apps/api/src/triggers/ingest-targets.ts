@@ -11,7 +11,7 @@ export interface IngestTarget {
   /** v1 plain secret, until sealed into `verification` at start. */
   secret: string | null;
   verification: StoredVerification | null;
-  idempotencyKeyPaths: string[];
+  idempotencyKeyPaths: string[] | null;
   idempotencyKeyHeaders: string[] | null;
 }
 

@@ -10,8 +10,8 @@ export interface TriggerSecrets {
 export type SecretField = string;
 
 /**
- * The one list of a trigger's secret fields (SPEC §16): every verification secret, a WhatsApp
- * `apiKey`, every `secretHeaders` value. Answers a copy of `trigger` with `map` applied to each
+ * The one list of a trigger's secret fields (SPEC §16): every verification secret, Meta's
+ * `verifyToken`, a WhatsApp `apiKey`, every `secretHeaders` value. Answers a copy of `trigger` with `map` applied to each
  * of them; sealing, re-sealing under a new key, opening for the worker and the check at start
  * all go through here, so a new kind of secret is added once.
  */
@@ -37,6 +37,9 @@ export function mapVerificationSecrets(
       ...secret,
       value: map(secret.value, `verification.secrets[${index}]`),
     })),
+    ...(verification.verifyToken === undefined
+      ? {}
+      : { verifyToken: map(verification.verifyToken, 'verification.verifyToken') }),
   };
 }
 

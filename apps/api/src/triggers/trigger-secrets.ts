@@ -1,7 +1,9 @@
 import {
   DEFAULT_TOLERANCE_SECONDS,
-  isCredentialHeaderName,
   defaultIdempotencyKeyHeaders,
+  defaultIdempotencyKeyPaths,
+  EVOLUTION_TOKEN,
+  isCredentialHeaderName,
   type Verification,
   type VerificationScheme,
 } from '@triggerline/contracts';
@@ -59,7 +61,74 @@ export function nextVerification(input: {
     secrets,
     toleranceSeconds:
       verification.toleranceSeconds ?? stored?.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS,
+    ...schemeOptions(verification),
+    ...verifyToken(verification, stored, box),
   };
+}
+
+const OPTION_FIELDS = ['in', 'name', 'header', 'algorithm', 'encoding', 'prefix'] as const;
+
+// The settings of the configurable schemes; every other scheme takes none.
+function schemeOptions(verification: VerificationDto): Partial<StoredVerification> {
+  const allowed: Partial<Record<VerificationScheme, readonly string[]>> = {
+    token: ['in', 'name'],
+    hmac: ['header', 'algorithm', 'encoding', 'prefix'],
+  };
+  const fields = allowed[verification.scheme] ?? [];
+  for (const field of OPTION_FIELDS) {
+    if (verification[field] !== undefined && !fields.includes(field)) {
+      throw invalid(`verification.${field} does not apply to the ${verification.scheme} scheme`);
+    }
+  }
+  if (verification.scheme === 'token') {
+    if (verification.in === undefined || verification.name === undefined) {
+      throw invalid('verification.in and verification.name are required for the token scheme');
+    }
+    return { in: verification.in, name: verification.name };
+  }
+  if (verification.scheme === 'hmac') {
+    if (verification.header === undefined) {
+      throw invalid('verification.header is required for the hmac scheme');
+    }
+    return {
+      header: verification.header,
+      algorithm: verification.algorithm ?? 'sha256',
+      encoding: verification.encoding ?? 'hex',
+      prefix: verification.prefix ?? '',
+    };
+  }
+  return {};
+}
+
+// Meta's subscription handshake token: write-only, kept when left out.
+function verifyToken(
+  verification: VerificationDto,
+  stored: StoredVerification | null,
+  box: SecretBox,
+): Pick<StoredVerification, 'verifyToken'> {
+  if (verification.scheme !== 'meta') {
+    if (verification.verifyToken !== undefined) {
+      throw invalid(`verification.verifyToken does not apply to the ${verification.scheme} scheme`);
+    }
+    return {};
+  }
+  if (verification.verifyToken !== undefined) {
+    return { verifyToken: box.seal(verification.verifyToken) };
+  }
+  return stored?.scheme === 'meta' && stored.verifyToken !== undefined
+    ? { verifyToken: stored.verifyToken }
+    : {};
+}
+
+/** Meta's verify token in clear, or null when the trigger has none. */
+export function openVerifyToken(
+  trigger: { slug: string; verification: StoredVerification | null },
+  box: SecretBox,
+): string | null {
+  const sealed = trigger.verification?.verifyToken;
+  return sealed === undefined
+    ? null
+    : opener(box, trigger.slug)(sealed, 'verification.verifyToken');
 }
 
 /**
@@ -86,7 +155,7 @@ function opener(box: SecretBox, slug: string): (value: string, field: SecretFiel
 export function openVerification(
   trigger: { slug: string; verification: StoredVerification | null; secret: string | null },
   box: SecretBox,
-): { scheme: VerificationScheme; secrets: OpenSecret[]; toleranceSeconds: number } | null {
+): (StoredVerification & { secrets: OpenSecret[] }) | null {
   if (trigger.verification !== null) {
     return mapVerificationSecrets(trigger.verification, opener(box, trigger.slug));
   }
@@ -101,23 +170,37 @@ export function openVerification(
 }
 
 export function toVerificationResponse(stored: StoredVerification | null): Verification | null {
-  return stored === null
-    ? null
-    : {
-        scheme: stored.scheme,
-        secrets: stored.secrets.map((secret) => ({ expiresAt: secret.expiresAt })),
-        toleranceSeconds: stored.toleranceSeconds,
-      };
+  if (stored === null) {
+    return null;
+  }
+  const token = stored.scheme === 'evolution' ? EVOLUTION_TOKEN : stored;
+  return {
+    scheme: stored.scheme,
+    secrets: stored.secrets.map((secret) => ({ expiresAt: secret.expiresAt })),
+    toleranceSeconds: stored.toleranceSeconds,
+    in: token.in ?? null,
+    name: token.name ?? null,
+    header: stored.header ?? null,
+    algorithm: stored.algorithm ?? null,
+    encoding: stored.encoding ?? null,
+    prefix: stored.prefix ?? null,
+    hasVerifyToken: stored.verifyToken !== undefined,
+  };
 }
 
 export function effectiveIdempotencyKeyHeaders(trigger: {
   idempotencyKeyHeaders: string[] | null;
   verification: StoredVerification | null;
 }): string[] {
-  return (
-    trigger.idempotencyKeyHeaders ??
-    defaultIdempotencyKeyHeaders(trigger.verification?.scheme ?? null)
-  );
+  return trigger.idempotencyKeyHeaders ?? defaultIdempotencyKeyHeaders(trigger.verification);
+}
+
+/** The trigger's own key paths, or its scheme's preset (SPEC §13). */
+export function effectiveIdempotencyKeyPaths(trigger: {
+  idempotencyKeyPaths: string[] | null;
+  verification: StoredVerification | null;
+}): string[] {
+  return trigger.idempotencyKeyPaths ?? defaultIdempotencyKeyPaths(trigger.verification);
 }
 
 /** The action as the worker needs it: `apiKey` and secret headers in clear. */

@@ -8,7 +8,10 @@ import {
 } from 'typeorm';
 import type {
   CircuitBreakerPolicy,
+  HmacAlgorithm,
   HttpMethod,
+  SignatureEncoding,
+  TokenLocation,
   RateLimit,
   RetryPolicy,
   UnknownOutcomePolicy,
@@ -21,6 +24,16 @@ export interface StoredVerification {
   scheme: VerificationScheme;
   secrets: { value: string; expiresAt: string | null }[];
   toleranceSeconds: number;
+  /** `token`: where the token is; `name`: its header, query parameter or body path. */
+  in?: TokenLocation;
+  name?: string;
+  /** `hmac`: the signature's header, algorithm, encoding and prefix. */
+  header?: string;
+  algorithm?: HmacAlgorithm;
+  encoding?: SignatureEncoding;
+  prefix?: string;
+  /** `meta`: the subscription handshake's verify token, sealed. */
+  verifyToken?: string;
 }
 
 /**
@@ -78,9 +91,9 @@ export class TriggerEntity {
   @Column({ type: 'jsonb', name: 'retry_policy' })
   retryPolicy: RetryPolicy;
 
-  /** Payload paths searched, in order, for the idempotency key after the header. */
-  @Column({ type: 'text', array: true, name: 'idempotency_key_paths' })
-  idempotencyKeyPaths: string[];
+  /** Payload paths searched, in order, for the idempotency key after the headers; null: the scheme's preset. */
+  @Column({ type: 'text', array: true, nullable: true, name: 'idempotency_key_paths' })
+  idempotencyKeyPaths: string[] | null;
 
   /** v1's plain HMAC key; moved, sealed, into `verification` at start, so null afterwards. */
   @Column({ type: 'text', nullable: true })

@@ -5,7 +5,11 @@ import {
   type Trigger,
 } from '@triggerline/contracts';
 import type { StoredAction, TriggerEntity } from './trigger.entity';
-import { effectiveIdempotencyKeyHeaders, toVerificationResponse } from './trigger-secrets';
+import {
+  effectiveIdempotencyKeyHeaders,
+  effectiveIdempotencyKeyPaths,
+  toVerificationResponse,
+} from './trigger-secrets';
 
 /** The action as the API shows it: secrets replaced by a flag. */
 export function toActionResponse(action: StoredAction): Action {
@@ -46,7 +50,7 @@ export function toTriggerResponse(
     enabled: trigger.enabled,
     action: toActionResponse(trigger.action),
     retryPolicy: trigger.retryPolicy,
-    idempotencyKeyPaths: trigger.idempotencyKeyPaths,
+    idempotencyKeyPaths: effectiveIdempotencyKeyPaths(trigger),
     hasSecret: trigger.verification !== null || trigger.secret !== null,
     dailyWatermark: trigger.dailyWatermark,
     onDeadLetter: trigger.onDeadLetter,

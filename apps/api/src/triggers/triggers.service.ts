@@ -1,7 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import {
   DEFAULT_ACTION_TIMEOUT_MS,
-  DEFAULT_IDEMPOTENCY_KEY_PATHS,
   type RetryPolicy,
   type RetrySchedule,
   retrySchedule,
@@ -128,7 +127,7 @@ export class TriggersService {
       enabled: dto.enabled ?? true,
       action,
       retryPolicy: this.mergeRetryPolicy(this.config.defaultRetryPolicy, dto.retryPolicy),
-      idempotencyKeyPaths: dto.idempotencyKeyPaths ?? [...DEFAULT_IDEMPOTENCY_KEY_PATHS],
+      idempotencyKeyPaths: dto.idempotencyKeyPaths ?? null,
       secret: null,
       verification: nextVerification({ ...dto, stored: null, box: this.box }) ?? null,
       idempotencyKeyHeaders: dto.idempotencyKeyHeaders ?? null,
@@ -163,7 +162,9 @@ export class TriggersService {
     trigger.name = dto.name ?? trigger.name;
     trigger.slug = dto.slug ?? trigger.slug;
     trigger.enabled = dto.enabled ?? trigger.enabled;
-    trigger.idempotencyKeyPaths = dto.idempotencyKeyPaths ?? trigger.idempotencyKeyPaths;
+    if (dto.idempotencyKeyPaths !== undefined) {
+      trigger.idempotencyKeyPaths = dto.idempotencyKeyPaths;
+    }
     const verification = nextVerification({
       secret: dto.secret,
       verification: dto.verification,

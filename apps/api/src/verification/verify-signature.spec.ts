@@ -1,9 +1,11 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import type { VerificationScheme } from '@triggerline/contracts';
 import fc from 'fast-check';
+import * as twilio from 'twilio';
 import {
   type OpenSecret,
   type RequestHeaders,
+  type SchemeOptions,
   secretProblem,
   verifySignature,
 } from './verify-signature';
@@ -21,7 +23,21 @@ interface Delivery {
   id: string;
 }
 
-const SENDERS: Record<VerificationScheme, (d: Delivery) => RequestHeaders> = {
+// The generic scheme, configured like a provider without a preset (SHA-512, base64, a prefix).
+const HMAC_OPTIONS: SchemeOptions = {
+  header: 'X-Acme-Signature',
+  algorithm: 'sha512',
+  encoding: 'base64',
+  prefix: 'v1=',
+};
+const TWILIO_URL = 'https://hooks.example.com/hooks/sms?tenant=7';
+
+// The schemes that sign the body; the token schemes are tested on their own below.
+const SENDERS: Partial<Record<VerificationScheme, (d: Delivery) => RequestHeaders>> = {
+  meta: (d) => ({ 'x-hub-signature-256': `sha256=${hmac(d.secret, d.body, 'hex')}` }),
+  hmac: (d) => ({
+    'x-acme-signature': `v1=${createHmac('sha512', d.secret).update(d.body).digest('base64')}`,
+  }),
   'hmac-sha256': (d) => ({ 'x-signature-256': `sha256=${hmac(d.secret, d.body, 'hex')}` }),
   github: (d) => ({
     'x-hub-signature-256': `sha256=${hmac(d.secret, d.body, 'hex')}`,
@@ -71,7 +87,7 @@ function casesFor(scheme: VerificationScheme): Case[] {
     timestamp: NOW_S - 10,
     id: 'msg_2KWPBgLlAfxdpx2AI54pPJ85f4W',
   };
-  const sign = SENDERS[scheme];
+  const sign = SENDERS[scheme]!;
   const open = (value: string, expiresAt: string | null = null): OpenSecret => ({
     value,
     expiresAt,
@@ -171,7 +187,7 @@ function casesFor(scheme: VerificationScheme): Case[] {
     );
   }
   if (scheme === 'stripe') {
-    const good = SENDERS.stripe(delivery)['stripe-signature'] as string;
+    const good = SENDERS.stripe!(delivery)['stripe-signature'] as string;
     const wrong = hmac(other, `${delivery.timestamp}.${body}`, 'hex');
     cases.push({
       name: 'two signatures, one valid',
@@ -183,7 +199,7 @@ function casesFor(scheme: VerificationScheme): Case[] {
     });
   }
   if (scheme === 'standard-webhooks') {
-    const headers = SENDERS[scheme](delivery);
+    const headers = SENDERS[scheme]!(delivery);
     const wrong = hmac(swKey(other), `${delivery.id}.${delivery.timestamp}.${body}`, 'base64');
     cases.push({
       name: 'two signatures, one valid',
@@ -201,13 +217,20 @@ function casesFor(scheme: VerificationScheme): Case[] {
 }
 
 const SCHEMES = Object.keys(SENDERS) as VerificationScheme[];
+const request = (headers: RequestHeaders, rawBody: Buffer, extra: { body?: unknown } = {}) => ({
+  headers,
+  rawBody,
+  body: extra.body ?? null,
+  query: {},
+  url: TWILIO_URL,
+});
 const run = (c: Omit<Case, 'name' | 'expected'>, now = NOW) =>
   verifySignature({
     scheme: c.scheme,
+    options: c.scheme === 'hmac' ? HMAC_OPTIONS : {},
     secrets: c.secrets,
     toleranceSeconds: 300,
-    headers: c.headers,
-    rawBody: Buffer.from(c.body),
+    request: request(c.headers, Buffer.from(c.body)),
     now,
   });
 
@@ -283,20 +306,24 @@ describe(verifySignature.name, () => {
         fc.nat({ max: 199 }),
         (scheme, body, flipAt) => {
           const secret = secretFor(scheme);
-          const headers = SENDERS[scheme]({ body, secret, timestamp: NOW_S, id: 'msg_1' });
+          const headers = SENDERS[scheme]!({ body, secret, timestamp: NOW_S, id: 'msg_1' });
           const rawBody = Buffer.from(body, 'utf8');
           const base = {
             scheme,
+            options: scheme === 'hmac' ? HMAC_OPTIONS : {},
             secrets: [{ value: secret, expiresAt: null }],
             toleranceSeconds: 300,
-            headers,
             now: NOW,
           };
-          expect(verifySignature({ ...base, rawBody })).toEqual({ ok: true });
+          expect(verifySignature({ ...base, request: request(headers, rawBody) })).toEqual({
+            ok: true,
+          });
           if (rawBody.length > 0) {
             const tampered = Buffer.from(rawBody);
             tampered[flipAt % tampered.length] ^= 1;
-            expect(verifySignature({ ...base, rawBody: tampered }).ok).toBe(false);
+            expect(verifySignature({ ...base, request: request(headers, tampered) }).ok).toBe(
+              false,
+            );
           }
         },
       ),
@@ -304,6 +331,118 @@ describe(verifySignature.name, () => {
     );
   });
 });
+
+describe('token schemes', () => {
+  const secret = 'glpat-token-0123';
+  const check = (
+    scheme: VerificationScheme,
+    options: SchemeOptions,
+    presented: { headers?: RequestHeaders; query?: Record<string, unknown>; body?: unknown },
+    secrets: OpenSecret[] = [{ value: secret, expiresAt: null }],
+  ) =>
+    verifySignature({
+      scheme,
+      options,
+      secrets,
+      toleranceSeconds: 300,
+      request: {
+        headers: presented.headers ?? {},
+        rawBody: Buffer.from(JSON.stringify(presented.body ?? null)),
+        body: presented.body ?? null,
+        query: presented.query ?? {},
+        url: TWILIO_URL,
+      },
+      now: NOW,
+    });
+  const ok = { ok: true };
+  const refused = { ok: false, failure: 'invalid_signature' };
+
+  it('finds the token in a header, a query parameter or a body path', () => {
+    const gitlab = { in: 'header', name: 'X-Gitlab-Token' } as const;
+    expect(check('token', gitlab, { headers: { 'x-gitlab-token': secret } })).toEqual(ok);
+    expect(check('token', gitlab, { headers: { 'x-gitlab-token': `${secret}x` } })).toEqual(
+      refused,
+    );
+    expect(check('token', gitlab, {})).toEqual(refused);
+    expect(check('token', { in: 'query', name: 'key' }, { query: { key: secret } })).toEqual(ok);
+    expect(
+      check('token', { in: 'body', name: 'auth.token' }, { body: { auth: { token: secret } } }),
+    ).toEqual(ok);
+    expect(check('token', { in: 'body', name: 'auth.token' }, { body: { auth: {} } })).toEqual(
+      refused,
+    );
+  });
+
+  it("takes Evolution's apikey from the body, and honours rotation and expiry", () => {
+    const body = { event: 'messages.upsert', instance: 'sales', apikey: secret, data: {} };
+    expect(check('evolution', {}, { body })).toEqual(ok);
+    expect(
+      check('evolution', {}, { body }, [
+        { value: 'the-new-key', expiresAt: null },
+        { value: secret, expiresAt: '2026-11-24T07:00:00Z' },
+      ]),
+    ).toEqual(refused);
+    expect(check('evolution', {}, { body: { ...body, apikey: 'other' } })).toEqual(refused);
+  });
+
+  it('checks HTTP Basic credentials as user:password', () => {
+    const basic = (text: string) => ({
+      headers: { authorization: `Basic ${Buffer.from(text).toString('base64')}` },
+    });
+    const secrets = [{ value: 'hook:pa:ss', expiresAt: null }];
+    expect(check('basic', {}, basic('hook:pa:ss'), secrets)).toEqual(ok);
+    expect(check('basic', {}, basic('hook:wrong'), secrets)).toEqual(refused);
+    expect(
+      check('basic', {}, { headers: { authorization: 'Bearer hook:pa:ss' } }, secrets),
+    ).toEqual(refused);
+  });
+});
+
+describe('twilio', () => {
+  const authToken = '12345abcde';
+  const params = { To: '+14155550100', From: '+14155550199', Body: 'Olá', MessageSid: 'SM1' };
+  const verify = (signature: string, url: string, body: unknown, rawBody = '') =>
+    verifySignature({
+      scheme: 'twilio',
+      secrets: [{ value: authToken, expiresAt: null }],
+      toleranceSeconds: 300,
+      request: {
+        headers: { 'x-twilio-signature': signature },
+        rawBody: Buffer.from(rawBody),
+        body,
+        query: {},
+        url,
+      },
+      now: NOW,
+    });
+
+  it("accepts what Twilio's own helper signs, form parameters sorted by name", () => {
+    const signature = twilio.getExpectedTwilioSignature(authToken, TWILIO_URL, params);
+    expect(verify(signature, TWILIO_URL, params)).toEqual({ ok: true });
+    expect(verify(signature, TWILIO_URL, { ...params, Body: 'Ola' }).ok).toBe(false);
+    expect(verify(signature, 'https://hooks.example.com/hooks/sms', params).ok).toBe(false);
+  });
+
+  it('accepts the URL with the default port Twilio may have signed', () => {
+    const withPort = 'https://hooks.example.com:443/hooks/sms?tenant=7';
+    const signature = twilio.getExpectedTwilioSignature(authToken, withPort, params);
+    expect(verify(signature, TWILIO_URL, params)).toEqual({ ok: true });
+  });
+
+  it('checks a JSON body by the bodySHA256 of the signed URL', () => {
+    const rawBody = '{"CallSid":"CA1234567890ABCDE","Caller":"+12349013030"}';
+    const hash = sha256(rawBody);
+    const url = `https://hooks.example.com/hooks/voice?bodySHA256=${hash}`;
+    const signature = twilio.getExpectedTwilioSignature(authToken, url, {});
+    expect(twilio.validateRequestWithBody(authToken, signature, url, rawBody)).toBe(true);
+    expect(verify(signature, url, JSON.parse(rawBody), rawBody)).toEqual({ ok: true });
+    expect(verify(signature, url, {}, rawBody.replace('CA', 'CB')).ok).toBe(false);
+  });
+});
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
 
 describe(secretProblem.name, () => {
   it.each([
@@ -313,6 +452,8 @@ describe(secretProblem.name, () => {
     ['standard-webhooks', 'whsec_not*base64*at*all*but*long*enough*', false],
     ['stripe', 'whsec_anything', true],
     ['github', '', false],
+    ['basic', 'user-without-password', false],
+    ['basic', 'user:password', true],
   ] as const)('%s %s usable: %s', (scheme, secret, isUsable) => {
     expect(secretProblem(scheme, secret) === null).toBe(isUsable);
   });

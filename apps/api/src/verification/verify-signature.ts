@@ -1,5 +1,12 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { VerificationScheme } from '@triggerline/contracts';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import type {
+  HmacAlgorithm,
+  SignatureEncoding,
+  TokenLocation,
+  VerificationScheme,
+} from '@triggerline/contracts';
+import { presentedToken } from './presented-token';
+import { readTwilio } from './twilio-signature';
 
 /** A secret in clear, as verification needs it; `expiresAt` null means it never expires. */
 export interface OpenSecret {
@@ -13,12 +20,38 @@ export type VerificationResult = { ok: true } | { ok: false; failure: Verificati
 
 export type RequestHeaders = Record<string, string | string[] | undefined>;
 
+/** The settings of the configurable schemes (`token`, `hmac`); null where unused. */
+export interface SchemeOptions {
+  in?: TokenLocation | null;
+  name?: string | null;
+  header?: string | null;
+  algorithm?: HmacAlgorithm | null;
+  encoding?: SignatureEncoding | null;
+  prefix?: string | null;
+}
+
+/** The request as a sender made it, for schemes that read more than headers and body. */
+export interface VerifiedRequest {
+  headers: RequestHeaders;
+  rawBody: Buffer;
+  /** The parsed body (JSON, form fields or text). */
+  body: unknown;
+  query: Record<string, unknown>;
+  /** The URL the sender called (PUBLIC_URL + path + query), for Twilio. */
+  url: string;
+}
+
 /** What a delivery claims: the signed bytes, the signatures it carries, its timestamp. */
-interface SignedDelivery {
+export interface SignedDelivery {
   content: (Buffer | string)[];
   signatures: Buffer[];
   /** Unix seconds, for the schemes that sign one. */
   timestamp: number | null;
+  algorithm?: HmacAlgorithm;
+  /** Other forms of the signed content that are accepted too (Twilio: the URL with its port). */
+  alternativeContents?: (Buffer | string)[][];
+  /** A check besides the signature (Twilio's bodySHA256): false refuses the delivery. */
+  isConsistent?: boolean;
 }
 
 /** Request headers that carry signatures: never stored with an execution, redacted in logs. */
@@ -29,6 +62,7 @@ export const SIGNATURE_HEADERS = [
   'x-shopify-hmac-sha256',
   'x-slack-signature',
   'webhook-signature',
+  'x-twilio-signature',
 ] as const;
 
 const HEX_SHA256 = /^[0-9a-f]{64}$/i;
@@ -45,24 +79,35 @@ export const STANDARD_WEBHOOKS_PREFIX = 'whsec_';
  */
 export function verifySignature(input: {
   scheme: VerificationScheme;
+  options?: SchemeOptions;
   secrets: readonly OpenSecret[];
   toleranceSeconds: number;
-  headers: RequestHeaders;
-  rawBody: Buffer;
+  request: VerifiedRequest;
   now: Date;
 }): VerificationResult {
-  const delivery = readDelivery(input.scheme, input.headers, input.rawBody);
-  if (delivery === null) {
-    return { ok: false, failure: 'invalid_signature' };
-  }
   const nowMs = input.now.getTime();
   const usable = input.secrets.filter(
     (secret) => secret.expiresAt === null || Date.parse(secret.expiresAt) > nowMs,
   );
-  const isSigned = usable.some((secret) => {
-    const expected = hmac(signingKey(input.scheme, secret.value), delivery.content);
-    return delivery.signatures.some((signature) => isSameDigest(signature, expected));
-  });
+  const options = input.options ?? {};
+  const token = presentedToken(input.scheme, options, input.request);
+  if (token !== undefined) {
+    // A token scheme: the token itself is compared, in constant time, with each secret.
+    const isKnown = token !== null && usable.some((secret) => isSameText(token, secret.value));
+    return isKnown ? { ok: true } : { ok: false, failure: 'invalid_signature' };
+  }
+  const delivery = readDelivery(input.scheme, options, input.request);
+  if (delivery === null || delivery.isConsistent === false) {
+    return { ok: false, failure: 'invalid_signature' };
+  }
+  const contents = [delivery.content, ...(delivery.alternativeContents ?? [])];
+  const isSigned = usable.some((secret) =>
+    contents.some((content) => {
+      const key = signingKey(input.scheme, secret.value);
+      const expected = hmac(key, content, delivery.algorithm ?? 'sha256');
+      return delivery.signatures.some((signature) => isSameDigest(signature, expected));
+    }),
+  );
   if (!isSigned) {
     return { ok: false, failure: 'invalid_signature' };
   }
@@ -91,6 +136,9 @@ export function secretProblem(scheme: VerificationScheme, secret: string): strin
   if (secret.length === 0) {
     return 'a secret must not be empty';
   }
+  if (scheme === 'basic' && !secret.includes(':')) {
+    return 'a basic secret is user:password';
+  }
   if (scheme === 'standard-webhooks') {
     const encoded = secret.slice(STANDARD_WEBHOOKS_PREFIX.length);
     const key = Buffer.from(encoded, 'base64');
@@ -108,14 +156,24 @@ export function secretProblem(scheme: VerificationScheme, secret: string): strin
 
 function readDelivery(
   scheme: VerificationScheme,
-  headers: RequestHeaders,
-  body: Buffer,
+  options: SchemeOptions,
+  request: VerifiedRequest,
 ): SignedDelivery | null {
+  const { headers, rawBody: body } = request;
   switch (scheme) {
     case 'hmac-sha256':
       return readPrefixedHex(header(headers, 'x-signature-256'), 'sha256=', body);
     case 'github':
+    case 'meta':
       return readPrefixedHex(header(headers, 'x-hub-signature-256'), 'sha256=', body);
+    case 'hmac':
+      return readGenericHmac(options, headers, body);
+    case 'twilio':
+      return readTwilio(header(headers, 'x-twilio-signature'), request);
+    case 'token':
+    case 'basic':
+    case 'evolution':
+      return null; // answered by presentedToken
     case 'shopify': {
       const signature = decodeBase64(header(headers, 'x-shopify-hmac-sha256'));
       return signature === null
@@ -135,6 +193,32 @@ function readDelivery(
     case 'standard-webhooks':
       return readStandardWebhooks(headers, body);
   }
+}
+
+const DIGEST_BYTES: Record<HmacAlgorithm, number> = { sha1: 20, sha256: 32, sha512: 64 };
+
+// `hmac`: <prefix><digest> in the configured header, the digest in hex or base64.
+function readGenericHmac(
+  options: SchemeOptions,
+  headers: RequestHeaders,
+  body: Buffer,
+): SignedDelivery | null {
+  const algorithm = options.algorithm ?? 'sha256';
+  const prefix = options.prefix ?? '';
+  const value = header(headers, (options.header ?? '').toLowerCase());
+  if (value === '' || !value.toLowerCase().startsWith(prefix.toLowerCase())) {
+    return null;
+  }
+  const encoded = value.slice(prefix.length);
+  const signature =
+    options.encoding === 'base64'
+      ? decodeBase64(encoded, DIGEST_BYTES[algorithm])
+      : /^[0-9a-f]+$/i.test(encoded)
+        ? Buffer.from(encoded, 'hex')
+        : null;
+  return signature === null || signature.length !== DIGEST_BYTES[algorithm]
+    ? null
+    : { content: [body], signatures: [signature], timestamp: null, algorithm };
 }
 
 function readPrefixedHex(value: string, prefix: string, body: Buffer): SignedDelivery | null {
@@ -185,7 +269,7 @@ function readStandardWebhooks(headers: RequestHeaders, body: Buffer): SignedDeli
   return { content: [`${id}.${timestamp}.`, body], signatures, timestamp: Number(timestamp) };
 }
 
-function header(headers: RequestHeaders, name: string): string {
+export function header(headers: RequestHeaders, name: string): string {
   const value = headers[name];
   return (Array.isArray(value) ? value[0] : value)?.trim() ?? '';
 }
@@ -195,23 +279,29 @@ function splitOnce(value: string, separator: string): [string, string] {
   return at < 0 ? [value, ''] : [value.slice(0, at), value.slice(at + separator.length)];
 }
 
-function decodeBase64(value: string): Buffer | null {
+export function decodeBase64(value: string, bytes = SHA256_BYTES): Buffer | null {
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value)) {
     return null;
   }
   const decoded = Buffer.from(value, 'base64');
-  return decoded.length === SHA256_BYTES ? decoded : null;
+  return decoded.length === bytes ? decoded : null;
 }
 
-function hmac(key: Buffer, content: (Buffer | string)[]): Buffer {
-  const mac = createHmac('sha256', key);
+function hmac(key: Buffer, content: (Buffer | string)[], algorithm: HmacAlgorithm): Buffer {
+  const mac = createHmac(algorithm, key);
   for (const part of content) {
     mac.update(part);
   }
   return mac.digest();
 }
 
-// timingSafeEqual needs equal lengths; every candidate here is a 32-byte digest already.
+// timingSafeEqual needs equal lengths; every candidate here is a digest of the right size.
 function isSameDigest(candidate: Buffer, expected: Buffer): boolean {
   return candidate.length === expected.length && timingSafeEqual(candidate, expected);
+}
+
+/** Compares two texts in constant time, whatever their lengths (their SHA-256 are compared). */
+export function isSameText(presented: string, expected: string): boolean {
+  const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
+  return timingSafeEqual(digest(presented), digest(expected));
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { httpTriggerWith } from '../../testing/fixtures';
+import { httpTriggerWith, NO_SCHEME_OPTIONS } from '../../testing/fixtures';
 import {
   applyActionType,
   buildTriggerForm,
@@ -117,6 +117,13 @@ describe('trigger form model', () => {
           scheme: 'github',
           secrets: [{ expiresAt: null }],
           toleranceSeconds: 300,
+          in: null,
+          name: null,
+          header: null,
+          algorithm: null,
+          encoding: null,
+          prefix: null,
+          hasVerifyToken: false,
         },
         idempotencyKeyHeaders: ['Idempotency-Key', 'X-GitHub-Delivery'],
         dailyWatermark: 5,
@@ -139,7 +146,12 @@ describe('trigger form model', () => {
       dailyWatermark: 5,
       onDeadLetter: null,
       // The stored secret is kept by an item without value; the scheme's key headers stay default.
-      verification: { scheme: 'github', secrets: [{ expiresAt: null }], toleranceSeconds: 300 },
+      verification: {
+        ...NO_SCHEME_OPTIONS,
+        scheme: 'github',
+        secrets: [{ expiresAt: null }],
+        toleranceSeconds: 300,
+      },
       idempotencyKeyHeaders: null,
     });
 
@@ -152,7 +164,12 @@ describe('trigger form model', () => {
     fillTriggerForm(
       sut,
       httpTriggerWith({
-        verification: { scheme: 'stripe', secrets: [{ expiresAt: null }], toleranceSeconds: 300 },
+        verification: {
+          ...NO_SCHEME_OPTIONS,
+          scheme: 'stripe',
+          secrets: [{ expiresAt: null }],
+          toleranceSeconds: 300,
+        },
       }),
     );
     sut.controls.verification.patchValue({
@@ -164,6 +181,13 @@ describe('trigger form model', () => {
       scheme: 'stripe',
       secrets: [{ value: 'whsec_new' }, { expiresAt: new Date('2026-11-25T09:00').toISOString() }],
       toleranceSeconds: 300,
+      in: null,
+      name: null,
+      header: null,
+      algorithm: null,
+      encoding: null,
+      prefix: null,
+      hasVerifyToken: false,
     });
     sut.controls.verification.patchValue({ keepCurrentUntil: '' });
     expect(toTriggerBody(sut.getRawValue(), 'edit').verification?.secrets).toEqual([

@@ -325,7 +325,12 @@ export function toTriggerBody(
   const keyHeaders = parseKeyPaths(value.idempotencyKeyHeaders);
   const isDefault =
     keyHeaders.length === 0 ||
-    sameHeaders(keyHeaders, defaultIdempotencyKeyHeaders(value.verification.scheme));
+    sameHeaders(
+      keyHeaders,
+      defaultIdempotencyKeyHeaders(
+        value.verification.scheme === null ? null : { scheme: value.verification.scheme },
+      ),
+    );
   if (!isDefault || mode === 'edit') {
     body.idempotencyKeyHeaders = isDefault ? null : keyHeaders;
   }

@@ -4,7 +4,7 @@ import { TestBed } from '@angular/core/testing';
 import { provideRouter } from '@angular/router';
 import type { AccessRole } from '@triggerline/contracts';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { httpTriggerWith } from '../../testing/fixtures';
+import { httpTriggerWith, NO_SCHEME_OPTIONS } from '../../testing/fixtures';
 import { apiInterceptor } from '../core/api.interceptor';
 import { Session } from '../core/session';
 import { StatsMonitor } from '../stats/stats-monitor';
@@ -59,7 +59,12 @@ describe(TriggerForm.name, () => {
 
   it('shows a stored trigger read-only to a viewer, without a save button', async () => {
     const trigger = httpTriggerWith({
-      verification: { scheme: 'github', secrets: [{ expiresAt: null }], toleranceSeconds: 300 },
+      verification: {
+        ...NO_SCHEME_OPTIONS,
+        scheme: 'github',
+        secrets: [{ expiresAt: null }],
+        toleranceSeconds: 300,
+      },
     });
     const { fixture, form, element } = render('viewer', trigger.id);
     TestBed.tick();

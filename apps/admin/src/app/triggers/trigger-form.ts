@@ -125,7 +125,9 @@ export class TriggerForm {
   protected readonly secretValue = computed(() => this.formValue().verification.secret);
   protected readonly storedSecrets = computed(() => this.formValue().verification.storedSecrets);
   protected readonly defaultKeyHeaders = computed(() =>
-    defaultIdempotencyKeyHeaders(this.scheme()).join(', '),
+    defaultIdempotencyKeyHeaders(this.scheme() === null ? null : { scheme: this.scheme()! }).join(
+      ', ',
+    ),
   );
   /** Recomputed on every edit of the form, by the same rule as the API's retry-schedule. */
   protected readonly retrySchedule = computed(() => {

@@ -94,7 +94,7 @@ export class CreateTriggerDto implements CreateTriggerRequest {
   @IsString({ each: true })
   @MinLength(1, { each: true })
   @MaxLength(256, { each: true })
-  idempotencyKeyPaths?: string[];
+  idempotencyKeyPaths?: string[] | null;
 
   @ApiPropertyOptional({
     description:

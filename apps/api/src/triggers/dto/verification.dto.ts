@@ -1,6 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   DEFAULT_TOLERANCE_SECONDS,
+  HMAC_ALGORITHMS,
+  type HmacAlgorithm,
+  SIGNATURE_ENCODINGS,
+  type SignatureEncoding,
+  TOKEN_LOCATIONS,
+  type TokenLocation,
   MAX_TOLERANCE_SECONDS,
   MAX_VERIFICATION_SECRETS,
   VERIFICATION_SCHEMES,
@@ -18,6 +24,7 @@ import {
   IsISO8601,
   IsOptional,
   IsString,
+  Matches,
   Max,
   MaxLength,
   Min,
@@ -66,4 +73,49 @@ export class VerificationDto implements VerificationInput {
   @Min(1)
   @Max(MAX_TOLERANCE_SECONDS)
   toleranceSeconds?: number;
+
+  @ApiPropertyOptional({ enum: TOKEN_LOCATIONS, description: '`token`: where the token is' })
+  @IsOptional()
+  @IsIn(TOKEN_LOCATIONS)
+  in?: TokenLocation;
+
+  @ApiPropertyOptional({
+    description: '`token`: the header name, query parameter or body path of the token',
+    example: 'X-Gitlab-Token',
+  })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  name?: string;
+
+  @ApiPropertyOptional({ description: '`hmac`: the header carrying the signature' })
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,200}$/, { message: 'header must be a header name' })
+  header?: string;
+
+  @ApiPropertyOptional({ enum: HMAC_ALGORITHMS, default: 'sha256' })
+  @IsOptional()
+  @IsIn(HMAC_ALGORITHMS)
+  algorithm?: HmacAlgorithm;
+
+  @ApiPropertyOptional({ enum: SIGNATURE_ENCODINGS, default: 'hex' })
+  @IsOptional()
+  @IsIn(SIGNATURE_ENCODINGS)
+  encoding?: SignatureEncoding;
+
+  @ApiPropertyOptional({ description: '`hmac`: text before the digest, e.g. "sha256="' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(50)
+  prefix?: string;
+
+  @ApiPropertyOptional({
+    description: '`meta`: write-only; the Verify Token of the subscription. Omit it to keep it.',
+  })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(512)
+  verifyToken?: string;
 }
