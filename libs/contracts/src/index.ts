@@ -293,6 +293,7 @@ export * from './redrives';
 export * from './rules/action-defaults';
 export * from './rules/credential-header';
 export * from './rules/dead-letter-glob';
+export * from './rules/http-header';
 export * from './rules/idempotency-key-paths';
 export * from './rules/payload-path';
 export * from './rules/replayable';

@@ -1,5 +1,5 @@
 // Shapes of API answers for the component tests.
-import type { DeadLetter, Stats, Trigger } from '@triggerline/contracts';
+import type { DeadLetter, HttpAction, Stats, Trigger } from '@triggerline/contracts';
 
 /** Quiet stats: nothing counted, no alerts. */
 export function statsWith(overrides: Partial<Stats> = {}): Stats {
@@ -29,20 +29,25 @@ export function statsWith(overrides: Partial<Stats> = {}): Stats {
   };
 }
 
+export function httpActionWith(overrides: Partial<HttpAction> = {}): HttpAction {
+  return {
+    type: 'http',
+    url: 'http://target.test/orders',
+    method: 'POST',
+    headers: null,
+    secretHeaderNames: [],
+    timeoutMs: 10000,
+    ...overrides,
+  };
+}
+
 export function httpTriggerWith(overrides: Partial<Trigger> = {}): Trigger {
   return {
     id: '11111111-1111-4111-8111-111111111111',
     name: 'Orders',
     slug: 'orders',
     enabled: true,
-    action: {
-      type: 'http',
-      url: 'http://target.test/orders',
-      method: 'POST',
-      headers: null,
-      secretHeaderNames: [],
-      timeoutMs: 10000,
-    },
+    action: httpActionWith(),
     retryPolicy: { maxAttempts: 3, baseDelayMs: 2000, maxDelayMs: 8000, jitterMs: 500 },
     idempotencyKeyPaths: ['messageId'],
     hasSecret: false,

@@ -1,14 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { httpTriggerWith, NO_SCHEME_OPTIONS } from '../../testing/fixtures';
+import { httpActionWith, httpTriggerWith, NO_SCHEME_OPTIONS } from '../../testing/fixtures';
 import {
+  addSecretHeader,
   applyActionType,
   buildTriggerForm,
+  credentialHeaderNames,
+  discardSecretHeader,
   generateStandardWebhooksSecret,
   curlExample,
   fillTriggerForm,
   formRetrySchedule,
   readableDuration,
+  setSecretHeaderRemoved,
   toTriggerBody,
+  type TriggerFormGroup,
 } from './trigger-form-model';
 import { formatDuration } from './retry-schedule-view';
 
@@ -363,6 +368,144 @@ describe('trigger form model', () => {
       expect(readableDuration(86_400_000)).toBe('24 h');
       expect(readableDuration(250)).toBe('250 ms');
       expect(readableDuration(null)).toBe('');
+    });
+  });
+
+  describe('secret headers', () => {
+    function storedWithSecretHeaders(...names: string[]) {
+      const sut = buildTriggerForm();
+      fillTriggerForm(
+        sut,
+        httpTriggerWith({
+          action: httpActionWith({ secretHeaderNames: names }),
+        }),
+      );
+      return sut;
+    }
+
+    function addNew(sut: TriggerFormGroup, name: string, value: string): void {
+      addSecretHeader(sut);
+      const rows = sut.controls.http.controls.newSecretHeaders;
+      rows.at(rows.length - 1).setValue({ name, value });
+    }
+
+    const sentSecretHeaders = (sut: TriggerFormGroup, mode: 'create' | 'edit') =>
+      toTriggerBody(sut.getRawValue(), mode).action;
+
+    it('leaves secretHeaders out of a new trigger without any, and sends the new ones', () => {
+      const sut = validHttpForm();
+      expect(sentSecretHeaders(sut, 'create')).not.toHaveProperty('secretHeaders');
+
+      addNew(sut, ' Authorization ', 'Bearer s3cr3t');
+      expect(sut.valid).toBe(true);
+      expect(sentSecretHeaders(sut, 'create')).toMatchObject({
+        secretHeaders: { Authorization: 'Bearer s3cr3t' },
+      });
+    });
+
+    it('lists the stored names, and on edit keeps them with null', () => {
+      const sut = storedWithSecretHeaders('Authorization', 'X-Api-Key');
+      expect(sut.controls.http.controls.storedSecretHeaders.getRawValue()).toEqual([
+        { name: 'Authorization', replacement: '', isRemoved: false },
+        { name: 'X-Api-Key', replacement: '', isRemoved: false },
+      ]);
+      expect(sut.valid).toBe(true);
+      expect(sentSecretHeaders(sut, 'edit')).toMatchObject({
+        secretHeaders: { Authorization: null, 'X-Api-Key': null },
+      });
+    });
+
+    it('sends a replaced value, leaves a removed name out and adds the new ones', () => {
+      const sut = storedWithSecretHeaders('Authorization', 'X-Api-Key', 'X-Old-Token');
+      const stored = sut.controls.http.controls.storedSecretHeaders;
+      stored.at(1).controls.replacement.setValue('k-2');
+      setSecretHeaderRemoved(sut, 2, true);
+      addNew(sut, 'X-Tenant-Secret', 'tenant-1');
+
+      expect(sentSecretHeaders(sut, 'edit')).toEqual({
+        type: 'http',
+        url: 'http://target.test/orders',
+        method: 'POST',
+        secretHeaders: { Authorization: null, 'X-Api-Key': 'k-2', 'X-Tenant-Secret': 'tenant-1' },
+        timeoutMs: 10000,
+      });
+    });
+
+    it('sends an empty object on edit when every stored one is removed, so the API deletes them', () => {
+      const sut = storedWithSecretHeaders('Authorization');
+      setSecretHeaderRemoved(sut, 0, true);
+      expect(sentSecretHeaders(sut, 'edit')).toMatchObject({ secretHeaders: {} });
+    });
+
+    it('drops a replacement typed before a removal, and keeps the header again on undo', () => {
+      const sut = storedWithSecretHeaders('Authorization');
+      const row = sut.controls.http.controls.storedSecretHeaders.at(0);
+      row.controls.replacement.setValue('Bearer new');
+      setSecretHeaderRemoved(sut, 0, true);
+      setSecretHeaderRemoved(sut, 0, false);
+      expect(row.getRawValue()).toEqual({
+        name: 'Authorization',
+        replacement: '',
+        isRemoved: false,
+      });
+      expect(sentSecretHeaders(sut, 'edit')).toMatchObject({
+        secretHeaders: { Authorization: null },
+      });
+    });
+
+    it('refuses a name twice (ignoring case), an invalid name and an empty value', () => {
+      const sut = storedWithSecretHeaders('Authorization');
+      addNew(sut, 'authorization', 'Bearer again');
+      expect(sut.controls.http.getError('secretHeaderRepeated')).toBe('authorization');
+      expect(sut.valid).toBe(false);
+
+      // Removed and added again: a new value under the same name.
+      setSecretHeaderRemoved(sut, 0, true);
+      expect(sut.valid).toBe(true);
+      expect(sentSecretHeaders(sut, 'edit')).toMatchObject({
+        secretHeaders: { authorization: 'Bearer again' },
+      });
+
+      discardSecretHeader(sut, 0);
+      for (const [name, value] of [
+        ['X Api', 'v'],
+        ['', 'v'],
+        ['X-Api-Key', ''],
+        ['X-Api-Key', 'a\nb'],
+      ]) {
+        addNew(sut, name, value);
+        expect(sut.valid, `${name}: ${value}`).toBe(false);
+        discardSecretHeader(sut, 0);
+      }
+      expect(sut.valid).toBe(true);
+    });
+
+    it('forgets typed values when the saved trigger is filled in again', () => {
+      const sut = storedWithSecretHeaders('Authorization');
+      sut.controls.http.controls.storedSecretHeaders.at(0).controls.replacement.setValue('x');
+      addNew(sut, 'X-Api-Key', 'k');
+      fillTriggerForm(
+        sut,
+        httpTriggerWith({
+          action: httpActionWith({ secretHeaderNames: ['Authorization', 'X-Api-Key'] }),
+        }),
+      );
+      expect(JSON.stringify(sut.getRawValue())).not.toMatch(/"x"|"k"/);
+      expect(sut.controls.http.controls.newSecretHeaders.length).toBe(0);
+      expect(
+        sut.controls.http.controls.storedSecretHeaders.getRawValue().map((row) => row.name),
+      ).toEqual(['Authorization', 'X-Api-Key']);
+    });
+
+    it('names the plain headers the API will store as secret headers', () => {
+      expect(
+        credentialHeaderNames(
+          '{"Authorization": "Bearer x", "x-tenant": "acme", "X-Api-Key": "k", "Cookie": "c"}',
+        ),
+      ).toEqual(['Authorization', 'X-Api-Key', 'Cookie']);
+      expect(credentialHeaderNames('{"x-tenant": "acme"}')).toEqual([]);
+      expect(credentialHeaderNames('')).toEqual([]);
+      expect(credentialHeaderNames('{"Authorization": ')).toEqual([]);
     });
   });
 });

@@ -1,5 +1,6 @@
 import {
   type AbstractControl,
+  FormArray,
   FormControl,
   FormGroup,
   type ValidationErrors,
@@ -15,8 +16,13 @@ import {
   DEFAULT_IDEMPOTENCY_KEY_PATHS,
   effectiveUnknownOutcome,
   FLOW_CONTROL_LIMITS,
+  type HttpActionRequest,
   type HttpMethod,
+  isCredentialHeaderName,
+  isHeaderName,
+  isHeaderValue,
   isValidDeadLetterGlob,
+  MAX_ACTION_HEADERS,
   type RetryPolicy,
   type RetrySchedule,
   retrySchedule,
@@ -44,24 +50,113 @@ const httpUrl: ValidatorFn = (control) => {
   }
 };
 
-/** Optional JSON object of string values, such as extra request headers. */
-const stringRecordJson: ValidatorFn = (control) => {
-  const value = String(control.value ?? '').trim();
-  if (value === '') {
-    return null;
-  }
+/** The JSON object of string values `text` holds, or null when it holds anything else. */
+function parseStringRecord(text: string): Record<string, string> | null {
   try {
-    const parsed: unknown = JSON.parse(value);
+    const parsed: unknown = JSON.parse(text);
     const isRecord =
       typeof parsed === 'object' &&
       parsed !== null &&
       !Array.isArray(parsed) &&
       Object.values(parsed).every((item) => typeof item === 'string');
-    return isRecord ? null : { headers: true };
+    return isRecord ? (parsed as Record<string, string>) : null;
   } catch {
-    return { headers: true };
+    return null;
   }
+}
+
+/** Optional JSON object of string values, such as extra request headers. */
+const stringRecordJson: ValidatorFn = (control) => {
+  const value = String(control.value ?? '').trim();
+  return value === '' || parseStringRecord(value) !== null ? null : { headers: true };
 };
+
+/** The names in a headers JSON object that the API will move into the secret headers. */
+export function credentialHeaderNames(headersJson: string): string[] {
+  const text = headersJson.trim();
+  const headers = text === '' ? null : parseStringRecord(text);
+  return headers === null ? [] : Object.keys(headers).filter(isCredentialHeaderName);
+}
+
+// Spaces around a name are trimmed when it is sent.
+const headerName: ValidatorFn = (control) =>
+  isHeaderName(String(control.value ?? '').trim()) ? null : { headerName: true };
+
+const headerValue: ValidatorFn = (control) =>
+  isHeaderValue(String(control.value ?? '')) ? null : { headerValue: true };
+
+/** A stored secret header: its value is never known here, only replaced or kept. */
+function buildStoredSecretHeader(name: string) {
+  return new FormGroup({
+    name: new FormControl(name, { nonNullable: true }),
+    /** A new value; empty keeps the stored one. */
+    replacement: new FormControl('', { nonNullable: true, validators: [headerValue] }),
+    /** Left out of the request, so the API deletes it. */
+    isRemoved: new FormControl(false, { nonNullable: true }),
+  });
+}
+
+function buildNewSecretHeader() {
+  return new FormGroup({
+    name: new FormControl('', { nonNullable: true, validators: [Validators.required, headerName] }),
+    value: new FormControl('', {
+      nonNullable: true,
+      validators: [Validators.required, headerValue],
+    }),
+  });
+}
+
+/** Header names are case-insensitive: one name may not be both kept and added, nor added twice. */
+const secretHeaderNamesRule: ValidatorFn = (group: AbstractControl): ValidationErrors | null => {
+  const { storedSecretHeaders, newSecretHeaders } = (group as HttpFormGroup).getRawValue();
+  const names = [
+    ...storedSecretHeaders.filter((stored) => !stored.isRemoved).map((stored) => stored.name),
+    ...newSecretHeaders.map((added) => added.name.trim()).filter((name) => name !== ''),
+  ].map((name) => name.toLowerCase());
+  const repeated = names.find((name, i) => names.indexOf(name) !== i);
+  if (repeated !== undefined) {
+    return { secretHeaderRepeated: repeated };
+  }
+  return names.length > MAX_ACTION_HEADERS ? { secretHeaderCount: MAX_ACTION_HEADERS } : null;
+};
+
+function buildHttpGroup() {
+  return new FormGroup(
+    {
+      url: new FormControl('', { nonNullable: true, validators: [Validators.required, httpUrl] }),
+      method: new FormControl<HttpMethod>('POST', { nonNullable: true }),
+      headers: new FormControl('', { nonNullable: true, validators: [stringRecordJson] }),
+      /** What the API says is stored (names only); each kept, replaced or removed on save. */
+      storedSecretHeaders: new FormArray<ReturnType<typeof buildStoredSecretHeader>>([]),
+      newSecretHeaders: new FormArray<ReturnType<typeof buildNewSecretHeader>>([]),
+      timeoutMs: optionalInt(100, 120_000),
+    },
+    { validators: secretHeaderNamesRule },
+  );
+}
+
+type HttpFormGroup = ReturnType<typeof buildHttpGroup>;
+
+/** Adds an empty row for a new secret header. */
+export function addSecretHeader(form: TriggerFormGroup): void {
+  form.controls.http.controls.newSecretHeaders.push(buildNewSecretHeader());
+}
+
+/** Discards the new secret header row at `index`. */
+export function discardSecretHeader(form: TriggerFormGroup, index: number): void {
+  form.controls.http.controls.newSecretHeaders.removeAt(index);
+}
+
+/** Marks a stored secret header removed (its replacement dropped), or kept again. */
+export function setSecretHeaderRemoved(
+  form: TriggerFormGroup,
+  index: number,
+  isRemoved: boolean,
+): void {
+  const stored = form.controls.http.controls.storedSecretHeaders.at(index);
+  stored.patchValue({ isRemoved, replacement: '' });
+  stored.markAsDirty();
+}
 
 /** Empty, or a dead-letter glob the API accepts. */
 const deadLetterGlob: ValidatorFn = (control) => {
@@ -161,12 +256,7 @@ export function buildTriggerForm() {
     }),
     enabled: new FormControl(true, { nonNullable: true }),
     actionType: new FormControl<ActionType>('http', { nonNullable: true }),
-    http: new FormGroup({
-      url: new FormControl('', { nonNullable: true, validators: [Validators.required, httpUrl] }),
-      method: new FormControl<HttpMethod>('POST', { nonNullable: true }),
-      headers: new FormControl('', { nonNullable: true, validators: [stringRecordJson] }),
-      timeoutMs: optionalInt(100, 120_000),
-    }),
+    http: buildHttpGroup(),
     whatsapp: new FormGroup({
       baseUrl: new FormControl('', {
         nonNullable: true,
@@ -252,7 +342,14 @@ export function fillTriggerForm(form: TriggerFormGroup, trigger: Trigger): void 
       watermarkGroup: trigger.watermarkGroup ?? '',
     },
   });
+  // Values typed for secret headers are dropped: after a save only the stored names show.
+  const { storedSecretHeaders, newSecretHeaders } = form.controls.http.controls;
+  storedSecretHeaders.clear({ emitEvent: false });
+  newSecretHeaders.clear({ emitEvent: false });
   if (action.type === 'http') {
+    for (const name of action.secretHeaderNames) {
+      storedSecretHeaders.push(buildStoredSecretHeader(name), { emitEvent: false });
+    }
     form.controls.http.patchValue({
       url: action.url,
       method: action.method,
@@ -304,7 +401,7 @@ export function toTriggerBody(
     name: value.name.trim(),
     slug: value.slug.trim(),
     enabled: value.enabled,
-    action: toActionRequest(value),
+    action: toActionRequest(value, mode),
   };
 
   const retryPolicy = withoutNulls(value.retryPolicy) as Partial<RetryPolicy>;
@@ -422,15 +519,17 @@ export function formRetrySchedule(
   return retrySchedule(policy as RetryPolicy, timeoutMs);
 }
 
-function toActionRequest(value: TriggerFormValue): ActionRequest {
+function toActionRequest(value: TriggerFormValue, mode: TriggerFormMode): ActionRequest {
   if (value.actionType === 'http') {
     const http = value.http;
     const headers = http.headers.trim();
+    const secretHeaders = toSecretHeadersRequest(http, mode);
     return {
       type: 'http',
       url: http.url.trim(),
       method: http.method,
       ...(headers === '' ? {} : { headers: JSON.parse(headers) as Record<string, string> }),
+      ...(secretHeaders === undefined ? {} : { secretHeaders }),
       ...(http.timeoutMs === null ? {} : { timeoutMs: http.timeoutMs }),
     };
   }
@@ -443,6 +542,29 @@ function toActionRequest(value: TriggerFormValue): ActionRequest {
     textTemplate: whatsapp.textTemplate,
     ...(whatsapp.timeoutMs === null ? {} : { timeoutMs: whatsapp.timeoutMs }),
   };
+}
+
+/**
+ * The `secretHeaders` to send: the API makes the action's secret headers exactly these names.
+ * A stored one is kept with `null` (its value never reaches the console) or replaced with a
+ * string; a removed one is left out. A new trigger sends only the added ones, if any.
+ */
+export function toSecretHeadersRequest(
+  http: TriggerFormValue['http'],
+  mode: TriggerFormMode,
+): HttpActionRequest['secretHeaders'] {
+  const secretHeaders: Record<string, string | null> = {};
+  if (mode === 'edit') {
+    for (const { name, replacement, isRemoved } of http.storedSecretHeaders) {
+      if (!isRemoved) {
+        secretHeaders[name] = replacement === '' ? null : replacement;
+      }
+    }
+  }
+  for (const { name, value } of http.newSecretHeaders) {
+    secretHeaders[name.trim()] = value;
+  }
+  return mode === 'create' && Object.keys(secretHeaders).length === 0 ? undefined : secretHeaders;
 }
 
 /**

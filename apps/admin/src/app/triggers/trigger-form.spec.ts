@@ -4,7 +4,7 @@ import { TestBed } from '@angular/core/testing';
 import { provideRouter } from '@angular/router';
 import type { AccessRole } from '@triggerline/contracts';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { httpTriggerWith, NO_SCHEME_OPTIONS } from '../../testing/fixtures';
+import { httpActionWith, httpTriggerWith, NO_SCHEME_OPTIONS } from '../../testing/fixtures';
 import { apiInterceptor } from '../core/api.interceptor';
 import { Session } from '../core/session';
 import { StatsMonitor } from '../stats/stats-monitor';
@@ -77,4 +77,57 @@ describe(TriggerForm.name, () => {
       'no expiry',
     );
   });
+
+  it('lists stored secret header names write-only and sends kept, removed and new ones', async () => {
+    const trigger = httpTriggerWith({
+      action: httpActionWith({ secretHeaderNames: ['Authorization', 'X-Old-Token'] }),
+    });
+    const { fixture, element } = render('admin', trigger.id);
+    TestBed.tick();
+    backend.expectOne(`/api/triggers/${trigger.id}`).flush(trigger);
+    await fixture.whenStable();
+
+    const rows = () => [...element.querySelectorAll('[data-testid="stored-secret-header"]')];
+    expect(rows().map((row) => row.getAttribute('data-name'))).toEqual([
+      'Authorization',
+      'X-Old-Token',
+    ]);
+    const replace = element.querySelector<HTMLInputElement>(
+      'input[aria-label="Replace value of Authorization"]',
+    )!;
+    expect(replace.type).toBe('password');
+    expect(replace.value).toBe('');
+    element.querySelector<HTMLButtonElement>('button[aria-label="Remove X-Old-Token"]')!.click();
+    await fixture.whenStable();
+    expect(rows()[1].textContent).toContain('removed when you save');
+
+    type(element.querySelector('textarea[formcontrolname="headers"]')!, '{"X-Api-Key": "k"}');
+    await fixture.whenStable();
+    expect(element.querySelector('[data-testid="credential-header-hint"]')?.textContent).toContain(
+      'X-Api-Key: looks like a credential, so it will be stored as a secret header',
+    );
+
+    element.querySelector<HTMLButtonElement>('[data-testid="add-secret-header"]')!.click();
+    await fixture.whenStable();
+    const added = element.querySelector('[data-testid="new-secret-header"]')!;
+    type(added.querySelector('input[formcontrolname="name"]')!, 'X-Signing-Secret');
+    const value = added.querySelector<HTMLInputElement>('input[formcontrolname="value"]')!;
+    expect(value.type).toBe('password');
+    type(value, 'shh');
+    element.querySelector<HTMLButtonElement>('button[type="submit"]')!.click();
+
+    const request = backend.expectOne(`/api/triggers/${trigger.id}`);
+    expect(request.request.method).toBe('PATCH');
+    expect(request.request.body).toMatchObject({
+      action: {
+        headers: { 'X-Api-Key': 'k' },
+        secretHeaders: { Authorization: null, 'X-Signing-Secret': 'shh' },
+      },
+    });
+  });
 });
+
+function type(field: HTMLInputElement | HTMLTextAreaElement, text: string): void {
+  field.value = text;
+  field.dispatchEvent(new Event('input'));
+}

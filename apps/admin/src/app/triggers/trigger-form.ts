@@ -38,13 +38,17 @@ import { StatsMonitor } from '../stats/stats-monitor';
 import { RetryScheduleView } from './retry-schedule-view';
 import { TriggerApi } from './trigger-api';
 import {
+  addSecretHeader,
   applyActionType,
   buildTriggerForm,
+  credentialHeaderNames,
   curlExample,
+  discardSecretHeader,
   fillTriggerForm,
   formRetrySchedule,
   generateStandardWebhooksSecret,
   readableDuration,
+  setSecretHeaderRemoved,
   toTriggerBody,
   webhookUrl,
 } from './trigger-form-model';
@@ -124,6 +128,12 @@ export class TriggerForm {
   protected readonly scheme = computed(() => this.formValue().verification.scheme);
   protected readonly secretValue = computed(() => this.formValue().verification.secret);
   protected readonly storedSecrets = computed(() => this.formValue().verification.storedSecrets);
+  protected readonly storedSecretHeaders = this.form.controls.http.controls.storedSecretHeaders;
+  protected readonly newSecretHeaders = this.form.controls.http.controls.newSecretHeaders;
+  /** Names in the plain headers JSON that the API stores as secret headers instead. */
+  protected readonly credentialHeaders = computed(() =>
+    credentialHeaderNames(this.formValue().http.headers),
+  );
   protected readonly defaultKeyHeaders = computed(() =>
     defaultIdempotencyKeyHeaders(this.scheme() === null ? null : { scheme: this.scheme()! }).join(
       ', ',
@@ -176,6 +186,18 @@ export class TriggerForm {
     const secret = this.form.controls.verification.controls.secret;
     secret.setValue(generateStandardWebhooksSecret());
     secret.markAsDirty();
+  }
+
+  protected addSecretHeader(): void {
+    addSecretHeader(this.form);
+  }
+
+  protected discardSecretHeader(index: number): void {
+    discardSecretHeader(this.form, index);
+  }
+
+  protected setSecretHeaderRemoved(index: number, isRemoved: boolean): void {
+    setSecretHeaderRemoved(this.form, index, isRemoved);
   }
 
   protected copied(what: string, isCopied: boolean): void {

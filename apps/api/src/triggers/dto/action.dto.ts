@@ -5,6 +5,9 @@ import {
   HTTP_METHODS,
   type HttpActionRequest,
   type HttpMethod,
+  isHeaderName,
+  isHeaderValue,
+  MAX_ACTION_HEADERS,
   type WhatsappActionRequest,
 } from '@triggerline/contracts';
 import {
@@ -23,11 +26,6 @@ import {
 
 const URL_OPTIONS = { protocols: ['http', 'https'], require_tld: false, require_protocol: true };
 
-// An HTTP header name (RFC 9110 token) and a value Node will send (no CR, LF or NUL).
-const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,256}$/;
-const HEADER_VALUE = /^[^\r\n\0]{0,8192}$/;
-const MAX_HEADERS = 50;
-
 const IsHeaderRecord = (options: { allowNull: boolean }) =>
   ValidateBy({
     name: 'isHeaderRecord',
@@ -36,15 +34,15 @@ const IsHeaderRecord = (options: { allowNull: boolean }) =>
         typeof value === 'object' &&
         value !== null &&
         !Array.isArray(value) &&
-        Object.keys(value).length <= MAX_HEADERS &&
+        Object.keys(value).length <= MAX_ACTION_HEADERS &&
         Object.entries(value).every(
           ([name, item]) =>
-            HEADER_NAME.test(name) &&
+            isHeaderName(name) &&
             ((item === null && options.allowNull) ||
-              (typeof item === 'string' && HEADER_VALUE.test(item))),
+              (typeof item === 'string' && isHeaderValue(item))),
         ),
       defaultMessage: (args) =>
-        `${args?.property ?? 'value'} must map at most ${MAX_HEADERS} header names to ` +
+        `${args?.property ?? 'value'} must map at most ${MAX_ACTION_HEADERS} header names to ` +
         `${options.allowNull ? 'strings or null' : 'strings'} (no line breaks, at most 8192 characters)`,
     },
   });
