@@ -19,6 +19,15 @@ const RECORD: Statement = {
   text: `INSERT INTO audit_log (actor, action, target_id, status) VALUES ($1, $2, $3, $4)`,
 };
 
+const DELETE_OLD: Statement = {
+  name: 'audit_log_delete_old',
+  // Found through audit_log_at_idx; rows another process is deleting are skipped.
+  text: `DELETE FROM audit_log WHERE id IN (
+           SELECT id FROM audit_log WHERE at < now() - $1 * interval '1 day'
+           LIMIT $2
+           FOR UPDATE SKIP LOCKED)`,
+};
+
 export type NewAuditEntry = Omit<AuditEntry, 'id' | 'at'>;
 
 /** The one owner of `audit_log`: an append-only record of mutating API calls. */
@@ -54,5 +63,11 @@ export class AuditLogStore {
       }),
       (row) => ({ createdAt: row.at_text, id: row.id }),
     );
+  }
+
+  /** Deletes up to `limit` entries older than `olderThanDays`; answers how many. */
+  async deleteOlderThan(input: { olderThanDays: number; limit: number }): Promise<number> {
+    const { rowCount } = await this.database.run(DELETE_OLD, [input.olderThanDays, input.limit]);
+    return rowCount;
   }
 }
