@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { AuditEntry, Page } from '@triggerline/contracts';
+import type { AuditDetails, AuditEntry, Page } from '@triggerline/contracts';
 import { Database, type Statement } from '../database/database';
 import { SqlConditions } from '../database/sql-conditions';
 import { type Cursor, toPage } from '../http/cursor';
@@ -12,11 +12,13 @@ interface AuditRow {
   action: string;
   target_id: string | null;
   status: number;
+  details: AuditDetails | null;
 }
 
 const RECORD: Statement = {
-  name: 'audit_log_record',
-  text: `INSERT INTO audit_log (actor, action, target_id, status) VALUES ($1, $2, $3, $4)`,
+  name: 'audit_log_insert',
+  text: `INSERT INTO audit_log (actor, action, target_id, status, details)
+         VALUES ($1, $2, $3, $4, $5)`,
 };
 
 const DELETE_OLD: Statement = {
@@ -30,18 +32,48 @@ const DELETE_OLD: Statement = {
 
 export type NewAuditEntry = Omit<AuditEntry, 'id' | 'at'>;
 
+/** Which entries a list shows; every filter given must match. */
+export interface AuditMatch {
+  actor?: string;
+  action?: string;
+  /** On `at`: from inclusive, to exclusive (ISO-8601). */
+  from?: string;
+  to?: string;
+}
+
 /** The one owner of `audit_log`: an append-only record of mutating API calls. */
 @Injectable()
 export class AuditLogStore {
   constructor(private readonly database: Database) {}
 
   async record(entry: NewAuditEntry): Promise<void> {
-    await this.database.run(RECORD, [entry.actor, entry.action, entry.targetId, entry.status]);
+    await this.database.run(RECORD, [
+      entry.actor,
+      entry.action,
+      entry.targetId,
+      entry.status,
+      entry.details === null ? null : JSON.stringify(entry.details),
+    ]);
   }
 
   /** Newest first. */
-  async list(page: { limit: number; after?: Cursor }): Promise<Page<AuditEntry>> {
+  async list(
+    match: AuditMatch,
+    page: { limit: number; after?: Cursor },
+  ): Promise<Page<AuditEntry>> {
     const conditions = new SqlConditions();
+    if (match.actor !== undefined) {
+      conditions.add('actor = ?', match.actor);
+    }
+    if (match.action !== undefined) {
+      conditions.add('action = ?', match.action);
+    }
+    if (match.from !== undefined) {
+      conditions.add('at >= ?::timestamptz', match.from);
+    }
+    if (match.to !== undefined) {
+      conditions.add('at < ?::timestamptz', match.to);
+    }
     if (page.after !== undefined) {
       conditions.add('(at, id) < (?::timestamptz, ?::uuid)', page.after.createdAt, page.after.id);
     }
@@ -60,6 +92,7 @@ export class AuditLogStore {
         action: row.action,
         targetId: row.target_id,
         status: row.status,
+        details: row.details,
       }),
       (row) => ({ createdAt: row.at_text, id: row.id }),
     );

@@ -14,6 +14,7 @@ const existing: ApiToken = {
   role: 'viewer',
   createdAt: '2026-11-24T07:00:00.000Z',
   lastUsedAt: null,
+  expiresAt: null,
 };
 
 describe(TokenList.name, () => {
