@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { RetentionService } from '../apps/api/src/retention/retention.service';
 import { HttpTarget } from './support/http-target';
 import { httpTrigger, whatsappTrigger } from './support/fixtures';
@@ -81,9 +82,9 @@ describe('data lifecycle: retention, erasure, safe deletion, lookup', () => {
     return row as Record<string, number>;
   };
 
-  const backdate = (ids: string[], days: number) =>
+  const backdate = (ids: string[], days: number, table: 'executions' | 'redrives' = 'executions') =>
     t.database.query(
-      `UPDATE executions SET created_at = created_at - $2 * interval '1 day',
+      `UPDATE ${table} SET created_at = created_at - $2 * interval '1 day',
               finished_at = finished_at - $2 * interval '1 day'
        WHERE id = ANY($1)`,
       [ids, days],
@@ -144,7 +145,7 @@ describe('data lifecycle: retention, erasure, safe deletion, lookup', () => {
       expect(before).toMatchObject({ executions: 3, payloads: 3, duplicates: 1, dead_letters: 2 });
       expect(before.attempts).toBeGreaterThanOrEqual(3);
 
-      expect(await t.app.get(RetentionService).purge()).toBe(3);
+      expect((await t.app.get(RetentionService).purge()).executions).toBe(3);
 
       expect(await rowsOf(goes)).toEqual({
         executions: 0,
@@ -157,22 +158,95 @@ describe('data lifecycle: retention, erasure, safe deletion, lookup', () => {
       expect(await deadLetterOf(oldUnresolved)).toBeDefined();
       // The replay outlives its original; it just no longer points at it.
       expect((await execution(replay.body.executionId)).replayOf).toBeNull();
-      expect(await t.app.get(RetentionService).purge()).toBe(0);
+      expect((await t.app.get(RetentionService).purge()).executions).toBe(0);
+    });
+  });
+
+  /** A redrive matching nothing: done as soon as it is created, with its audit entry. */
+  async function finishedRedrive(): Promise<string> {
+    const created = await t.api('POST', '/api/redrives', { triggerId: randomUUID() });
+    expect(created.body).toMatchObject({ status: 'done' });
+    return created.body.id;
+  }
+
+  const existing = async (table: 'audit_log' | 'redrives', ids: string[]) =>
+    (
+      await t.database.query<{ id: string }>(`SELECT id FROM ${table} WHERE id = ANY($1)`, [ids])
+    ).map((row) => row.id);
+
+  const backdateAudit = (ids: string[], days: number) =>
+    t.database.query(`UPDATE audit_log SET at = now() - $2 * interval '1 day' WHERE id = ANY($1)`, [
+      ids,
+      days,
+    ]);
+
+  describe('retention of the audit log and of finished redrives', () => {
+    it('deletes audit entries older than AUDIT_RETENTION_DAYS and redrives finished more than EXECUTION_RETENTION_DAYS ago', async () => {
+      const oldDone = await finishedRedrive();
+      const oldCancelled = await finishedRedrive();
+      const recentDone = await finishedRedrive();
+      await t.database.query(`UPDATE redrives SET status = 'cancelled' WHERE id = $1`, [
+        oldCancelled,
+      ]);
+      // Running, its lease held by another process: unfinished, whatever its age.
+      const [{ id: oldRunning }] = await t.database.query(
+        `INSERT INTO redrives (filter, as_of, rate_per_second, matched, lease_owner,
+                               lease_expires_at, created_at)
+         VALUES ('{}', now(), 1, 1, 'another-process', now() + interval '1 hour',
+                 now() - interval '400 days')
+         RETURNING id`,
+      );
+      await backdate([oldDone, oldCancelled], 31, 'redrives');
+      const [oldEntry, youngerEntry, recentEntry] = (
+        await t.database.query<{ id: string }>(
+          `SELECT id FROM audit_log WHERE action = 'redrive.create' ORDER BY at DESC LIMIT 3`,
+        )
+      ).map((row) => row.id);
+      await backdateAudit([oldEntry], 366);
+      await backdateAudit([youngerEntry], 364);
+
+      await t.app.get(RetentionService).purge();
+
+      const redrives = [oldDone, oldCancelled, recentDone, oldRunning];
+      expect((await existing('redrives', redrives)).sort()).toEqual(
+        [recentDone, oldRunning].sort(),
+      );
+      const entries = [oldEntry, youngerEntry, recentEntry];
+      expect((await existing('audit_log', entries)).sort()).toEqual(
+        [youngerEntry, recentEntry].sort(),
+      );
+      expect(await t.app.get(RetentionService).purge()).toEqual({
+        executions: 0,
+        auditEntries: 0,
+        redrives: 0,
+      });
     });
   });
 
   describe('retention switched off', () => {
-    it('keeps finished executions of any age with EXECUTION_RETENTION_DAYS=0', async () => {
+    it('keeps finished executions and redrives of any age with EXECUTION_RETENTION_DAYS=0, and the audit log with AUDIT_RETENTION_DAYS=0', async () => {
       const ok = await trigger('/ok');
       const ancient = await deliver(ok.slug, ['succeeded']);
       await backdate([ancient], 400);
+      const redrive = await finishedRedrive();
+      await backdate([redrive], 400, 'redrives');
+      const entries = (await t.database.query<{ id: string }>('SELECT id FROM audit_log')).map(
+        (row) => row.id,
+      );
+      await backdateAudit(entries, 400);
       const keeping = await startTestApp(
-        { EXECUTION_RETENTION_DAYS: '0', ROLE: 'api' },
+        { EXECUTION_RETENTION_DAYS: '0', AUDIT_RETENTION_DAYS: '0', ROLE: 'api' },
         { database: t.database },
       );
       try {
-        expect(await keeping.app.get(RetentionService).purge()).toBe(0);
+        expect(await keeping.app.get(RetentionService).purge()).toEqual({
+          executions: 0,
+          auditEntries: 0,
+          redrives: 0,
+        });
         expect((await rowsOf([ancient])).executions).toBe(1);
+        expect(await existing('redrives', [redrive])).toEqual([redrive]);
+        expect(await existing('audit_log', entries)).toHaveLength(entries.length);
       } finally {
         await keeping.close();
       }

@@ -385,7 +385,7 @@ describe('dead letters, replay and handlers', () => {
       `UPDATE dead_letters SET created_at = now() - interval '31 days' WHERE id = ANY($1)`,
       [[oldResolved.deadLetterId, oldOpen.deadLetterId]],
     );
-    expect(await t.app.get(RetentionService).purge()).toBe(1);
+    expect((await t.app.get(RetentionService).purge()).executions).toBe(1);
     expect((await t.api('GET', `/api/dead-letters/${oldResolved.deadLetterId}`)).status).toBe(404);
     expect((await t.api('GET', `/api/executions/${oldResolved.executionId}`)).status).toBe(404);
     expect((await t.api('GET', `/api/dead-letters/${oldOpen.deadLetterId}`)).status).toBe(200);

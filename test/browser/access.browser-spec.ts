@@ -1,4 +1,4 @@
-import type { DeadLetter, Page as ApiPage, Trigger } from '@triggerline/contracts';
+import type { ApiToken, DeadLetter, Page as ApiPage, Trigger } from '@triggerline/contracts';
 import { ADMIN_TOKEN } from '../support/test-app';
 import { selectOption, signIn, waitForCount } from './support/browser';
 import { useConsoleSuite } from './support/console-suite';
@@ -105,4 +105,43 @@ describe('admin console: tokens, roles and verification', () => {
     await page.getByRole('link', { name: 'Triggers', exact: true }).click();
     await page.getByTestId('scheme-svix-orders').filter({ hasText: 'standard-webhooks' }).waitFor();
   });
+
+  suite.it(
+    'creates a token that expires, and filters the audit log by who, with the fields changed',
+    async () => {
+      const { page, app } = suite;
+      const refused = await fetch(`${app.baseUrl}/api/triggers/${trigger.id}`, {
+        method: 'PATCH',
+        headers: { authorization: `Bearer ${viewerToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'Invoices (renamed)', dailyWatermark: 5 }),
+      });
+      expect(refused.status).toBe(403);
+
+      await page.getByRole('link', { name: 'API tokens' }).click();
+      await page.getByLabel('Name', { exact: true }).fill('contractor');
+      await page.getByLabel('Expires').fill('2099-06-30T18:00');
+      await page.getByTestId('create-token').click();
+      await page.getByTestId('new-token').filter({ hasText: '2099' }).waitFor();
+      await page
+        .locator('tr[data-token="contractor"]')
+        .getByTestId('token-expiry')
+        .filter({ hasText: '2099' })
+        .waitFor();
+      const { items } = await app.api<{ items: ApiToken[] }>('GET', '/api/tokens');
+      expect(items.find((token) => token.name === 'contractor')?.expiresAt).toMatch(/^2099-0[67]-/);
+
+      await page.getByRole('link', { name: 'Audit log' }).click();
+      await page.getByTestId('filter-actor').fill('support-desk');
+      await page.getByTestId('filter-actor').press('Enter');
+      await page.waitForURL(/actor=support-desk/);
+      const rows = page.locator('tr[data-id]');
+      await waitForCount(rows, 1);
+      const row = rows.first();
+      expect(await row.textContent()).toContain('trigger.update');
+      expect(await row.textContent()).toContain('403');
+      expect((await row.getByTestId('audit-details').textContent())?.trim()).toBe(
+        'name, dailyWatermark',
+      );
+    },
+  );
 });

@@ -14,6 +14,7 @@ import { adminConsoleDir, serveAdminConsole } from './http/admin-console';
 import { registerBodyParsers } from './http/body-parsers';
 import { onFrameworkError, registerUrlCheck } from './http/request-url';
 import { registerSecurityHeaders } from './http/security-headers';
+import { Metrics } from './metrics/metrics';
 
 /** Builds the configured application without listening; shared by main.ts and the tests. */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
@@ -43,6 +44,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     registerAuditTrail(fastify, {
       auditLog: app.get(AuditLogStore),
       authenticator: app.get(Authenticator),
+      metrics: app.get(Metrics),
     });
     const document = SwaggerModule.createDocument(
       app,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { AccessRole, ApiToken } from '@triggerline/contracts';
 import { Database, type Statement } from '../database/database';
+import { isoOrNull } from '../database/row-values';
 
 interface TokenRow {
   id: string;
@@ -8,13 +9,16 @@ interface TokenRow {
   role: AccessRole;
   created_at: Date;
   last_used_at: Date | null;
+  expires_at: Date | null;
 }
 
-const COLUMNS = 'id, name, role, created_at, last_used_at';
+const COLUMNS = 'id, name, role, created_at, last_used_at, expires_at';
 
-const FIND_BY_HASH: Statement = {
-  name: 'api_tokens_find_by_hash',
-  text: `SELECT ${COLUMNS} FROM api_tokens WHERE token_hash = $1`,
+// An expired token is not found, like a revoked one; the database's clock decides.
+const FIND_VALID_BY_HASH: Statement = {
+  name: 'api_tokens_find_valid_by_hash',
+  text: `SELECT ${COLUMNS} FROM api_tokens
+         WHERE token_hash = $1 AND (expires_at IS NULL OR expires_at > now())`,
 };
 
 // Conditional, so a busy token costs one write a minute, and concurrent requests one in all.
@@ -29,10 +33,16 @@ const TOUCH: Statement = {
 export class ApiTokensStore {
   constructor(private readonly database: Database) {}
 
-  async insert(input: { name: string; role: AccessRole; tokenHash: Buffer }): Promise<ApiToken> {
+  async insert(input: {
+    name: string;
+    role: AccessRole;
+    tokenHash: Buffer;
+    expiresAt: string | null;
+  }): Promise<ApiToken> {
     const { rows } = await this.database.query<TokenRow>(
-      `INSERT INTO api_tokens (name, role, token_hash) VALUES ($1, $2, $3) RETURNING ${COLUMNS}`,
-      [input.name, input.role, input.tokenHash],
+      `INSERT INTO api_tokens (name, role, token_hash, expires_at) VALUES ($1, $2, $3, $4)
+       RETURNING ${COLUMNS}`,
+      [input.name, input.role, input.tokenHash, input.expiresAt],
     );
     return toApiToken(rows[0]);
   }
@@ -44,8 +54,9 @@ export class ApiTokensStore {
     return rows.map(toApiToken);
   }
 
-  async findByHash(tokenHash: Buffer): Promise<ApiToken | null> {
-    const { rows } = await this.database.run<TokenRow>(FIND_BY_HASH, [tokenHash]);
+  /** The token with this hash unless it expired. */
+  async findValidByHash(tokenHash: Buffer): Promise<ApiToken | null> {
+    const { rows } = await this.database.run<TokenRow>(FIND_VALID_BY_HASH, [tokenHash]);
     return rows[0] === undefined ? null : toApiToken(rows[0]);
   }
 
@@ -66,6 +77,7 @@ function toApiToken(row: TokenRow): ApiToken {
     name: row.name,
     role: row.role,
     createdAt: row.created_at.toISOString(),
-    lastUsedAt: row.last_used_at?.toISOString() ?? null,
+    lastUsedAt: isoOrNull(row.last_used_at),
+    expiresAt: isoOrNull(row.expires_at),
   };
 }

@@ -11,7 +11,11 @@ export function tokenHash(token: string): Buffer {
   return createHash('sha256').update(token).digest();
 }
 
-/** Who a bearer token is: the `ADMIN_TOKEN` (an admin), an API token, or nobody. */
+/**
+ * Who a bearer token is: the `ADMIN_TOKEN` (an admin), an API token, or nobody (no token, an
+ * unknown, revoked or expired one). Nothing is remembered across requests, so a token is refused
+ * from the first request after it expires or is revoked.
+ */
 @Injectable()
 export class Authenticator {
   private readonly adminTokenHash: Buffer;
@@ -49,7 +53,7 @@ export class Authenticator {
       return { name: ADMIN_TOKEN_ACTOR, role: 'admin' };
     }
     // Looked up by its hash: timing can tell nothing useful, since no caller can aim at a hash.
-    const token = await this.tokens.findByHash(hash);
+    const token = await this.tokens.findValidByHash(hash);
     if (token === null) {
       return null;
     }

@@ -18,14 +18,17 @@ export class TokensController {
   @Post()
   @RouteAccess({ action: 'token.create' })
   @ApiOperation({ summary: 'Create an API token; the token is in this answer only' })
-  @ApiResponse({ status: 201, description: '{ id, name, role, token, createdAt }' })
+  @ApiResponse({ status: 201, description: '{ id, name, role, token, createdAt, expiresAt }' })
   @ApiErrors(400)
   create(@Body() dto: CreateApiTokenDto): Promise<CreatedApiToken> {
     return this.service.create(dto);
   }
 
   @Get()
-  @ApiOperation({ summary: 'API tokens (never their value), newest first' })
+  @ApiOperation({
+    summary: 'API tokens (never their value), newest first',
+    description: 'Items: { id, name, role, createdAt, lastUsedAt, expiresAt }.',
+  })
   list(): Promise<ApiTokenList> {
     return this.service.list();
   }

@@ -21,6 +21,7 @@ export class TokensService {
       name: dto.name,
       role: dto.role,
       tokenHash: tokenHash(token),
+      expiresAt: dto.expiresAt ?? null,
     });
     return {
       id: stored.id,
@@ -28,6 +29,7 @@ export class TokensService {
       role: stored.role,
       token,
       createdAt: stored.createdAt,
+      expiresAt: stored.expiresAt,
     };
   }
 

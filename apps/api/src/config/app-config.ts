@@ -90,6 +90,9 @@ export class AppConfig {
   get executionRetentionDays(): number {
     return this.env.EXECUTION_RETENTION_DAYS;
   }
+  get auditRetentionDays(): number {
+    return this.env.AUDIT_RETENTION_DAYS;
+  }
   get maxTriggerDepth(): number {
     return this.env.MAX_TRIGGER_DEPTH;
   }

@@ -22,6 +22,7 @@ describe(validateEnvironment.name, () => {
       DLQ_ALERT_THRESHOLD: 10,
       DEAD_LETTER_RETENTION_DAYS: 30,
       EXECUTION_RETENTION_DAYS: 30,
+      AUDIT_RETENTION_DAYS: 365,
       MAX_TRIGGER_DEPTH: 8,
       MAX_BODY_BYTES: 1048576,
       ALERT_INTERVAL_MS: 5000,
@@ -94,6 +95,9 @@ describe(validateEnvironment.name, () => {
     ['EXECUTION_RETENTION_DAYS', '-1'],
     ['EXECUTION_RETENTION_DAYS', '99999999999999999999'],
     ['DEAD_LETTER_RETENTION_DAYS', '99999999999999999999'],
+    ['AUDIT_RETENTION_DAYS', '-1'],
+    ['AUDIT_RETENTION_DAYS', '36501'],
+    ['AUDIT_RETENTION_DAYS', 'a year'],
     ['MAX_TRIGGER_DEPTH', 'deep'],
     ['EGRESS_ALLOW_CIDRS', '10.0.0.0/33'],
     ['EGRESS_DENY_CIDRS', '10.0.0.0/8,example.com'],
@@ -142,6 +146,11 @@ describe(validateEnvironment.name, () => {
     expect(
       validateEnvironment({ EXECUTION_RETENTION_DAYS: '0', MAX_TRIGGER_DEPTH: '0' }),
     ).toMatchObject({ EXECUTION_RETENTION_DAYS: 0, MAX_TRIGGER_DEPTH: 0 });
+  });
+
+  it('accepts AUDIT_RETENTION_DAYS=0 (keep the audit log forever) and a century', () => {
+    expect(validateEnvironment({ AUDIT_RETENTION_DAYS: '0' }).AUDIT_RETENTION_DAYS).toBe(0);
+    expect(validateEnvironment({ AUDIT_RETENTION_DAYS: '36500' }).AUDIT_RETENTION_DAYS).toBe(36500);
   });
 
   it('accepts a century of retention, the most', () => {

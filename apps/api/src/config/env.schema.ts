@@ -175,6 +175,13 @@ export class EnvironmentVariables {
   @Max(MAX_RETENTION_DAYS)
   EXECUTION_RETENTION_DAYS = 30;
 
+  /** 0 keeps the audit log forever. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(MAX_RETENTION_DAYS)
+  AUDIT_RETENTION_DAYS = 365;
+
   @Transform(toInt)
   @IsInt()
   @Min(1)

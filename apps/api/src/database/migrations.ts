@@ -8,6 +8,7 @@ import { AddVerificationAndAccess1764000400000 } from '../../../../migrations/17
 import { AddSilenceAlerts1764000500000 } from '../../../../migrations/1764000500000-AddSilenceAlerts';
 import { CreateRedrives1764000510000 } from '../../../../migrations/1764000510000-CreateRedrives';
 import { AddSlackAlertChannel1764000520000 } from '../../../../migrations/1764000520000-AddSlackAlertChannel';
+import { AddTokenExpiryAndAuditDetails1764000530000 } from '../../../../migrations/1764000530000-AddTokenExpiryAndAuditDetails';
 import { AddIdempotencyKeyPresets1765000100000 } from '../../../../migrations/1765000100000-AddIdempotencyKeyPresets';
 import { MoveCredentialHeadersToSecretHeaders1765000000000 } from '../../../../migrations/1765000000000-MoveCredentialHeadersToSecretHeaders';
 
@@ -23,6 +24,7 @@ export const MIGRATIONS = [
   AddSilenceAlerts1764000500000,
   CreateRedrives1764000510000,
   AddSlackAlertChannel1764000520000,
+  AddTokenExpiryAndAuditDetails1764000530000,
   MoveCredentialHeadersToSecretHeaders1765000000000,
   AddIdempotencyKeyPresets1765000100000,
 ];

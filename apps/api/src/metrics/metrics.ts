@@ -59,6 +59,14 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  // Labelled by route pattern (or `unmatched`), never the URL: a bounded set of series.
+  readonly unauthorizedRequests = new Counter({
+    name: 'triggerline_unauthorized_requests_total',
+    help: 'Mutating /api requests without a valid token (not written to the audit log), by route',
+    labelNames: ['route'] as const,
+    registers: [this.registry],
+  });
+
   constructor(dataSource: DataSource) {
     collectDefaultMetrics({ register: this.registry, prefix: 'triggerline_' });
     const queue = new QueueGauges(dataSource);

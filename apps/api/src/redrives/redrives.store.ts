@@ -109,6 +109,16 @@ const RELEASE: Statement = {
          WHERE lease_owner = $1 AND status = 'running'`,
 };
 
+const DELETE_FINISHED: Statement = {
+  name: 'redrives_delete_finished',
+  // Redrives are few (one per operator request): no index needed to find the old ones.
+  text: `DELETE FROM redrives WHERE id IN (
+           SELECT id FROM redrives
+           WHERE status IN ('done', 'cancelled') AND finished_at < now() - $1 * interval '1 day'
+           LIMIT $2
+           FOR UPDATE SKIP LOCKED)`,
+};
+
 @Injectable()
 export class RedrivesStore {
   constructor(private readonly database: Database) {}
@@ -185,6 +195,15 @@ export class RedrivesStore {
 
   async finish(sql: Sql, id: string): Promise<void> {
     await sql.run(FINISH, [id]);
+  }
+
+  /** Deletes up to `limit` redrives finished more than `olderThanDays` ago; answers how many. */
+  async deleteFinished(input: { olderThanDays: number; limit: number }): Promise<number> {
+    const { rowCount } = await this.database.run(DELETE_FINISHED, [
+      input.olderThanDays,
+      input.limit,
+    ]);
+    return rowCount;
   }
 
   /** Gives up `owner`'s leases at shutdown, so another process takes over at once. */

@@ -1,5 +1,9 @@
 import { Module } from '@nestjs/common';
+import { AuditLogStore } from '../access/audit-log.store';
+import { RedrivesStore } from '../redrives/redrives.store';
 import { RetentionService } from './retention.service';
 
-@Module({ providers: [RetentionService] })
+// Retention runs in every role, the access and redrive modules only where the API runs: the
+// job has its own instances of their (stateless) stores.
+@Module({ providers: [RetentionService, AuditLogStore, RedrivesStore] })
 export class RetentionModule {}

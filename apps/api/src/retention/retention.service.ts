@@ -1,7 +1,9 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { AppConfig } from '../config/app-config';
+import { AuditLogStore } from '../access/audit-log.store';
 import { ExecutionsStore } from '../executions/executions.store';
+import { RedrivesStore } from '../redrives/redrives.store';
 import { schedulePeriodicJob } from '../scheduling/periodic-job';
 
 const RETENTION_JOB = 'retention';
@@ -10,11 +12,21 @@ const RETENTION_INTERVAL_MS = 3_600_000;
 const FIRST_RUN_DELAY_MS = 30_000;
 const BATCH_SIZE = 500;
 
+/** How many rows one run of the retention job deleted. */
+export interface Purged {
+  /** Finished ones, and those of resolved dead letters. */
+  executions: number;
+  auditEntries: number;
+  redrives: number;
+}
+
 /**
  * Hourly, in small batches that skip rows other processes hold: deletes executions finished
  * more than EXECUTION_RETENTION_DAYS ago (0 keeps them) that nothing waits for any more, and
  * resolved dead letters older than DEAD_LETTER_RETENTION_DAYS with their executions. Each
- * execution goes with its attempts, payload and duplicate records.
+ * execution goes with its attempts, payload and duplicate records. Also audit entries older
+ * than AUDIT_RETENTION_DAYS and redrives finished more than EXECUTION_RETENTION_DAYS ago (0
+ * keeps them).
  */
 @Injectable()
 export class RetentionService implements OnApplicationBootstrap {
@@ -22,6 +34,8 @@ export class RetentionService implements OnApplicationBootstrap {
 
   constructor(
     private readonly executions: ExecutionsStore,
+    private readonly auditLog: AuditLogStore,
+    private readonly redrives: RedrivesStore,
     private readonly config: AppConfig,
     private readonly scheduler: SchedulerRegistry,
   ) {}
@@ -36,28 +50,43 @@ export class RetentionService implements OnApplicationBootstrap {
     });
   }
 
-  /** Answers how many executions were deleted. */
-  async purge(): Promise<number> {
-    const finished =
-      this.config.executionRetentionDays === 0
-        ? 0
-        : await inBatches((limit) =>
-            this.executions.deleteFinished({
-              olderThanDays: this.config.executionRetentionDays,
-              limit,
-            }),
-          );
+  async purge(): Promise<Purged> {
+    const executionDays = this.config.executionRetentionDays;
+    const finished = await olderThan(executionDays, (query) =>
+      this.executions.deleteFinished(query),
+    );
     const deadLettered = await inBatches((limit) =>
       this.executions.deleteWithResolvedDeadLetters({
         olderThanDays: this.config.deadLetterRetentionDays,
         limit,
       }),
     );
-    if (finished + deadLettered > 0) {
-      this.logger.log({ evt: 'retention_purged', executions: finished, deadLetters: deadLettered });
+    const purged: Purged = {
+      executions: finished + deadLettered,
+      auditEntries: await olderThan(this.config.auditRetentionDays, (query) =>
+        this.auditLog.deleteOlderThan(query),
+      ),
+      redrives: await olderThan(executionDays, (query) => this.redrives.deleteFinished(query)),
+    };
+    if (purged.executions + purged.auditEntries + purged.redrives > 0) {
+      this.logger.log({
+        evt: 'retention_purged',
+        executions: finished,
+        deadLetters: deadLettered,
+        auditEntries: purged.auditEntries,
+        redrives: purged.redrives,
+      });
     }
-    return finished + deadLettered;
+    return purged;
   }
+}
+
+// Deletes in batches what is older than `days`; 0 days keeps everything.
+async function olderThan(
+  days: number,
+  deleteBatch: (query: { olderThanDays: number; limit: number }) => Promise<number>,
+): Promise<number> {
+  return days === 0 ? 0 : inBatches((limit) => deleteBatch({ olderThanDays: days, limit }));
 }
 
 // Short transactions: each batch commits before the next starts.

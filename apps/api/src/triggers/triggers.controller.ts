@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { RetrySchedule, Trigger, TriggerList } from '@triggerline/contracts';
+import { AuditChangedFields, type ChangedFieldsNote } from '../access/audit-details';
 import { RouteAccess } from '../access/route-access';
 import { ApiErrors } from '../http/api-errors.decorator';
 import { UuidParamPipe } from '../http/uuid-param.pipe';
@@ -52,10 +53,19 @@ export class TriggersController {
 
   @Patch(':id')
   @RouteAccess({ role: 'admin', action: 'trigger.update' })
-  @ApiOperation({ summary: 'Change a trigger; omitted fields stay as they are' })
+  @ApiOperation({
+    summary: 'Change a trigger; omitted fields stay as they are',
+    description:
+      'The audit entry lists, in `details.fields`, the fields sent whose stored value changed ' +
+      '(a write-only secret sent counts as changed).',
+  })
   @ApiErrors(400, 404, 409)
-  update(@Param('id', UuidParamPipe) id: string, @Body() dto: UpdateTriggerDto): Promise<Trigger> {
-    return this.service.update(id, dto);
+  update(
+    @Param('id', UuidParamPipe) id: string,
+    @Body() dto: UpdateTriggerDto,
+    @AuditChangedFields() noteChangedFields: ChangedFieldsNote,
+  ): Promise<Trigger> {
+    return this.service.update(id, dto, noteChangedFields);
   }
 
   @Post(':id/pause')

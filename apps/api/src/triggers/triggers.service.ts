@@ -8,6 +8,8 @@ import {
   type TriggerList,
 } from '@triggerline/contracts';
 import { DataSource, QueryFailedError, type Repository } from 'typeorm';
+import type { ChangedFieldsNote } from '../access/audit-details';
+import { changedFields } from '../access/changed-fields';
 import { AppConfig } from '../config/app-config';
 import { DispatchSignal } from '../dispatch/dispatch-signal';
 import { watermarkScope } from '../flow/flow-settings';
@@ -27,6 +29,9 @@ import { IngestTargets } from './ingest-targets';
 import { TriggerError } from './triggers.errors';
 
 const WHATSAPP_DEFAULT_WATERMARK = 50;
+
+// Request fields stored under another name: the v1 `secret` shorthand becomes a verification.
+const STORED_AS = { secret: 'verification' } as const;
 
 const LOCK_TRIGGER: Statement = {
   name: 'triggers_lock',
@@ -149,8 +154,14 @@ export class TriggersService {
     return this.respond(await this.save(trigger));
   }
 
-  async update(id: string, dto: UpdateTriggerDto): Promise<Trigger> {
+  /** Reports, through `noteChangedFields`, the fields sent whose stored value changed. */
+  async update(
+    id: string,
+    dto: UpdateTriggerDto,
+    noteChangedFields: ChangedFieldsNote = () => undefined,
+  ): Promise<Trigger> {
     const trigger = await this.findOrFail(id);
+    const before = structuredClone(trigger);
     const flowBefore = flowSettingsOf(trigger);
     const breakerBefore = JSON.stringify(trigger.circuitBreaker);
     if (dto.action !== undefined) {
@@ -192,6 +203,7 @@ export class TriggersService {
     }
     applyFlowControl(trigger, dto);
     const saved = await this.save(trigger);
+    noteChangedFields(changedFields({ sent: dto, before, after: saved, storedAs: STORED_AS }));
     // A changed breaker starts closed; held executions are decided again under the new limits.
     if (JSON.stringify(saved.circuitBreaker) !== breakerBefore) {
       await this.flow.resetCircuit(saved.id);

@@ -3,6 +3,7 @@ import { inject, Injectable } from '@angular/core';
 import type {
   ApiTokenList,
   AuditEntry,
+  AuditLogQuery,
   CreateApiTokenRequest,
   CreatedApiToken,
   Page,
@@ -25,10 +26,13 @@ export class AccessApi {
     return this.http.delete<void>(`/api/tokens/${id}`);
   }
 
-  audit(query: { cursor: string | null; limit: number }): Observable<Page<AuditEntry>> {
-    let params = new HttpParams().set('limit', query.limit);
-    if (query.cursor !== null) {
-      params = params.set('cursor', query.cursor);
+  /** Newest first; filters left undefined or empty are not sent. */
+  audit(query: AuditLogQuery): Observable<Page<AuditEntry>> {
+    let params = new HttpParams();
+    for (const [name, value] of Object.entries(query)) {
+      if (value !== undefined && value !== '') {
+        params = params.set(name, value as string | number);
+      }
     }
     return this.http.get<Page<AuditEntry>>('/api/audit', { params });
   }

@@ -21,6 +21,7 @@ import { filter, switchMap } from 'rxjs';
 import { errorMessage } from '../core/api-error';
 import { ConfirmDialog, type ConfirmDialogData } from '../core/confirm-dialog';
 import { Icon } from '../core/icon';
+import { localInputToIso } from '../core/time-range';
 import { AccessApi } from './access-api';
 
 export const ROLE_DESCRIPTIONS: Record<AccessRole, string> = {
@@ -29,7 +30,10 @@ export const ROLE_DESCRIPTIONS: Record<AccessRole, string> = {
   admin: 'everything: triggers, tokens, the audit log, erasure',
 };
 
-/** API tokens: create one (shown once, to copy), see when each was last used, revoke. */
+/**
+ * API tokens: create one (shown once, to copy), optionally expiring; see when each was last used
+ * and when it expires; revoke.
+ */
 @Component({
   selector: 'tl-token-list',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -55,7 +59,7 @@ export class TokenList {
 
   protected readonly roles = ACCESS_ROLES;
   protected readonly roleDescriptions = ROLE_DESCRIPTIONS;
-  protected readonly columns = ['name', 'role', 'createdAt', 'lastUsedAt', 'actions'];
+  protected readonly columns = ['name', 'role', 'createdAt', 'lastUsedAt', 'expiresAt', 'actions'];
   protected readonly tokens = rxResource({ stream: () => this.api.listTokens() });
   protected readonly form = new FormGroup({
     name: new FormControl('', {
@@ -63,6 +67,8 @@ export class TokenList {
       validators: [Validators.required, Validators.maxLength(100)],
     }),
     role: new FormControl<AccessRole>('viewer', { nonNullable: true }),
+    /** A `datetime-local` value; empty: the token never expires. */
+    expiresAt: new FormControl('', { nonNullable: true }),
   });
   protected readonly busy = signal(false);
   protected readonly failure = signal<string | null>(null);
@@ -76,12 +82,14 @@ export class TokenList {
     }
     this.busy.set(true);
     this.failure.set(null);
-    const { name, role } = this.form.getRawValue();
-    this.api.createToken({ name: name.trim(), role }).subscribe({
+    const { name, role, expiresAt } = this.form.getRawValue();
+    const expiry = localInputToIso(expiresAt);
+    const request = { name: name.trim(), role, ...(expiry === null ? {} : { expiresAt: expiry }) };
+    this.api.createToken(request).subscribe({
       next: (created) => {
         this.busy.set(false);
         this.created.set(created);
-        this.form.reset({ name: '', role: 'viewer' });
+        this.form.reset({ name: '', role: 'viewer', expiresAt: '' });
         this.tokens.reload();
       },
       error: (error: unknown) => {
@@ -89,6 +97,10 @@ export class TokenList {
         this.failure.set(`Could not create the token: ${errorMessage(error)}`);
       },
     });
+  }
+
+  protected isExpired(token: ApiToken): boolean {
+    return token.expiresAt !== null && Date.parse(token.expiresAt) <= Date.now();
   }
 
   protected copied(isCopied: boolean): void {
