@@ -25,6 +25,8 @@ export function statsWith(overrides: Partial<Stats> = {}): Stats {
     watermarkHit: false,
     alerts: [],
     series: [],
+    rejected: {},
+    filtered: 0,
     ...overrides,
   };
 }
@@ -66,6 +68,8 @@ export function httpTriggerWith(overrides: Partial<Trigger> = {}): Trigger {
     updatedAt: '2026-01-01T00:00:00.000Z',
     verification: null,
     idempotencyKeyHeaders: ['Idempotency-Key'],
+    filter: null,
+    redactPaths: [],
     ...overrides,
   };
 }

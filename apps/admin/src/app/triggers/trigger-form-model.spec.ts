@@ -122,13 +122,7 @@ describe('trigger form model', () => {
           scheme: 'github',
           secrets: [{ expiresAt: null }],
           toleranceSeconds: 300,
-          in: null,
-          name: null,
-          header: null,
-          algorithm: null,
-          encoding: null,
-          prefix: null,
-          hasVerifyToken: false,
+          ...NO_SCHEME_OPTIONS,
         },
         idempotencyKeyHeaders: ['Idempotency-Key', 'X-GitHub-Delivery'],
         dailyWatermark: 5,
@@ -152,7 +146,6 @@ describe('trigger form model', () => {
       onDeadLetter: null,
       // The stored secret is kept by an item without value; the scheme's key headers stay default.
       verification: {
-        ...NO_SCHEME_OPTIONS,
         scheme: 'github',
         secrets: [{ expiresAt: null }],
         toleranceSeconds: 300,
@@ -186,13 +179,6 @@ describe('trigger form model', () => {
       scheme: 'stripe',
       secrets: [{ value: 'whsec_new' }, { expiresAt: new Date('2026-11-25T09:00').toISOString() }],
       toleranceSeconds: 300,
-      in: null,
-      name: null,
-      header: null,
-      algorithm: null,
-      encoding: null,
-      prefix: null,
-      hasVerifyToken: false,
     });
     sut.controls.verification.patchValue({ keepCurrentUntil: '' });
     expect(toTriggerBody(sut.getRawValue(), 'edit').verification?.secrets).toEqual([
