@@ -10,6 +10,7 @@ import {
 import { Database, type Sql, type Statement } from '../database/database';
 import { isoOrNull } from '../database/row-values';
 import { SqlConditions } from '../database/sql-conditions';
+import { IS_UNFINISHED } from '../executions/execution-lifecycle';
 import { ExecutionsStore } from '../executions/executions.store';
 import { type Cursor, toPage } from '../http/cursor';
 
@@ -94,7 +95,7 @@ const RESOLVE_HANDLER_FAILED: Statement = {
            AND NOT EXISTS (
              SELECT 1 FROM executions
              WHERE handles_dead_letter_id = $1 AND id <> $2
-               AND status IN ('pending', 'running', 'failed_retryable', 'outcome_unknown'))`,
+               AND ${IS_UNFINISHED})`,
 };
 
 const INSERT: Statement = {

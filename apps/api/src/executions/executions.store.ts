@@ -23,6 +23,7 @@ import {
 import { FlowStore } from '../flow/flow.store';
 import { claimBatchSize } from './claim-statement';
 import { executionConditions, type ExecutionMatch } from './execution-conditions';
+import { isFinished } from './execution-lifecycle';
 import { GroupCommit } from './group-commit';
 import type { StoredAction } from '../triggers/trigger.entity';
 
@@ -877,8 +878,7 @@ export class ExecutionsStore {
       transition.status === 'failed_retryable' ? transition.dueAt : null,
       transition.status === 'succeeded' ? null : transition.error,
       transition.status === 'succeeded' ? null : transition.category,
-      // outcome_unknown is not finished: retention keeps it until an operator decides.
-      transition.status !== 'failed_retryable' && transition.status !== 'outcome_unknown',
+      isFinished(transition.status),
       input.attemptCount,
     ]);
     return rowCount === 1;
