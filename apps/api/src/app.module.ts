@@ -20,10 +20,11 @@ import { DispatchModule } from './dispatch/dispatch.module';
 import { DispatchSignalModule } from './dispatch/dispatch-signal.module';
 import { ExecutionsModule } from './executions/executions.module';
 import { HealthModule } from './health/health.module';
-import { DomainExceptionFilter } from './http/domain-exception.filter';
+import { DomainExceptionFilter, ERROR_ANSWER_LISTENERS } from './http/domain-exception.filter';
 import { createValidationPipe } from './http/validation';
 import { MetricsModule } from './metrics/metrics.module';
 import { IngestModule } from './ingest/ingest.module';
+import { WebhookRejections } from './ingest/webhook-rejections';
 import { TriggersModule } from './triggers/triggers.module';
 import { SIGNATURE_HEADERS } from './verification/verify-signature';
 
@@ -88,6 +89,12 @@ export class AppModule {
         ...workerModules,
       ],
       providers: [
+        WebhookRejections,
+        {
+          provide: ERROR_ANSWER_LISTENERS,
+          inject: [WebhookRejections],
+          useFactory: (webhooks: WebhookRejections) => [webhooks],
+        },
         { provide: APP_FILTER, useClass: DomainExceptionFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
       ],
