@@ -9,7 +9,10 @@ import { Completer } from '../../apps/api/src/dispatch/completer';
 import { DispatchSignal } from '../../apps/api/src/dispatch/dispatch-signal';
 import { Dispatcher } from '../../apps/api/src/dispatch/dispatcher.service';
 import { ExecutionRunner } from '../../apps/api/src/dispatch/execution-runner';
-import { ExecutionsStore } from '../../apps/api/src/executions/executions.store';
+import { ClaimsStore } from '../../apps/api/src/executions/claims.store';
+import { CompletionsStore } from '../../apps/api/src/executions/completions.store';
+import { DeliveriesStore } from '../../apps/api/src/executions/deliveries.store';
+import { FlowGate } from '../../apps/api/src/flow/flow-gate';
 import { FlowStore } from '../../apps/api/src/flow/flow.store';
 import { SecretBox } from '../../apps/api/src/secrets/secret-box';
 import { Metrics } from '../../apps/api/src/metrics/metrics';
@@ -40,6 +43,21 @@ export class FakeClock {
   }
 }
 
+/** The engine's stores and flow gate on one database, wired as the app wires them. */
+export function engineStores(database: Database, flow = new FlowStore(database)) {
+  const deliveries = new DeliveriesStore(database);
+  const claims = new ClaimsStore(database);
+  return {
+    deliveries,
+    claims,
+    completions: new CompletionsStore(database),
+    deadLetters: new DeadLettersStore(database, deliveries),
+    gate: new FlowGate(database, claims, flow),
+  };
+}
+
+export type EngineStores = ReturnType<typeof engineStores>;
+
 /** One worker's engine (fetcher, runner, completer) on the medium database, without Nest. */
 export interface MediumWorker {
   workerId: string;
@@ -60,19 +78,17 @@ export function startWorker(
     WORKER_POLL_INTERVAL_MS: '200',
     ...options.env,
   });
-  const flow = new FlowStore(options.database);
-  const executions = new ExecutionsStore(options.database, flow);
-  const deadLetters = new DeadLettersStore(options.database, executions);
+  const stores = engineStores(options.database);
   const signal = new DispatchSignal();
-  const completer = new Completer(executions, config);
+  const completer = new Completer(stores.completions, config);
   const runner = new ExecutionRunner(
     options.database,
-    executions,
-    deadLetters,
+    stores.completions,
+    stores.deadLetters,
     completer,
     new Metrics(db.dataSource),
     new SecretBox(randomBytes(32)),
-    flow,
+    stores.gate,
     signal,
     config,
   );
@@ -81,7 +97,8 @@ export function startWorker(
   const scheduler = new SchedulerRegistry();
   const dispatcher = new Dispatcher(
     config,
-    executions,
+    stores.gate,
+    stores.claims,
     runner,
     completer,
     signal,

@@ -11,7 +11,7 @@ import { Database, type Sql, type Statement } from '../database/database';
 import { isoOrNull } from '../database/row-values';
 import { SqlConditions } from '../database/sql-conditions';
 import { IS_UNFINISHED } from '../executions/execution-lifecycle';
-import { ExecutionsStore } from '../executions/executions.store';
+import { DeliveriesStore } from '../executions/deliveries.store';
 import { type Cursor, toPage } from '../http/cursor';
 
 // The one owner of `dead_letters`: it creates them, resolves them and starts their handlers
@@ -121,7 +121,7 @@ const HANDLER_CANDIDATES: Statement = {
 export class DeadLettersStore {
   constructor(
     private readonly database: Database,
-    private readonly executions: ExecutionsStore,
+    private readonly deliveries: DeliveriesStore,
   ) {}
 
   /** Unresolved first, then newest first. */
@@ -243,7 +243,7 @@ export class DeadLettersStore {
     if (handlerIds.length > 0) {
       // Handlers receive the dead letter as the API shows it.
       const deadLetter = await this.find(deadLetterId, sql);
-      await this.executions.insertHandlerExecutions(sql, {
+      await this.deliveries.insertHandlerExecutions(sql, {
         triggerIds: handlerIds,
         deadLetterId,
         payload: deadLetter,

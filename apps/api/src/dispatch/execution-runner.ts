@@ -2,15 +2,10 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { Database, type Sql } from '../database/database';
 import { DeadLettersStore } from '../dead-letters/dead-letters.store';
-import {
-  type AttemptRecord,
-  type ClaimedExecution,
-  ExecutionsStore,
-  type Transition,
-} from '../executions/executions.store';
-import { type CircuitSnapshot, recordCircuitOutcome } from '../flow/flow-decision';
-import type { TriggerFlowSettings } from '../flow/flow-settings';
-import { FlowStore } from '../flow/flow.store';
+import { CompletionsStore } from '../executions/completions.store';
+import type { AttemptRecord, ClaimedExecution, Transition } from '../executions/engine-types';
+import type { TriggerFlowSettings } from '../executions/flow-settings';
+import { FlowGate, type FlowSettlement } from '../flow/flow-gate';
 import { Metrics } from '../metrics/metrics';
 import { SecretBox } from '../secrets/secret-box';
 import { openAction } from '../triggers/trigger-secrets';
@@ -24,13 +19,6 @@ import {
 import { Completer, writeWithRetry } from './completer';
 import { decideTransition } from './decide-transition';
 import { DispatchSignal } from './dispatch-signal';
-
-/** What the breaker made of an attempt's end, and how many held executions that woke. */
-interface FlowSettlement {
-  event: 'opened' | 'closed' | null;
-  circuit: CircuitSnapshot;
-  woken: number;
-}
 
 interface RecordedAttempt {
   isRecorded: boolean;
@@ -66,12 +54,12 @@ export class ExecutionRunner {
 
   constructor(
     private readonly database: Database,
-    private readonly executions: ExecutionsStore,
+    private readonly completions: CompletionsStore,
     private readonly deadLetters: DeadLettersStore,
     private readonly completer: Completer,
     private readonly metrics: Metrics,
     private readonly box: SecretBox,
-    private readonly flow: FlowStore,
+    private readonly flowGate: FlowGate,
     private readonly signal: DispatchSignal,
     private readonly config: AppConfig,
   ) {}
@@ -328,7 +316,10 @@ export class ExecutionRunner {
 
   private async recordLostAttempt(execution: ClaimedExecution): Promise<void> {
     this.logReclaim(execution);
-    await this.executions.recordLostAttempt(execution.id, this.lostAttempt(execution, 'transient'));
+    await this.completions.recordLostAttempt(
+      execution.id,
+      this.lostAttempt(execution, 'transient'),
+    );
   }
 
   /**
@@ -354,17 +345,17 @@ export class ExecutionRunner {
   }
 
   private async writeAttempt(sql: Sql, input: AttemptToRecord): Promise<RecordedAttempt> {
-    const isHeld = await this.executions.applyTransition(sql, input);
+    const isHeld = await this.completions.applyTransition(sql, input);
     if (!isHeld) {
       return { isRecorded: false, flow: null, startedHandlers: 0 };
     }
     if (input.attempt !== null) {
-      await this.executions.insertAttempt(sql, input.executionId, input.attempt);
+      await this.completions.insertAttempt(sql, input.executionId, input.attempt);
     }
     const flow =
       input.flow === null
         ? null
-        : await this.settleFlow(sql, {
+        : await this.flowGate.settle(sql, {
             settings: input.flow,
             // An attempt lost with its worker ended without an answer.
             outcome: input.attempt?.outcome ?? 'transient',
@@ -385,50 +376,6 @@ export class ExecutionRunner {
       return { isRecorded: true, flow, startedHandlers: handlers };
     }
     return { isRecorded: true, flow, startedHandlers: 0 };
-  }
-
-  /**
-   * After an attempt of a controlled trigger, in the transaction that records it and under the
-   * trigger's flow lock (so claims and completions on all workers take turns): the breaker
-   * counts the outcome, and held executions wake: all of them when the circuit closes, one per
-   * freed slot otherwise. When it opens, those waiting for a slot wait for the cooldown instead.
-   */
-  private async settleFlow(
-    sql: Sql,
-    input: { settings: TriggerFlowSettings; outcome: AttemptRecord['outcome'] },
-  ): Promise<FlowSettlement | null> {
-    const { triggerId, circuitBreaker } = input.settings;
-    const locked = await this.flow.lockCircuit(sql, triggerId);
-    if (locked === null) {
-      return null;
-    }
-    let circuit = locked.circuit;
-    let event: FlowSettlement['event'] = null;
-    if (circuitBreaker !== null) {
-      ({ circuit, event } = recordCircuitOutcome({
-        circuit,
-        policy: circuitBreaker,
-        outcome: input.outcome,
-        now: locked.now.getTime(),
-      }));
-      if (circuit !== locked.circuit) {
-        await this.flow.saveCircuit(sql, triggerId, circuit);
-      }
-    }
-    const woken =
-      event === 'opened'
-        ? await this.executions.wakeHeld(sql, {
-            triggerIds: [triggerId],
-            reasons: ['concurrency', 'circuit_open'],
-            heldBy: 'circuit_open',
-            dueAt: new Date(circuit.reopensAt!),
-          })
-        : await this.executions.wakeHeld(sql, {
-            triggerIds: [triggerId],
-            reasons: event === 'closed' ? ['concurrency', 'circuit_open'] : ['concurrency'],
-            limit: event === 'closed' ? undefined : 1,
-          });
-    return { event, circuit, woken };
   }
 
   // Circuit transitions are logged and counted once, by the worker whose attempt caused them;

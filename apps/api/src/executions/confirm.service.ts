@@ -6,7 +6,7 @@ import { Metrics } from '../metrics/metrics';
 import type { ConfirmDeliveryDto } from './dto/confirm-delivery.dto';
 import { ExecutionError } from './executions.errors';
 import { ExecutionsService } from './executions.service';
-import { ExecutionsStore } from './executions.store';
+import { OperatorVerbsStore } from './operator-verbs.store';
 
 /**
  * Settles an `outcome_unknown` execution with what the operator found out downstream:
@@ -19,7 +19,7 @@ export class ConfirmService {
 
   constructor(
     private readonly database: Database,
-    private readonly executions: ExecutionsStore,
+    private readonly executions: OperatorVerbsStore,
     private readonly deadLetters: DeadLettersStore,
     private readonly reads: ExecutionsService,
     private readonly metrics: Metrics,

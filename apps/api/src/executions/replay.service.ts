@@ -6,7 +6,7 @@ import { DeadLettersStore } from '../dead-letters/dead-letters.store';
 import { DispatchSignal } from '../dispatch/dispatch-signal';
 import { Metrics } from '../metrics/metrics';
 import { ExecutionError, ReplayRateLimitedError } from './executions.errors';
-import { ExecutionsStore, type ReplayOutcome } from './executions.store';
+import { OperatorVerbsStore, type ReplayOutcome } from './operator-verbs.store';
 
 /** Replays a failed execution as a new one, at most once per REPLAY_COOLDOWN_MS per event. */
 @Injectable()
@@ -15,7 +15,7 @@ export class ReplayService {
 
   constructor(
     private readonly database: Database,
-    private readonly executions: ExecutionsStore,
+    private readonly executions: OperatorVerbsStore,
     private readonly deadLetters: DeadLettersStore,
     private readonly config: AppConfig,
     private readonly signal: DispatchSignal,

@@ -3,7 +3,7 @@ import type { WebhookAccepted, WebhookDuplicate } from '@triggerline/contracts';
 import type { IncomingHttpHeaders } from 'node:http';
 import { AppConfig } from '../config/app-config';
 import { DispatchSignal } from '../dispatch/dispatch-signal';
-import { ExecutionsStore } from '../executions/executions.store';
+import { DeliveriesStore } from '../executions/deliveries.store';
 import { Metrics } from '../metrics/metrics';
 import { RequestError } from '../http/request.errors';
 import { IngestTargets } from '../triggers/ingest-targets';
@@ -31,7 +31,7 @@ export class IngestService {
 
   constructor(
     private readonly targets: IngestTargets,
-    private readonly executions: ExecutionsStore,
+    private readonly executions: DeliveriesStore,
     private readonly dispatchSignal: DispatchSignal,
     private readonly metrics: Metrics,
     private readonly box: SecretBox,

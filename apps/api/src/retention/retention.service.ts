@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { AppConfig } from '../config/app-config';
-import { ExecutionsStore } from '../executions/executions.store';
+import { OperatorVerbsStore } from '../executions/operator-verbs.store';
 import { schedulePeriodicJob } from '../scheduling/periodic-job';
 
 const RETENTION_JOB = 'retention';
@@ -21,7 +21,7 @@ export class RetentionService implements OnApplicationBootstrap {
   private readonly logger = new Logger('Retention');
 
   constructor(
-    private readonly executions: ExecutionsStore,
+    private readonly executions: OperatorVerbsStore,
     private readonly config: AppConfig,
     private readonly scheduler: SchedulerRegistry,
   ) {}

@@ -11,11 +11,12 @@ import {
 import { DataSource, QueryFailedError, type Repository } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { DispatchSignal } from '../dispatch/dispatch-signal';
-import { watermarkScope } from '../flow/flow-settings';
 import { FlowStore } from '../flow/flow.store';
 import { SecretBox } from '../secrets/secret-box';
 import { Database, type Statement } from '../database/database';
-import { ExecutionsStore } from '../executions/executions.store';
+import { ClaimsStore } from '../executions/claims.store';
+import { watermarkScope } from '../executions/flow-settings';
+import { OperatorVerbsStore } from '../executions/operator-verbs.store';
 import { RequestError } from '../http/request.errors';
 import type { HttpActionDto, WhatsappActionDto } from './dto/action.dto';
 import type { CreateTriggerDto } from './dto/create-trigger.dto';
@@ -52,7 +53,8 @@ export class TriggersService {
     private readonly config: AppConfig,
     private readonly box: SecretBox,
     private readonly flow: FlowStore,
-    private readonly executions: ExecutionsStore,
+    private readonly claims: ClaimsStore,
+    private readonly operatorVerbs: OperatorVerbsStore,
     private readonly database: Database,
     private readonly signal: DispatchSignal,
     private readonly targets: IngestTargets,
@@ -88,7 +90,7 @@ export class TriggersService {
     if (trigger.paused) {
       trigger.paused = false;
       await this.triggers.update({ id }, { paused: false });
-      const woken = await this.executions.wakeAllHeld(id);
+      const woken = await this.claims.wakeAllHeld(id);
       this.logger.log({ evt: 'trigger_resumed', triggerId: id, trigger: trigger.slug, woken });
       this.signal.executionsAvailable();
     }
@@ -104,7 +106,7 @@ export class TriggersService {
         : await this.triggers.findBy({ watermarkGroup: trigger.watermarkGroup });
     const woken = await this.database.transaction(async (sql) => {
       await this.flow.releaseWatermark(sql, watermarkScope(trigger));
-      return this.executions.wakeHeld(sql, {
+      return this.claims.wakeHeld(sql, {
         triggerIds: group.map((member) => member.id),
         reasons: ['watermark'],
         isRescheduling: true,
@@ -196,7 +198,7 @@ export class TriggersService {
       await this.flow.resetCircuit(saved.id);
     }
     if (flowSettingsOf(saved) !== flowBefore && !saved.paused) {
-      if ((await this.executions.wakeAllHeld(saved.id)) > 0) {
+      if ((await this.claims.wakeAllHeld(saved.id)) > 0) {
         this.signal.executionsAvailable();
       }
     }
@@ -224,7 +226,7 @@ export class TriggersService {
         throw notFound(id);
       }
       if (!force) {
-        const { unfinished, unresolved } = await this.executions.openWork(sql, id);
+        const { unfinished, unresolved } = await this.operatorVerbs.openWork(sql, id);
         if (unfinished > 0 || unresolved > 0) {
           throw new TriggerError(
             'trigger_has_open_work',
