@@ -4,7 +4,7 @@ import type { QueryResultRow } from 'pg';
 import { loadConfig } from '../../apps/api/src/config/config.module';
 import { Database, type Rows, type Statement } from '../../apps/api/src/database/database';
 import { DatabaseNotifications } from '../../apps/api/src/database/notifications';
-import { DeadLettersStore } from '../../apps/api/src/dead-letters/dead-letters.store';
+import { DeadLettersStore } from '../../apps/api/src/executions/dead-letters.store';
 import { Completer } from '../../apps/api/src/dispatch/completer';
 import { DispatchSignal } from '../../apps/api/src/dispatch/dispatch-signal';
 import { Dispatcher } from '../../apps/api/src/dispatch/dispatcher.service';

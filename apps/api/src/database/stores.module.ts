@@ -1,5 +1,5 @@
 import { Global, Module } from '@nestjs/common';
-import { DeadLettersStore } from '../dead-letters/dead-letters.store';
+import { DeadLettersStore } from '../executions/dead-letters.store';
 import { ClaimsStore } from '../executions/claims.store';
 import { CompletionsStore } from '../executions/completions.store';
 import { DeliveriesStore } from '../executions/deliveries.store';

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { Database, type Sql } from '../database/database';
-import { DeadLettersStore } from '../dead-letters/dead-letters.store';
+import { DeadLettersStore } from '../executions/dead-letters.store';
 import { CompletionsStore } from '../executions/completions.store';
 import type { AttemptRecord, ClaimedExecution, Transition } from '../executions/engine-types';
 import type { TriggerFlowSettings } from '../executions/flow-settings';
@@ -360,22 +360,13 @@ export class ExecutionRunner {
             // An attempt lost with its worker ended without an answer.
             outcome: input.attempt?.outcome ?? 'transient',
           });
-    const { transition } = input;
-    if (input.handlesDeadLetterId !== null) {
-      await this.deadLetters.resolveHandled(sql, {
-        deadLetterId: input.handlesDeadLetterId,
-        handlerExecutionId: input.executionId,
-        status: transition.status,
-      });
-    }
-    if (transition.status === 'dead_lettered' && transition.deadLetter) {
-      const { handlers } = await this.deadLetters.create(sql, {
-        executionId: input.executionId,
-        triggerSlug: input.triggerSlug,
-      });
-      return { isRecorded: true, flow, startedHandlers: handlers };
-    }
-    return { isRecorded: true, flow, startedHandlers: 0 };
+    const { startedHandlers } = await this.deadLetters.settle(sql, {
+      executionId: input.executionId,
+      triggerSlug: input.triggerSlug,
+      handlesDeadLetterId: input.handlesDeadLetterId,
+      status: input.transition.status,
+    });
+    return { isRecorded: true, flow, startedHandlers };
   }
 
   // Circuit transitions are logged and counted once, by the worker whose attempt caused them;

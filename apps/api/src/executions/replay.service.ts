@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { ReplayAccepted } from '@triggerline/contracts';
 import { AppConfig } from '../config/app-config';
 import { Database, type Sql } from '../database/database';
-import { DeadLettersStore } from '../dead-letters/dead-letters.store';
+import { DeadLettersStore } from './dead-letters.store';
 import { DispatchSignal } from '../dispatch/dispatch-signal';
 import { Metrics } from '../metrics/metrics';
 import { ExecutionError, ReplayRateLimitedError } from './executions.errors';
