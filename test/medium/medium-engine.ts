@@ -6,7 +6,7 @@ import { Database, type Rows, type Statement } from '../../apps/api/src/database
 import { DatabaseNotifications } from '../../apps/api/src/database/notifications';
 import { DeadLettersStore } from '../../apps/api/src/executions/dead-letters.store';
 import { Completer } from '../../apps/api/src/dispatch/completer';
-import { DispatchSignal } from '../../apps/api/src/dispatch/dispatch-signal';
+import { WorkSignal } from '../../apps/api/src/executions/work-signal';
 import { Dispatcher } from '../../apps/api/src/dispatch/dispatcher.service';
 import { ExecutionRunner } from '../../apps/api/src/dispatch/execution-runner';
 import { ClaimsStore } from '../../apps/api/src/executions/claims.store';
@@ -79,7 +79,7 @@ export function startWorker(
     ...options.env,
   });
   const stores = engineStores(options.database);
-  const signal = new DispatchSignal();
+  const signal = new WorkSignal();
   const completer = new Completer(stores.completions, config);
   const runner = new ExecutionRunner(
     options.database,

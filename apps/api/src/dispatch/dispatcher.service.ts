@@ -11,9 +11,9 @@ import { isDatabaseUnavailable } from '../database/database-errors';
 import { DatabaseNotifications } from '../database/notifications';
 import { ClaimsStore } from '../executions/claims.store';
 import type { ClaimedExecution } from '../executions/engine-types';
+import { WorkSignal } from '../executions/work-signal';
 import { FlowGate } from '../flow/flow-gate';
 import { Completer } from './completer';
-import { DispatchSignal } from './dispatch-signal';
 import { ExecutionRunner } from './execution-runner';
 import { WAKEUP_CHANNEL } from './wakeup-channel';
 import { createWorkerId } from './worker-id';
@@ -67,7 +67,7 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
     private readonly claims: ClaimsStore,
     private readonly runner: ExecutionRunner,
     private readonly completer: Completer,
-    private readonly signal: DispatchSignal,
+    private readonly signal: WorkSignal,
     private readonly notifications: DatabaseNotifications,
     private readonly scheduler: SchedulerRegistry,
   ) {

@@ -1,10 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { Database, type Sql } from '../database/database';
-import { DeadLettersStore } from '../executions/dead-letters.store';
 import { CompletionsStore } from '../executions/completions.store';
+import { DeadLettersStore } from '../executions/dead-letters.store';
 import type { AttemptRecord, ClaimedExecution, Transition } from '../executions/engine-types';
 import type { TriggerFlowSettings } from '../executions/flow-settings';
+import { WorkSignal } from '../executions/work-signal';
 import { FlowGate, type FlowSettlement } from '../flow/flow-gate';
 import { Metrics } from '../metrics/metrics';
 import { SecretBox } from '../secrets/secret-box';
@@ -18,7 +19,6 @@ import {
 } from './actions/send-request';
 import { Completer, writeWithRetry } from './completer';
 import { decideTransition } from './decide-transition';
-import { DispatchSignal } from './dispatch-signal';
 
 interface RecordedAttempt {
   isRecorded: boolean;
@@ -60,7 +60,7 @@ export class ExecutionRunner {
     private readonly metrics: Metrics,
     private readonly box: SecretBox,
     private readonly flowGate: FlowGate,
-    private readonly signal: DispatchSignal,
+    private readonly signal: WorkSignal,
     private readonly config: AppConfig,
   ) {}
 

@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Execution } from '@triggerline/contracts';
 import { Database } from '../database/database';
-import { DeadLettersStore } from './dead-letters.store';
 import { Metrics } from '../metrics/metrics';
+import { DeadLettersStore } from './dead-letters.store';
 import type { ConfirmDeliveryDto } from './dto/confirm-delivery.dto';
 import { ExecutionError } from './executions.errors';
 import { ExecutionsService } from './executions.service';

@@ -2,11 +2,11 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { ReplayAccepted } from '@triggerline/contracts';
 import { AppConfig } from '../config/app-config';
 import { Database, type Sql } from '../database/database';
-import { DeadLettersStore } from './dead-letters.store';
-import { DispatchSignal } from '../dispatch/dispatch-signal';
 import { Metrics } from '../metrics/metrics';
+import { DeadLettersStore } from './dead-letters.store';
 import { ExecutionError, ReplayRateLimitedError } from './executions.errors';
 import { OperatorVerbsStore, type ReplayOutcome } from './operator-verbs.store';
+import { WorkSignal } from './work-signal';
 
 /** Replays a failed execution as a new one, at most once per REPLAY_COOLDOWN_MS per event. */
 @Injectable()
@@ -18,7 +18,7 @@ export class ReplayService {
     private readonly executions: OperatorVerbsStore,
     private readonly deadLetters: DeadLettersStore,
     private readonly config: AppConfig,
-    private readonly signal: DispatchSignal,
+    private readonly signal: WorkSignal,
     private readonly metrics: Metrics,
   ) {}
 

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { WebhookAccepted, WebhookDuplicate } from '@triggerline/contracts';
 import type { IncomingHttpHeaders } from 'node:http';
 import { AppConfig } from '../config/app-config';
-import { DispatchSignal } from '../dispatch/dispatch-signal';
+import { WorkSignal } from '../executions/work-signal';
 import { DeliveriesStore } from '../executions/deliveries.store';
 import { Metrics } from '../metrics/metrics';
 import { RequestError } from '../http/request.errors';
@@ -32,7 +32,7 @@ export class IngestService {
   constructor(
     private readonly targets: IngestTargets,
     private readonly executions: DeliveriesStore,
-    private readonly dispatchSignal: DispatchSignal,
+    private readonly dispatchSignal: WorkSignal,
     private readonly metrics: Metrics,
     private readonly box: SecretBox,
     private readonly config: AppConfig,

@@ -10,7 +10,7 @@ import {
 } from '@triggerline/contracts';
 import { DataSource, QueryFailedError, type Repository } from 'typeorm';
 import { AppConfig } from '../config/app-config';
-import { DispatchSignal } from '../dispatch/dispatch-signal';
+import { WorkSignal } from '../executions/work-signal';
 import { FlowStore } from '../flow/flow.store';
 import { SecretBox } from '../secrets/secret-box';
 import { Database, type Statement } from '../database/database';
@@ -56,7 +56,7 @@ export class TriggersService {
     private readonly claims: ClaimsStore,
     private readonly operatorVerbs: OperatorVerbsStore,
     private readonly database: Database,
-    private readonly signal: DispatchSignal,
+    private readonly signal: WorkSignal,
     private readonly targets: IngestTargets,
   ) {
     this.triggers = dataSource.getRepository(TriggerEntity);
