@@ -16,6 +16,7 @@ import { FlowGate } from '../../apps/api/src/flow/flow-gate';
 import { FlowStore } from '../../apps/api/src/flow/flow.store';
 import { SecretBox } from '../../apps/api/src/secrets/secret-box';
 import { Metrics } from '../../apps/api/src/metrics/metrics';
+import type { Clock } from '../../apps/api/src/scheduling/clock';
 import type { MediumDatabase } from './medium-database';
 
 /** The real database, counting the statements each store sends by name. */
@@ -34,10 +35,11 @@ export class CountingDatabase extends Database {
 
 export type { Rows };
 
-/** A fake clock for attempts and retry times: starts at `startMs`, advanced by hand. */
-export class FakeClock {
+/** A fake clock for attempts and retry times: starts at `nowMs`, advanced by hand; no jitter. */
+export class FakeClock implements Clock {
   constructor(public nowMs: number) {}
   now = () => new Date(this.nowMs);
+  random = () => 0;
   advance(ms: number): void {
     this.nowMs += ms;
   }
@@ -91,9 +93,8 @@ export function startWorker(
     stores.gate,
     signal,
     config,
+    options.clock,
   );
-  runner.now = options.clock.now;
-  runner.random = () => 0;
   const scheduler = new SchedulerRegistry();
   const dispatcher = new Dispatcher(
     config,

@@ -8,6 +8,7 @@ import type { TriggerFlowSettings } from '../executions/flow-settings';
 import { WorkSignal } from '../executions/work-signal';
 import { FlowGate, type FlowSettlement } from '../flow/flow-gate';
 import { Metrics } from '../metrics/metrics';
+import { Clock } from '../scheduling/clock';
 import { SecretBox } from '../secrets/secret-box';
 import { openAction } from '../triggers/trigger-secrets';
 import { buildRequest } from './actions/build-request';
@@ -48,9 +49,6 @@ export const LOST_ATTEMPT_ERROR = 'Lease expired before the attempt was recorded
 @Injectable()
 export class ExecutionRunner {
   private readonly logger = new Logger('Dispatch');
-  /** Injected for tests; real time and randomness otherwise. */
-  now: () => Date = () => new Date();
-  random: () => number = Math.random;
 
   constructor(
     private readonly database: Database,
@@ -62,6 +60,7 @@ export class ExecutionRunner {
     private readonly flowGate: FlowGate,
     private readonly signal: WorkSignal,
     private readonly config: AppConfig,
+    private readonly clock: Clock,
   ) {}
 
   /**
@@ -84,7 +83,7 @@ export class ExecutionRunner {
         await this.deadLetterExhausted(execution, workerId);
         return null;
       }
-      const startedAt = this.now();
+      const startedAt = this.clock.now();
       const result = await this.attempt(execution, workerId);
       return await this.record(execution, workerId, startedAt, result);
     } catch (error) {
@@ -121,7 +120,7 @@ export class ExecutionRunner {
         retryAfterMs: null,
       };
     }
-    return sendRequest(built.request, this.now);
+    return sendRequest(built.request, () => this.clock.now());
   }
 
   private async record(
@@ -130,14 +129,14 @@ export class ExecutionRunner {
     startedAt: Date,
     result: AttemptResult,
   ): Promise<Date | null> {
-    const finishedAt = this.now();
+    const finishedAt = this.clock.now();
     const transition = decideTransition({
       result,
       attempt: execution.attempt,
       policy: execution.retryPolicy,
       onUnknownOutcome: execution.onUnknownOutcome,
       now: finishedAt,
-      random: this.random,
+      random: () => this.clock.random(),
       isHandler: execution.handlesDeadLetterId !== null,
     });
     const attempt = { number: execution.attempt, workerId, startedAt, finishedAt, ...result };
@@ -297,7 +296,7 @@ export class ExecutionRunner {
       number: execution.attempt - 1,
       workerId: workerId ?? 'unknown',
       startedAt: claimedAt,
-      finishedAt: this.now(),
+      finishedAt: this.clock.now(),
       outcome,
       httpStatus: null,
       error: LOST_ATTEMPT_ERROR,
