@@ -13,11 +13,8 @@ import { SecretsModule } from './secrets/secrets.module';
 import { StatsModule } from './stats/stats.module';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
-import { NotificationsModule } from './database/notifications';
-import { StoresModule } from './database/stores.module';
-import { FlowModule } from './flow/flow.module';
 import { DispatchModule } from './dispatch/dispatch.module';
-import { DispatchSignalModule } from './dispatch/dispatch-signal.module';
+import { WakeupChannelModule } from './dispatch/wakeup-channel.module';
 import { ExecutionsModule } from './executions/executions.module';
 import { HealthModule } from './health/health.module';
 import { DomainExceptionFilter, ERROR_ANSWER_LISTENERS } from './http/domain-exception.filter';
@@ -75,11 +72,8 @@ export class AppModule {
         ConfigModule.forRoot(config),
         loggerModule,
         DatabaseModule,
-        StoresModule,
-        NotificationsModule,
-        FlowModule,
         SecretsModule,
-        DispatchSignalModule,
+        WakeupChannelModule,
         ScheduleModule.forRoot(),
         HealthModule,
         MetricsModule,

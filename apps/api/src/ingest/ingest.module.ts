@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
+import { ExecutionStoresModule } from '../executions/execution-stores.module';
 import { HooksController } from './hooks.controller';
 import { TriggersModule } from '../triggers/triggers.module';
 import { IngestService } from './ingest.service';
 
 @Module({
-  imports: [TriggersModule],
+  imports: [TriggersModule, ExecutionStoresModule],
   controllers: [HooksController],
   providers: [IngestService],
 })

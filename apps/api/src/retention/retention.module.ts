@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
+import { ExecutionStoresModule } from '../executions/execution-stores.module';
 import { RetentionService } from './retention.service';
 
-@Module({ providers: [RetentionService] })
+@Module({ imports: [ExecutionStoresModule], providers: [RetentionService] })
 export class RetentionModule {}

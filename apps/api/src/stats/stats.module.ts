@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
+import { FlowModule } from '../flow/flow.module';
 import { StatsController } from './stats.controller';
 import { StatsRepository } from './stats.repository';
 import { StatsService } from './stats.service';
 
 @Module({
+  imports: [FlowModule],
   controllers: [StatsController],
   providers: [StatsService, StatsRepository],
   exports: [StatsRepository],
