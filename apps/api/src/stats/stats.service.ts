@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { Stats } from '@triggerline/contracts';
-import { currentAlerts } from '../alerts/current-alerts';
 import { AppConfig } from '../config/app-config';
 import { FlowStore } from '../flow/flow.store';
+import { currentAlerts } from './current-alerts';
 import { StatsRepository } from './stats.repository';
 
 @Injectable()
