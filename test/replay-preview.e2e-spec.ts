@@ -108,6 +108,8 @@ describe('replay preview', () => {
       method: 'POST',
       headers: { 'X-Team': 'blue' },
       secretHeaderNames: ['Authorization', 'X-Drop-Me', 'X-Api-Key'],
+      body: 'payload',
+      forwardHeaders: [],
       timeoutMs: 10000,
     });
     const updated = await t.api('PATCH', `/api/triggers/${created.body.id}`, {

@@ -39,6 +39,8 @@ describe('triggers API', () => {
         method: 'POST',
         headers: null,
         secretHeaderNames: [],
+        body: 'payload',
+        forwardHeaders: [],
         timeoutMs: 10000,
       },
       retryPolicy: { maxAttempts: 4, baseDelayMs: 1500, maxDelayMs: 8000, jitterMs: 500 },

@@ -61,8 +61,21 @@ export interface HttpAction {
   headers: Record<string, string> | null;
   /** Names of the write-only secret headers; their values are never returned. */
   secretHeaderNames: string[];
+  /** `"payload"` (the stored JSON payload), `"raw"` (the bytes received) or a JSON template. */
+  body: HttpBodyMode;
+  /** Request header names copied from the delivery. */
+  forwardHeaders: string[];
   timeoutMs: number;
 }
+
+/**
+ * An http action's body (SPEC §14): the stored payload, the delivery's bytes as received, or a
+ * JSON template whose `"{{path}}"` strings are filled from the payload.
+ */
+export type HttpBodyMode = 'payload' | 'raw' | Record<string, unknown> | unknown[];
+
+/** At most this many header names in `forwardHeaders`. */
+export const MAX_FORWARD_HEADERS = 20;
 
 /** As returned by the API: `apiKey` is write-only and never part of a response. */
 export interface WhatsappAction {
@@ -307,6 +320,7 @@ export * from './redrives';
 
 // Rules the API and the console both apply, written once (pure functions, tested beside them).
 export * from './rules/action-defaults';
+export * from './rules/body-template';
 export * from './rules/credential-header';
 export * from './rules/dead-letter-glob';
 export * from './rules/http-header';

@@ -1,5 +1,11 @@
 // Bodies the API accepts, typed once: the API's DTO classes implement them, the console sends them.
-import type { ErrorCategory, HttpMethod, ManualResolution, RetryPolicy } from './index';
+import type {
+  ErrorCategory,
+  HttpBodyMode,
+  HttpMethod,
+  ManualResolution,
+  RetryPolicy,
+} from './index';
 import type { CircuitBreakerPolicy, RateLimit, WatermarkAction } from './flow-control';
 import type { VerificationInput } from './verification';
 import type { DeliveryFilter } from './receiving';
@@ -16,6 +22,10 @@ export interface HttpActionRequest {
    * names, each set to its string or, for `null`, keeping its stored value. Left out: all kept.
    */
   secretHeaders?: Record<string, string | null>;
+  /** What is sent (SPEC §14): default `"payload"`. */
+  body?: HttpBodyMode;
+  /** Request header names copied from the delivery to the outbound request. */
+  forwardHeaders?: string[];
   timeoutMs?: number;
 }
 

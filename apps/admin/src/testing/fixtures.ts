@@ -38,6 +38,8 @@ export function httpActionWith(overrides: Partial<HttpAction> = {}): HttpAction 
     method: 'POST',
     headers: null,
     secretHeaderNames: [],
+    body: 'payload',
+    forwardHeaders: [],
     timeoutMs: 10000,
     ...overrides,
   };

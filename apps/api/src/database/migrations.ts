@@ -11,6 +11,7 @@ import { AddSlackAlertChannel1764000520000 } from '../../../../migrations/176400
 import { AddTokenExpiryAndAuditDetails1764000530000 } from '../../../../migrations/1764000530000-AddTokenExpiryAndAuditDetails';
 import { AddReceiving1765000200000 } from '../../../../migrations/1765000200000-AddReceiving';
 import { AddIdempotencyKeyPresets1765000100000 } from '../../../../migrations/1765000100000-AddIdempotencyKeyPresets';
+import { KeepForwardedRequestParts1765000400000 } from '../../../../migrations/1765000400000-KeepForwardedRequestParts';
 import { MoveCredentialHeadersToSecretHeaders1765000000000 } from '../../../../migrations/1765000000000-MoveCredentialHeadersToSecretHeaders';
 
 /** Every migration, in order. Listed explicitly so the app and the CLI run the same set. */
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   MoveCredentialHeadersToSecretHeaders1765000000000,
   AddIdempotencyKeyPresets1765000100000,
   AddReceiving1765000200000,
+  KeepForwardedRequestParts1765000400000,
 ];

@@ -7,6 +7,7 @@ import { DeadLettersStore } from '../executions/dead-letters.store';
 import type { AttemptRecord, ClaimedExecution, Transition } from '../executions/engine-types';
 import type { TriggerFlowSettings } from '../executions/flow-settings';
 import { WorkSignal } from '../executions/work-signal';
+import { openForwardedHeaders } from '../executions/forwarded-headers';
 import { FlowGate, type FlowSettlement } from '../flow/flow-gate';
 import { Metrics } from '../metrics/metrics';
 import { Clock } from '../scheduling/clock';
@@ -116,8 +117,10 @@ export class ExecutionRunner implements OnApplicationShutdown {
       workerId,
     });
     let action: StoredAction;
+    let receivedHeaders: Record<string, string>;
     try {
       action = openAction(execution.action, this.box, execution.triggerSlug);
+      receivedHeaders = openForwardedHeaders(execution.received.headers, this.box);
     } catch (error) {
       // Nothing is sent with a secret the keys cannot open; retried as the operator fixes the key.
       return {
@@ -128,12 +131,17 @@ export class ExecutionRunner implements OnApplicationShutdown {
         retryAfterMs: null,
       };
     }
-    const built = buildRequest(action, execution.payload, {
-      idempotencyKey: execution.idempotencyKey ?? execution.id,
-      executionId: execution.id,
-      attempt: execution.attempt,
-      depth: execution.depth,
-    });
+    const built = buildRequest(
+      action,
+      execution.payload,
+      {
+        idempotencyKey: execution.idempotencyKey ?? execution.id,
+        executionId: execution.id,
+        attempt: execution.attempt,
+        depth: execution.depth,
+      },
+      { rawBody: execution.received.rawBody, headers: receivedHeaders },
+    );
     if (!built.ok) {
       return {
         outcome: 'permanent',

@@ -34,6 +34,8 @@ interface ClaimRow extends FlowColumns {
   on_unknown_outcome: UnknownOutcomePolicy | null;
   depth: number;
   payload: unknown;
+  raw_body: Buffer | null;
+  forwarded_headers: Record<string, string> | null;
 }
 
 // Starts an attempt; `worker` and `lease` are the parameters holding the worker id and the
@@ -46,7 +48,7 @@ const startAttempt = (
   attempt_count = e.attempt_count + 1, held_by = NULL, updated_at = now()`;
 
 const CLAIMED_COLUMNS = `c.*, t.slug, t.action, t.retry_policy, t.on_unknown_outcome,
-  ${FLOW_COLUMNS}, p.payload`;
+  ${FLOW_COLUMNS}, p.payload, p.raw_body, p.forwarded_headers`;
 
 // One statement per claim size, with the size written as its LIMIT (see `claimBatchSize`).
 // Parameters: $1 worker id, $2 lease in ms.
@@ -342,6 +344,10 @@ function toClaimedExecution(row: ClaimRow): ClaimedExecution {
     action: row.action,
     retryPolicy: row.retry_policy,
     payload: row.payload ?? null,
+    received: {
+      rawBody: row.raw_body === null ? null : Buffer.from(row.raw_body),
+      headers: row.forwarded_headers ?? {},
+    },
     depth: row.depth,
     onUnknownOutcome: effectiveUnknownOutcome(row.action.type, row.on_unknown_outcome),
     reclaimedFrom:

@@ -16,6 +16,10 @@ export interface NewDelivery {
   bodySha256: Buffer;
   /** X-Triggerline-Depth of the delivery (0 when absent). */
   depth: number;
+  /** The body as received, kept only when the trigger's action sends it raw. */
+  rawBody?: Buffer | null;
+  /** Headers the action forwards, credential-looking values sealed; null when none. */
+  forwardedHeaders?: Record<string, string> | null;
 }
 
 export type DeliveryOutcome =
@@ -39,8 +43,9 @@ const INSERT_DELIVERIES: Statement = {
   // every batch size.
   text: `WITH input AS (
            SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[],
-                                $6::bytea[], $7::smallint[])
-             AS d(id, trigger_id, idempotency_key, payload, headers, body_sha256, depth)
+                                $6::bytea[], $7::smallint[], $8::bytea[], $9::text[])
+             AS d(id, trigger_id, idempotency_key, payload, headers, body_sha256, depth, raw_body,
+                  forwarded_headers)
          ), inserted AS (
            INSERT INTO executions (id, trigger_id, status, idempotency_key, due_at, body_sha256,
                                    depth)
@@ -48,8 +53,10 @@ const INSERT_DELIVERIES: Statement = {
            ${SKIP_DUPLICATE_KEY}
            RETURNING id
          ), stored AS (
-           INSERT INTO execution_payloads (execution_id, payload, headers)
-           SELECT id, d.payload::jsonb, d.headers::jsonb FROM inserted JOIN input d USING (id)
+           INSERT INTO execution_payloads (execution_id, payload, headers, raw_body,
+                                           forwarded_headers)
+           SELECT id, d.payload::jsonb, d.headers::jsonb, d.raw_body, d.forwarded_headers::jsonb
+           FROM inserted JOIN input d USING (id)
          )
          SELECT id FROM inserted`,
 };
@@ -66,8 +73,9 @@ const INSERT_DELIVERY: Statement = {
            ${SKIP_DUPLICATE_KEY}
            RETURNING id
          ), stored AS (
-           INSERT INTO execution_payloads (execution_id, payload, headers)
-           SELECT id, $3::jsonb, $4::jsonb FROM inserted
+           INSERT INTO execution_payloads (execution_id, payload, headers, raw_body,
+                                           forwarded_headers)
+           SELECT id, $3::jsonb, $4::jsonb, $7::bytea, $8::jsonb FROM inserted
          )
          SELECT id FROM inserted`,
 };
@@ -91,6 +99,8 @@ interface DeliveryRow {
   headers: string;
   bodySha256: Buffer;
   depth: number;
+  rawBody: Buffer | null;
+  forwardedHeaders: string | null;
 }
 
 // Two batches in flight: while PostgreSQL commits one, the api answers the other's webhooks
@@ -135,7 +145,11 @@ export class DeliveriesStore {
     maxInFlight: DELIVERY_BATCHES_IN_FLIGHT,
     maxItems: MAX_DELIVERY_BATCH,
     maxWeight: MAX_DELIVERY_BATCH_CHARS,
-    weigh: (row) => row.payload.length + row.headers.length,
+    weigh: (row) =>
+      row.payload.length +
+      row.headers.length +
+      (row.rawBody?.byteLength ?? 0) +
+      (row.forwardedHeaders?.length ?? 0),
   });
 
   constructor(private readonly database: Database) {}
@@ -154,6 +168,11 @@ export class DeliveriesStore {
       headers: JSON.stringify(delivery.headers),
       bodySha256: delivery.bodySha256,
       depth: delivery.depth,
+      rawBody: delivery.rawBody ?? null,
+      forwardedHeaders:
+        delivery.forwardedHeaders === undefined || delivery.forwardedHeaders === null
+          ? null
+          : JSON.stringify(delivery.forwardedHeaders),
     };
     let insertedId = await this.deliveries.submit(row);
     for (;;) {
@@ -192,6 +211,8 @@ export class DeliveriesStore {
         sorted.map((row) => row.headers),
         sorted.map((row) => row.bodySha256),
         sorted.map((row) => row.depth),
+        sorted.map((row) => row.rawBody),
+        sorted.map((row) => row.forwardedHeaders),
       ]);
       const ids = new Set(inserted.rows.map(({ id }) => id));
       return rows.map((row) => ({ status: 'fulfilled', value: ids.has(row.id) ? row.id : null }));
@@ -210,6 +231,8 @@ export class DeliveriesStore {
       row.headers,
       row.bodySha256,
       row.depth,
+      row.rawBody,
+      row.forwardedHeaders,
     ]);
     return inserted.rows[0]?.id ?? null;
   }

@@ -22,6 +22,8 @@ export interface ClaimedExecution {
   action: StoredAction;
   retryPolicy: RetryPolicy;
   payload: unknown;
+  /** What the action forwards from the delivery; credential-looking header values sealed. */
+  received: { rawBody: Buffer | null; headers: Record<string, string> };
   /** How many Triggerline hops led to this delivery (X-Triggerline-Depth); 0 for a first one. */
   depth: number;
   /** The trigger's effective `onUnknownOutcome`. */

@@ -101,14 +101,17 @@ export class ExecutionsRepository {
     payload: unknown;
     idempotencyKey: string | null;
     depth: number;
+    received: { rawBody: Buffer | null; headers: Record<string, string> };
   } | null> {
     const rows: {
       action: StoredAction;
       payload: unknown;
       idempotency_key: string | null;
       depth: number;
+      raw_body: Buffer | null;
+      forwarded_headers: Record<string, string> | null;
     }[] = await this.dataSource.query(
-      `SELECT t.action, p.payload, e.idempotency_key, e.depth
+      `SELECT t.action, p.payload, e.idempotency_key, e.depth, p.raw_body, p.forwarded_headers
          FROM executions e
          JOIN triggers t ON t.id = e.trigger_id
          LEFT JOIN execution_payloads p ON p.execution_id = e.id
@@ -122,6 +125,10 @@ export class ExecutionsRepository {
           payload: rows[0].payload ?? null,
           idempotencyKey: rows[0].idempotency_key,
           depth: rows[0].depth,
+          received: {
+            rawBody: rows[0].raw_body === null ? null : Buffer.from(rows[0].raw_body),
+            headers: rows[0].forwarded_headers ?? {},
+          },
         };
   }
 

@@ -51,8 +51,9 @@ const INSERT_REPLAY: Statement = {
            FROM executions WHERE id = $1
            RETURNING id
          ), payload AS (
-           INSERT INTO execution_payloads (execution_id, payload, headers)
-           SELECT replay.id, p.payload, p.headers
+           INSERT INTO execution_payloads (execution_id, payload, headers, raw_body,
+                                           forwarded_headers)
+           SELECT replay.id, p.payload, p.headers, p.raw_body, p.forwarded_headers
            FROM replay, execution_payloads p WHERE p.execution_id = $1
          )
          SELECT id FROM replay`,

@@ -1,6 +1,7 @@
 import type { ReplayPreview } from '@triggerline/contracts';
 import { buildRequest } from '../dispatch/actions/build-request';
 import type { StoredAction } from '../triggers/trigger.entity';
+import { maskForwardedHeaders } from './forwarded-headers';
 
 /** Stands for values only known once the replay exists (its id, its attempt's headers). */
 export const ASSIGNED_AT_REPLAY = '(assigned at replay)';
@@ -21,14 +22,25 @@ export function previewReplay(input: {
   idempotencyKey: string | null;
   /** A replay keeps the original's depth (X-Triggerline-Depth goes out as depth + 1). */
   depth: number;
+  /** What the original kept for its action to forward: forwarded headers as stored (sealed). */
+  received?: { rawBody: Buffer | null; headers: Record<string, string> };
 }): PreviewResult {
-  const built = buildRequest(input.action, input.payload, {
-    // A replay keeps the original's key; without one the worker uses the replay's own id.
-    idempotencyKey: input.idempotencyKey ?? ASSIGNED_AT_REPLAY,
-    executionId: ASSIGNED_AT_REPLAY,
-    attempt: 1,
-    depth: input.depth,
-  });
+  const built = buildRequest(
+    input.action,
+    input.payload,
+    {
+      // A replay keeps the original's key; without one the worker uses the replay's own id.
+      idempotencyKey: input.idempotencyKey ?? ASSIGNED_AT_REPLAY,
+      executionId: ASSIGNED_AT_REPLAY,
+      attempt: 1,
+      depth: input.depth,
+    },
+    // Forwarded credentials are never opened here: they go into the preview already masked.
+    {
+      rawBody: input.received?.rawBody ?? null,
+      headers: maskForwardedHeaders(input.received?.headers ?? {}),
+    },
+  );
   if (!built.ok) {
     return built;
   }
@@ -42,7 +54,8 @@ export function previewReplay(input: {
       headers: Object.fromEntries(
         Object.entries(headers).map(([name, value]) => [name, masked.has(name) ? MASK : value]),
       ),
-      body: JSON.parse(body) as unknown,
+      // A raw body is shown as the text it is, spacing and key order included.
+      body: typeof body === 'string' ? (JSON.parse(body) as unknown) : body.toString('utf8'),
     },
   };
 }

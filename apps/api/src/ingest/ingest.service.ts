@@ -16,6 +16,7 @@ import { headersOfInterest } from './delivery-headers';
 import { extractIdempotencyKey, MAX_IDEMPOTENCY_KEY_LENGTH } from './idempotency-key';
 import { IngestError } from './ingest.errors';
 import { SecretBox } from '../secrets/secret-box';
+import { sealForwardedHeaders } from '../executions/forwarded-headers';
 import type { IngestTarget } from '../triggers/ingest-targets';
 import {
   effectiveIdempotencyKeyHeaders,
@@ -131,6 +132,7 @@ export class IngestService {
       headers: headersOfInterest(delivery.headers),
       bodySha256: hashBody(delivery.rawBody),
       depth,
+      ...forwardedParts(trigger, delivery, this.box),
     });
     const logFields = { slug: trigger.slug, executionId: outcome.executionId, idempotencyKey };
     this.metrics.deliveries.inc({ outcome: outcome.kind });
@@ -205,6 +207,23 @@ export class IngestService {
       throw new IngestError(result.failure, FAILURE_MESSAGES[result.failure]);
     }
   }
+}
+
+/** What the trigger's action forwards from the delivery (SPEC §14), kept with the execution. */
+function forwardedParts(
+  trigger: IngestTarget,
+  delivery: Delivery,
+  box: SecretBox,
+): { rawBody: Buffer | null; forwardedHeaders: Record<string, string> | null } {
+  // A raw body goes out with the content type it came with.
+  const names = trigger.keepsRawBody
+    ? [...trigger.forwardHeaders, 'content-type']
+    : trigger.forwardHeaders;
+  return {
+    rawBody: trigger.keepsRawBody ? delivery.rawBody : null,
+    forwardedHeaders:
+      names.length === 0 ? null : sealForwardedHeaders({ headers: delivery.headers, names, box }),
+  };
 }
 
 const FAILURE_MESSAGES: Record<VerificationFailure, string> = {

@@ -15,6 +15,10 @@ export interface IngestTarget {
   idempotencyKeyHeaders: string[] | null;
   filter: Record<string, unknown> | null;
   redactPaths: string[] | null;
+  /** The action sends the delivery's bytes as received (`body: "raw"`): they are kept. */
+  keepsRawBody: boolean;
+  /** Delivery header names the action forwards: kept with the execution. */
+  forwardHeaders: string[];
 }
 
 const FIND_BY_SLUG: Statement = {
@@ -22,7 +26,9 @@ const FIND_BY_SLUG: Statement = {
   text: `SELECT id, slug, enabled, secret, verification, filter,
                 idempotency_key_paths AS "idempotencyKeyPaths",
                 idempotency_key_headers AS "idempotencyKeyHeaders",
-                redact_paths AS "redactPaths"
+                redact_paths AS "redactPaths",
+                coalesce(action->>'body' = 'raw', false) AS "keepsRawBody",
+                coalesce(action->'forwardHeaders', '[]'::jsonb) AS "forwardHeaders"
          FROM triggers WHERE slug = $1`,
 };
 

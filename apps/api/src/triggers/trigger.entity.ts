@@ -9,6 +9,7 @@ import {
 import type {
   CircuitBreakerPolicy,
   HmacAlgorithm,
+  HttpBodyMode,
   HttpMethod,
   SignatureEncoding,
   TokenLocation,
@@ -48,6 +49,10 @@ export type StoredAction =
       headers: Record<string, string> | null;
       /** Absent on rows written before SPEC §14. */
       secretHeaders?: Record<string, string> | null;
+      /** What is sent; absent on rows written before SPEC §14: the payload. */
+      body?: HttpBodyMode;
+      /** Delivery header names copied to the request; absent: none. */
+      forwardHeaders?: string[];
       timeoutMs: number;
     }
   | {

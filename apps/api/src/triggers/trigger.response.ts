@@ -23,6 +23,8 @@ export function toActionResponse(action: StoredAction): Action {
         method: action.method,
         headers: action.headers ?? null,
         secretHeaderNames: Object.keys(action.secretHeaders ?? {}),
+        body: action.body ?? 'payload',
+        forwardHeaders: action.forwardHeaders ?? [],
         timeoutMs: action.timeoutMs,
       };
     case 'whatsapp': {

@@ -25,7 +25,7 @@ import type { RetryPolicyDto } from './dto/retry-policy.dto';
 import type { UpdateTriggerDto } from './dto/update-trigger.dto';
 import { type StoredAction, TriggerEntity } from './trigger.entity';
 import { toTriggerResponse } from './trigger.response';
-import { nextHttpHeaders, nextVerification } from './trigger-secrets';
+import { effectiveRedactPaths, nextHttpHeaders, nextVerification } from './trigger-secrets';
 import { IngestTargets } from './ingest-targets';
 import { TriggerError } from './triggers.errors';
 
@@ -271,6 +271,7 @@ export class TriggersService {
   }
 
   private async save(trigger: TriggerEntity): Promise<TriggerEntity> {
+    refuseRawBodyWithRedaction(trigger);
     try {
       return await this.triggers.save(trigger);
     } catch (error) {
@@ -335,6 +336,20 @@ function isSlugTaken(error: unknown): boolean {
   return driverError.code === '23505' && driverError.constraint === 'triggers_slug_key';
 }
 
+// The raw bytes would carry what redaction removes from the payload (SPEC §14).
+function refuseRawBodyWithRedaction(trigger: TriggerEntity): void {
+  if (
+    trigger.action.type === 'http' &&
+    trigger.action.body === 'raw' &&
+    effectiveRedactPaths(trigger).length > 0
+  ) {
+    const problem =
+      'action.body "raw" forwards the body as received, which redactPaths would not redact: ' +
+      'set redactPaths to [] or choose another body';
+    throw new RequestError('validation_failed', problem, [problem]);
+  }
+}
+
 function toStoredAction(
   dto: HttpActionDto | WhatsappActionDto,
   previous: StoredAction | null,
@@ -351,6 +366,8 @@ function toStoredAction(
         stored: previous?.type === 'http' ? (previous.secretHeaders ?? null) : null,
         box,
       }),
+      body: dto.body ?? 'payload',
+      forwardHeaders: dto.forwardHeaders ?? [],
       timeoutMs: dto.timeoutMs ?? DEFAULT_ACTION_TIMEOUT_MS,
     };
   }

@@ -3,7 +3,8 @@ export interface OutboundRequest {
   url: string;
   method: 'POST' | 'PUT' | 'PATCH';
   headers: Record<string, string>;
-  body: string;
+  /** A Buffer when the delivery's bytes are forwarded as received. */
+  body: string | Buffer;
   timeoutMs: number;
 }
 
@@ -26,3 +27,13 @@ export function deliveryHeaders(meta: DeliveryMeta): Record<string, string> {
     'x-triggerline-depth': String(meta.depth + 1),
   };
 }
+
+/** What the delivery brought beside its payload, kept for the action that forwards it. */
+export interface ReceivedParts {
+  /** The body's bytes as received; kept only for an action whose body is `"raw"`. */
+  rawBody: Buffer | null;
+  /** The headers the action forwards (and the raw body's content-type), lower-case, opened. */
+  headers: Record<string, string>;
+}
+
+export const NOTHING_RECEIVED: ReceivedParts = { rawBody: null, headers: {} };

@@ -115,7 +115,8 @@ function exchangeOnce(request: OutboundRequest, agents: EgressAgents): Promise<E
         resolve(exchange);
       }
     };
-    const body = Buffer.from(request.body, 'utf8');
+    const body =
+      typeof request.body === 'string' ? Buffer.from(request.body, 'utf8') : request.body;
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
     let outgoing: ReturnType<typeof httpRequest>;
     try {

@@ -4,6 +4,8 @@ import {
   type ActionType,
   HTTP_METHODS,
   type HttpActionRequest,
+  type HttpBodyMode,
+  MAX_FORWARD_HEADERS,
   type HttpMethod,
   isHeaderName,
   isHeaderValue,
@@ -11,6 +13,8 @@ import {
   type WhatsappActionRequest,
 } from '@triggerline/contracts';
 import {
+  ArrayMaxSize,
+  IsArray,
   IsIn,
   IsInt,
   IsObject,
@@ -44,6 +48,25 @@ const IsHeaderRecord = (options: { allowNull: boolean }) =>
       defaultMessage: (args) =>
         `${args?.property ?? 'value'} must map at most ${MAX_ACTION_HEADERS} header names to ` +
         `${options.allowNull ? 'strings or null' : 'strings'} (no line breaks, at most 8192 characters)`,
+    },
+  });
+
+// A template is JSON stored with the trigger: bounded like the other texts of an action.
+const MAX_BODY_TEMPLATE_CHARS = 16_384;
+
+const IsBodyMode = () =>
+  ValidateBy({
+    name: 'isBodyMode',
+    validator: {
+      validate: (value: unknown) =>
+        value === 'payload' ||
+        value === 'raw' ||
+        (typeof value === 'object' &&
+          value !== null &&
+          JSON.stringify(value).length <= MAX_BODY_TEMPLATE_CHARS),
+      defaultMessage: (args) =>
+        `${args?.property ?? 'value'} must be "payload", "raw" or a JSON template (an object or ` +
+        `an array of at most ${MAX_BODY_TEMPLATE_CHARS} characters)`,
     },
   });
 
@@ -92,6 +115,34 @@ export class HttpActionDto extends ActionDto implements HttpActionRequest {
   @IsObject()
   @IsHeaderRecord({ allowNull: true })
   secretHeaders?: Record<string, string | null>;
+
+  @ApiPropertyOptional({
+    oneOf: [{ type: 'string', enum: ['payload', 'raw'] }, { type: 'object' }, { type: 'array' }],
+    default: 'payload',
+    description:
+      '"payload": the stored JSON payload; "raw": the bytes received, with their Content-Type ' +
+      '(not with redactPaths); a JSON template: a string that is exactly "{{path}}" takes the ' +
+      "payload's value there with its JSON type, other strings interpolate.",
+    example: { orderId: '{{data.id}}', text: 'Order {{data.id}} paid' },
+  })
+  @IsOptional()
+  @IsBodyMode()
+  body?: HttpBodyMode;
+
+  @ApiPropertyOptional({ type: [String], example: ['X-GitHub-Event', 'X-Hub-Signature-256'] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_FORWARD_HEADERS)
+  @ValidateBy({
+    name: 'isHeaderNameList',
+    validator: {
+      validate: (value: unknown) =>
+        Array.isArray(value) &&
+        value.every((name) => typeof name === 'string' && isHeaderName(name)),
+      defaultMessage: (args) => `${args?.property ?? 'value'} must hold header names`,
+    },
+  })
+  forwardHeaders?: string[];
 }
 
 export class WhatsappActionDto extends ActionDto implements WhatsappActionRequest {
