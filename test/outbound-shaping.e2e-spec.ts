@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { sign as signGitHub, verify as verifyGitHub } from '@octokit/webhooks-methods';
+import { Webhook } from 'standardwebhooks';
 import { httpTrigger } from './support/fixtures';
 import { HttpTarget, type ReceivedRequest } from './support/http-target';
 import { startTestApp, type TestApp, waitFor } from './support/test-app';
@@ -165,5 +166,65 @@ describe('outbound shaping', () => {
     const trigger = await create('shown', { forwardHeaders: ['X-GitHub-Event'] });
     expect(trigger.action.body).toBe('payload');
     expect(trigger.action.forwardHeaders).toEqual(['X-GitHub-Event']);
+  });
+
+  it('signs the first attempt, a retry and a replay per Standard Webhooks, with one webhook-id', async () => {
+    const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+    const trigger = await create(
+      'signed',
+      { signing: { scheme: 'standard-webhooks', secret } },
+      { retryPolicy: { maxAttempts: 2, baseDelayMs: 50, maxDelayMs: 50, jitterMs: 0 } },
+    );
+    expect(trigger.action.signing).toEqual({ scheme: 'standard-webhooks', hasSecret: true });
+    expect(JSON.stringify(trigger)).not.toContain('MfKQ9r8');
+    target.respondInTurn(503, 400);
+    const answer = await t.hook('signed', { type: 'order.paid', id: 7 });
+    const original = answer.body.executionId as string;
+    await executionOf(original, 'dead_lettered');
+
+    const preview = await t.api('GET', `/api/executions/${original}/replay-preview`);
+    expect(preview.body.headers['webhook-signature']).toBe('***');
+    target.respondInTurn(200);
+    const replay = await t.api('POST', `/api/executions/${original}/replay`);
+    expect(replay.status).toBe(202);
+    await receivedFor(replay.body.executionId);
+
+    const requests = [
+      ...target.requestsFor(original),
+      ...target.requestsFor(replay.body.executionId),
+    ];
+    expect(requests).toHaveLength(3);
+    const verifier = new Webhook(secret);
+    for (const request of requests) {
+      expect(() =>
+        verifier.verify(request.body, request.headers as Record<string, string>),
+      ).not.toThrow();
+    }
+    const ids = new Set(requests.map((request) => request.headers['webhook-id']));
+    expect([...ids]).toEqual([`msg_${original}`]);
+    expect(preview.body.headers['webhook-id']).toBe(`msg_${original}`);
+  });
+
+  it('keeps the signing secret when an update leaves it out, and refuses to start without one', async () => {
+    const created = await create('signed-kept', {
+      signing: { scheme: 'standard-webhooks', secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' },
+    });
+    const kept = await t.api('PATCH', `/api/triggers/${created.id}`, {
+      action: { type: 'http', url: target.url, signing: { scheme: 'standard-webhooks' } },
+    });
+    expect(kept.body.action.signing).toEqual({ scheme: 'standard-webhooks', hasSecret: true });
+    const unsigned = await create('unsigned', {});
+    const refused = await t.api('PATCH', `/api/triggers/${unsigned.id}`, {
+      action: { type: 'http', url: target.url, signing: { scheme: 'standard-webhooks' } },
+    });
+    expect(refused.status).toBe(400);
+    const malformed = await t.api('PATCH', `/api/triggers/${unsigned.id}`, {
+      action: {
+        type: 'http',
+        url: target.url,
+        signing: { scheme: 'standard-webhooks', secret: 'nope' },
+      },
+    });
+    expect(malformed.status).toBe(400);
   });
 });

@@ -110,6 +110,7 @@ describe('replay preview', () => {
       secretHeaderNames: ['Authorization', 'X-Drop-Me', 'X-Api-Key'],
       body: 'payload',
       forwardHeaders: [],
+      signing: null,
       timeoutMs: 10000,
     });
     const updated = await t.api('PATCH', `/api/triggers/${created.body.id}`, {

@@ -41,6 +41,7 @@ describe('triggers API', () => {
         secretHeaderNames: [],
         body: 'payload',
         forwardHeaders: [],
+        signing: null,
         timeoutMs: 10000,
       },
       retryPolicy: { maxAttempts: 4, baseDelayMs: 1500, maxDelayMs: 8000, jitterMs: 500 },

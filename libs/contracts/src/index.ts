@@ -65,8 +65,13 @@ export interface HttpAction {
   body: HttpBodyMode;
   /** Request header names copied from the delivery. */
   forwardHeaders: string[];
+  /** Outbound signing; its secret is write-only. */
+  signing: { scheme: OutboundSigningScheme; hasSecret: boolean } | null;
   timeoutMs: number;
 }
+
+export const OUTBOUND_SIGNING_SCHEMES = ['standard-webhooks'] as const;
+export type OutboundSigningScheme = (typeof OUTBOUND_SIGNING_SCHEMES)[number];
 
 /**
  * An http action's body (SPEC §14): the stored payload, the delivery's bytes as received, or a

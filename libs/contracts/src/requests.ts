@@ -4,6 +4,7 @@ import type {
   HttpBodyMode,
   HttpMethod,
   ManualResolution,
+  OutboundSigningScheme,
   RetryPolicy,
 } from './index';
 import type { CircuitBreakerPolicy, RateLimit, WatermarkAction } from './flow-control';
@@ -26,6 +27,11 @@ export interface HttpActionRequest {
   body?: HttpBodyMode;
   /** Request header names copied from the delivery to the outbound request. */
   forwardHeaders?: string[];
+  /**
+   * Outbound signing (SPEC §14): `secret` (`whsec_` + base64) is write-only and sealed; left out,
+   * the stored one is kept. `null` removes signing; the whole field left out keeps it.
+   */
+  signing?: { scheme: OutboundSigningScheme; secret?: string } | null;
   timeoutMs?: number;
 }
 

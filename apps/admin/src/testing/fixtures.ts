@@ -40,6 +40,7 @@ export function httpActionWith(overrides: Partial<HttpAction> = {}): HttpAction 
     secretHeaderNames: [],
     body: 'payload',
     forwardHeaders: [],
+    signing: null,
     timeoutMs: 10000,
     ...overrides,
   };

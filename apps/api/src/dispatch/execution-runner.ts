@@ -139,6 +139,8 @@ export class ExecutionRunner implements OnApplicationShutdown {
         executionId: execution.id,
         attempt: execution.attempt,
         depth: execution.depth,
+        webhookId: `msg_${execution.eventId}`,
+        sentAt: this.clock.now(),
       },
       { rawBody: execution.received.rawBody, headers: receivedHeaders },
     );

@@ -21,6 +21,7 @@ interface ClaimRow extends FlowColumns {
   next_due_at: Date | null;
   gated_trigger_ids: string[] | null;
   id: string | null;
+  event_id: string;
   trigger_id: string;
   attempt_count: number;
   idempotency_key: string | null;
@@ -77,7 +78,8 @@ const claimStatement = (size: number): Statement => ({
          ), claimed AS (
            UPDATE executions e SET ${startAttempt('$1', '$2')}
            FROM due WHERE e.id = due.id AND NOT due.is_gated
-           RETURNING e.id, e.trigger_id, e.attempt_count, e.idempotency_key,
+           RETURNING e.id, coalesce(e.event_id, e.id) AS event_id, e.trigger_id, e.attempt_count,
+                     e.idempotency_key,
                      e.handles_dead_letter_id, e.depth, due.previous_status, due.previous_owner,
                      due.previous_claimed_at
          )
@@ -122,7 +124,8 @@ const START_GATED: Statement = {
            FROM (SELECT id, status, lease_owner, updated_at FROM executions
                  WHERE id = ANY($1::uuid[])) before
            WHERE e.id = before.id
-           RETURNING e.id, e.trigger_id, e.attempt_count, e.idempotency_key,
+           RETURNING e.id, coalesce(e.event_id, e.id) AS event_id, e.trigger_id, e.attempt_count,
+                     e.idempotency_key,
                      e.handles_dead_letter_id, e.depth, before.status AS previous_status,
                      before.lease_owner AS previous_owner, before.updated_at AS previous_claimed_at
          )
@@ -336,6 +339,7 @@ export class ClaimsStore {
 function toClaimedExecution(row: ClaimRow): ClaimedExecution {
   return {
     id: row.id!,
+    eventId: row.event_id,
     triggerId: row.trigger_id,
     triggerSlug: row.slug,
     attempt: row.attempt_count,

@@ -13,6 +13,8 @@ import type { TriggerFlowSettings } from './flow-settings';
 /** An execution this worker now holds, with everything needed to run its action. */
 export interface ClaimedExecution {
   id: string;
+  /** The event it delivers: its own id, or for a replay its original's (outbound `webhook-id`). */
+  eventId: string;
   triggerId: string;
   triggerSlug: string;
   /** Number of the attempt about to start. */

@@ -102,6 +102,7 @@ export class ExecutionsRepository {
     idempotencyKey: string | null;
     depth: number;
     received: { rawBody: Buffer | null; headers: Record<string, string> };
+    eventId: string;
   } | null> {
     const rows: {
       action: StoredAction;
@@ -110,8 +111,10 @@ export class ExecutionsRepository {
       depth: number;
       raw_body: Buffer | null;
       forwarded_headers: Record<string, string> | null;
+      event_id: string;
     }[] = await this.dataSource.query(
-      `SELECT t.action, p.payload, e.idempotency_key, e.depth, p.raw_body, p.forwarded_headers
+      `SELECT t.action, p.payload, e.idempotency_key, e.depth, p.raw_body, p.forwarded_headers,
+              coalesce(e.event_id, e.id) AS event_id
          FROM executions e
          JOIN triggers t ON t.id = e.trigger_id
          LEFT JOIN execution_payloads p ON p.execution_id = e.id
@@ -129,6 +132,7 @@ export class ExecutionsRepository {
             rawBody: rows[0].raw_body === null ? null : Buffer.from(rows[0].raw_body),
             headers: rows[0].forwarded_headers ?? {},
           },
+          eventId: rows[0].event_id,
         };
   }
 

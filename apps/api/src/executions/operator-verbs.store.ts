@@ -45,9 +45,9 @@ const INSERT_REPLAY: Statement = {
   name: 'executions_insert_replay',
   text: `WITH replay AS (
            INSERT INTO executions (trigger_id, status, idempotency_key, due_at, replay_of,
-                                   last_replay_at, handles_dead_letter_id, depth)
+                                   last_replay_at, handles_dead_letter_id, depth, event_id)
            SELECT trigger_id, 'pending', idempotency_key, now(), id, now(), handles_dead_letter_id,
-                  depth
+                  depth, coalesce(event_id, id)
            FROM executions WHERE id = $1
            RETURNING id
          ), payload AS (

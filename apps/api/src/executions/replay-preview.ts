@@ -24,6 +24,10 @@ export function previewReplay(input: {
   depth: number;
   /** What the original kept for its action to forward: forwarded headers as stored (sealed). */
   received?: { rawBody: Buffer | null; headers: Record<string, string> };
+  /** The event the execution delivers: a replay keeps its `webhook-id`. */
+  eventId?: string;
+  /** When the preview is made: the signature's timestamp. */
+  now?: Date;
 }): PreviewResult {
   const built = buildRequest(
     input.action,
@@ -34,6 +38,8 @@ export function previewReplay(input: {
       executionId: ASSIGNED_AT_REPLAY,
       attempt: 1,
       depth: input.depth,
+      webhookId: input.eventId === undefined ? ASSIGNED_AT_REPLAY : `msg_${input.eventId}`,
+      sentAt: input.now ?? new Date(),
     },
     // Forwarded credentials are never opened here: they go into the preview already masked.
     {
@@ -68,6 +74,8 @@ function maskedHeaderNames(action: StoredAction): Set<string> {
       return new Set(
         [
           ...Object.keys(action.secretHeaders ?? {}),
+          // Made with the signing secret: shown, it would let a reader forge requests for now.
+          ...(action.signing === undefined || action.signing === null ? [] : ['webhook-signature']),
           ...Object.keys(action.headers ?? {}).filter((name) => SECRET_HEADER.test(name)),
         ].map((name) => name.toLowerCase()),
       );

@@ -11,7 +11,7 @@ export type SecretField = string;
 
 /**
  * The one list of a trigger's secret fields (SPEC §16): every verification secret, Meta's
- * `verifyToken`, a WhatsApp `apiKey`, every `secretHeaders` value. Answers a copy of `trigger` with `map` applied to each
+ * `verifyToken`, a WhatsApp `apiKey`, every `secretHeaders` value, the outbound signing secret. Answers a copy of `trigger` with `map` applied to each
  * of them; sealing, re-sealing under a new key, opening for the worker and the check at start
  * all go through here, so a new kind of secret is added once.
  */
@@ -49,17 +49,27 @@ export function mapActionSecrets(
 ): StoredAction {
   switch (action.type) {
     case 'http':
-      return action.secretHeaders === undefined || action.secretHeaders === null
-        ? action
-        : {
-            ...action,
-            secretHeaders: Object.fromEntries(
-              Object.entries(action.secretHeaders).map(([name, value]) => [
-                name,
-                map(value, `action.secretHeaders.${name}`),
-              ]),
-            ),
-          };
+      return {
+        ...action,
+        ...(action.secretHeaders === undefined || action.secretHeaders === null
+          ? {}
+          : {
+              secretHeaders: Object.fromEntries(
+                Object.entries(action.secretHeaders).map(([name, value]) => [
+                  name,
+                  map(value, `action.secretHeaders.${name}`),
+                ]),
+              ),
+            }),
+        ...(action.signing === undefined || action.signing === null
+          ? {}
+          : {
+              signing: {
+                ...action.signing,
+                secret: map(action.signing.secret, 'action.signing.secret'),
+              },
+            }),
+      };
     case 'whatsapp':
       return action.apiKey === null || action.apiKey === ''
         ? action

@@ -11,6 +11,7 @@ import type {
   HmacAlgorithm,
   HttpBodyMode,
   HttpMethod,
+  OutboundSigningScheme,
   SignatureEncoding,
   TokenLocation,
   RateLimit,
@@ -53,6 +54,8 @@ export type StoredAction =
       body?: HttpBodyMode;
       /** Delivery header names copied to the request; absent: none. */
       forwardHeaders?: string[];
+      /** Outbound signing, its secret sealed; absent or null: requests are not signed. */
+      signing?: { scheme: OutboundSigningScheme; secret: string } | null;
       timeoutMs: number;
     }
   | {

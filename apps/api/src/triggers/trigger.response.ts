@@ -25,6 +25,10 @@ export function toActionResponse(action: StoredAction): Action {
         secretHeaderNames: Object.keys(action.secretHeaders ?? {}),
         body: action.body ?? 'payload',
         forwardHeaders: action.forwardHeaders ?? [],
+        signing:
+          action.signing === undefined || action.signing === null
+            ? null
+            : { scheme: action.signing.scheme, hasSecret: action.signing.secret !== '' },
         timeoutMs: action.timeoutMs,
       };
     case 'whatsapp': {

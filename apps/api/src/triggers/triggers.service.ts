@@ -350,6 +350,30 @@ function refuseRawBodyWithRedaction(trigger: TriggerEntity): void {
   }
 }
 
+/** The stored signing after an update: a secret given is sealed, one left out is kept. */
+function nextSigning(
+  given: HttpActionDto['signing'],
+  stored: StoredHttpSigning | null | undefined,
+  box: SecretBox,
+): StoredHttpSigning | null {
+  if (given === undefined) {
+    return stored ?? null;
+  }
+  if (given === null) {
+    return null;
+  }
+  if (given.secret !== undefined) {
+    return { scheme: given.scheme, secret: box.seal(given.secret) };
+  }
+  if (stored === undefined || stored === null) {
+    const problem = 'action.signing.secret is required to start signing';
+    throw new RequestError('validation_failed', problem, [problem]);
+  }
+  return { scheme: given.scheme, secret: stored.secret };
+}
+
+type StoredHttpSigning = NonNullable<Extract<StoredAction, { type: 'http' }>['signing']>;
+
 function toStoredAction(
   dto: HttpActionDto | WhatsappActionDto,
   previous: StoredAction | null,
@@ -368,6 +392,7 @@ function toStoredAction(
       }),
       body: dto.body ?? 'payload',
       forwardHeaders: dto.forwardHeaders ?? [],
+      signing: nextSigning(dto.signing, previous?.type === 'http' ? previous.signing : null, box),
       timeoutMs: dto.timeoutMs ?? DEFAULT_ACTION_TIMEOUT_MS,
     };
   }

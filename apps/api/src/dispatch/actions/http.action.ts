@@ -7,6 +7,7 @@ import {
   NOTHING_RECEIVED,
   type ReceivedParts,
 } from './outbound-request';
+import { standardWebhooksHeaders } from './standard-webhooks';
 
 type HttpAction = Extract<StoredAction, { type: 'http' }>;
 
@@ -24,18 +25,28 @@ export function buildHttpRequest(
   if (!body.ok) {
     return body;
   }
+  const signing = action.signing ?? null;
   return {
     ok: true,
     request: {
       url: action.url,
       method: action.method,
-      // Neither the action's own headers nor forwarded ones can override the delivery headers.
+      // Neither the action's own headers nor forwarded ones can override the delivery headers,
+      // nor the signature's.
       headers: {
         ...lowerCaseKeys(action.headers ?? {}),
         ...lowerCaseKeys(action.secretHeaders ?? {}),
         ...forwardedHeaders(action, received),
         'content-type': body.contentType,
         ...deliveryHeaders(meta),
+        ...(signing === null
+          ? {}
+          : standardWebhooksHeaders({
+              secret: signing.secret,
+              webhookId: meta.webhookId,
+              sentAt: meta.sentAt,
+              body: body.bytes,
+            })),
       },
       body: body.bytes,
       timeoutMs: action.timeoutMs,

@@ -17,6 +17,10 @@ export interface DeliveryMeta {
   attempt: number;
   /** Depth of the delivery that created the execution; the target sees one more. */
   depth: number;
+  /** Outbound signing's `webhook-id`: the same for every attempt and replay of one event. */
+  webhookId: string;
+  /** When the request is built: outbound signing's `webhook-timestamp`. */
+  sentAt: Date;
 }
 
 export function deliveryHeaders(meta: DeliveryMeta): Record<string, string> {

@@ -9,7 +9,14 @@ describe(buildWhatsappRequest.name, () => {
     textTemplate: 'Hi {{ contact.name }}, you owe {{amount}}',
     timeoutMs: 5000,
   };
-  const meta = { idempotencyKey: 'evt-1', executionId: 'exec-1', attempt: 2, depth: 3 };
+  const meta = {
+    idempotencyKey: 'evt-1',
+    executionId: 'exec-1',
+    attempt: 2,
+    depth: 3,
+    webhookId: 'msg_1',
+    sentAt: new Date(0),
+  };
 
   it('posts { number, text } to /send/text with the apikey and delivery headers', () => {
     const sut = buildWhatsappRequest(

@@ -6,6 +6,8 @@ import {
   type HttpActionRequest,
   type HttpBodyMode,
   MAX_FORWARD_HEADERS,
+  OUTBOUND_SIGNING_SCHEMES,
+  type OutboundSigningScheme,
   type HttpMethod,
   isHeaderName,
   isHeaderValue,
@@ -67,6 +69,39 @@ const IsBodyMode = () =>
       defaultMessage: (args) =>
         `${args?.property ?? 'value'} must be "payload", "raw" or a JSON template (an object or ` +
         `an array of at most ${MAX_BODY_TEMPLATE_CHARS} characters)`,
+    },
+  });
+
+const SIGNING_SECRET = /^whsec_([A-Za-z0-9+/]+={0,2})$/;
+
+/** A Standard Webhooks secret: `whsec_` and the base64 of a 24- to 64-byte key. */
+export function isSigningSecret(value: unknown): boolean {
+  const base64 = typeof value === 'string' ? SIGNING_SECRET.exec(value)?.[1] : undefined;
+  const bytes = base64 === undefined ? 0 : Buffer.from(base64, 'base64').byteLength;
+  return bytes >= 24 && bytes <= 64;
+}
+
+const IsSigning = () =>
+  ValidateBy({
+    name: 'isSigning',
+    validator: {
+      validate: (value: unknown) => {
+        if (value === null) {
+          return true;
+        }
+        if (typeof value !== 'object' || Array.isArray(value)) {
+          return false;
+        }
+        const { scheme, secret, ...rest } = value as Record<string, unknown>;
+        return (
+          (OUTBOUND_SIGNING_SCHEMES as readonly unknown[]).includes(scheme) &&
+          (secret === undefined || isSigningSecret(secret)) &&
+          Object.keys(rest).length === 0
+        );
+      },
+      defaultMessage: (args) =>
+        `${args?.property ?? 'value'} must be null or { scheme: "standard-webhooks", secret?: ` +
+        '"whsec_" followed by the base64 of 24 to 64 bytes }',
     },
   });
 
@@ -143,6 +178,18 @@ export class HttpActionDto extends ActionDto implements HttpActionRequest {
     },
   })
   forwardHeaders?: string[];
+
+  @ApiPropertyOptional({
+    nullable: true,
+    description:
+      'Standard Webhooks signing of every request (webhook-id, webhook-timestamp, ' +
+      'webhook-signature). `secret` (whsec_ + base64 of 24 to 64 bytes) is write-only and ' +
+      'sealed; left out, the stored one is kept. null: no signing; left out: kept.',
+    example: { scheme: 'standard-webhooks', secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' },
+  })
+  @IsOptional()
+  @IsSigning()
+  signing?: { scheme: OutboundSigningScheme; secret?: string } | null;
 }
 
 export class WhatsappActionDto extends ActionDto implements WhatsappActionRequest {
