@@ -44,6 +44,7 @@ describe('triggers API', () => {
         signing: null,
         timeoutMs: 10000,
       },
+      routes: [],
       retryPolicy: { maxAttempts: 4, baseDelayMs: 1500, maxDelayMs: 8000, jitterMs: 500 },
       idempotencyKeyPaths: [
         'idempotency_key',

@@ -24,7 +24,11 @@ describe('POST /hooks/:slug', () => {
   it('answers 202 accepted with the execution id once it is stored', async () => {
     const response = await t.hook('plain', { hello: 'world' }, { 'x-request-id': 'r-1' });
     expect(response.status).toBe(202);
-    expect(response.body).toEqual({ status: 'accepted', executionId: expect.any(String) });
+    expect(response.body).toEqual({
+      status: 'accepted',
+      executionId: expect.any(String),
+      executionIds: [response.body.executionId],
+    });
     const execution = await t.api('GET', `/api/executions/${response.body.executionId}`);
     expect(execution.body).toMatchObject({
       status: 'pending',
@@ -45,6 +49,7 @@ describe('POST /hooks/:slug', () => {
     expect(again.body).toEqual({
       status: 'duplicate',
       executionId: first.body.executionId,
+      executionIds: [first.body.executionId],
       conflict: true,
     });
 

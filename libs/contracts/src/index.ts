@@ -101,12 +101,23 @@ export interface RetryPolicy {
   jitterMs: number;
 }
 
+/** A route of a trigger: `trigger` (a slug) gets an execution of deliveries `filter` keeps. */
+export interface TriggerRoute {
+  trigger: string;
+  filter: DeliveryFilter | null;
+}
+
+export const MAX_ROUTES = 20;
+
 export interface Trigger {
   id: string;
   name: string;
   slug: string;
   enabled: boolean;
-  action: Action;
+  /** null: a pure router (SPEC §14), which gets no execution of its own. */
+  action: Action | null;
+  /** Triggers that also get an execution of each delivery this one accepts (SPEC §14). */
+  routes: TriggerRoute[];
   retryPolicy: RetryPolicy;
   idempotencyKeyPaths: string[];
   hasSecret: boolean;
@@ -161,6 +172,8 @@ export interface Execution {
   lastError: string | null;
   errorCategory: ErrorCategory | null;
   replayOf: string | null;
+  /** The trigger whose delivery created this execution through a route (SPEC §14); else null. */
+  routedFrom: string | null;
   lastReplayAt: string | null;
   createdAt: string;
   updatedAt: string;
@@ -201,12 +214,17 @@ export interface TriggerList {
 
 export interface WebhookAccepted {
   status: 'accepted';
+  /** The first of `executionIds`. */
   executionId: string;
+  /** The trigger's own execution first (when it has an action), then its routes'. */
+  executionIds: string[];
 }
 
 export interface WebhookDuplicate {
   status: 'duplicate';
   executionId: string;
+  /** The executions the original delivery created. */
+  executionIds: string[];
   /** True when the body differs (SHA-256) from the original's. */
   conflict: boolean;
 }

@@ -52,7 +52,10 @@ export interface CreateTriggerRequest {
   name: string;
   slug: string;
   enabled?: boolean;
-  action: ActionRequest;
+  /** null: a pure router, which needs routes. */
+  action: ActionRequest | null;
+  /** SPEC §14: at most MAX_ROUTES; a routed-to trigger cannot have routes itself. */
+  routes?: { trigger: string; filter?: DeliveryFilter | null }[];
   /** Any field left out takes the configured default (RETRY_* variables). */
   retryPolicy?: Partial<RetryPolicy>;
   /** null: the verification scheme's preset (SPEC §13). */

@@ -53,6 +53,7 @@ export function httpTriggerWith(overrides: Partial<Trigger> = {}): Trigger {
     slug: 'orders',
     enabled: true,
     action: httpActionWith(),
+    routes: [],
     retryPolicy: { maxAttempts: 3, baseDelayMs: 2000, maxDelayMs: 8000, jitterMs: 500 },
     idempotencyKeyPaths: ['messageId'],
     hasSecret: false,

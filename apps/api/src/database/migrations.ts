@@ -11,6 +11,7 @@ import { AddSlackAlertChannel1764000520000 } from '../../../../migrations/176400
 import { AddTokenExpiryAndAuditDetails1764000530000 } from '../../../../migrations/1764000530000-AddTokenExpiryAndAuditDetails';
 import { AddReceiving1765000200000 } from '../../../../migrations/1765000200000-AddReceiving';
 import { AddIdempotencyKeyPresets1765000100000 } from '../../../../migrations/1765000100000-AddIdempotencyKeyPresets';
+import { AddRoutes1765000400200 } from '../../../../migrations/1765000400200-AddRoutes';
 import { AddExecutionEventIds1765000400100 } from '../../../../migrations/1765000400100-AddExecutionEventIds';
 import { KeepForwardedRequestParts1765000400000 } from '../../../../migrations/1765000400000-KeepForwardedRequestParts';
 import { MoveCredentialHeadersToSecretHeaders1765000000000 } from '../../../../migrations/1765000000000-MoveCredentialHeadersToSecretHeaders';
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   AddReceiving1765000200000,
   KeepForwardedRequestParts1765000400000,
   AddExecutionEventIds1765000400100,
+  AddRoutes1765000400200,
 ];

@@ -116,6 +116,15 @@ export class ExecutionRunner implements OnApplicationShutdown {
       attempt: execution.attempt,
       workerId,
     });
+    if (execution.action === null) {
+      return {
+        outcome: 'permanent',
+        httpStatus: null,
+        error: 'The trigger has no action (it is a pure router now)',
+        responseExcerpt: null,
+        retryAfterMs: null,
+      };
+    }
     let action: StoredAction;
     let receivedHeaders: Record<string, string>;
     try {

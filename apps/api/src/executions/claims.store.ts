@@ -30,7 +30,7 @@ interface ClaimRow extends FlowColumns {
   previous_owner: string | null;
   previous_claimed_at: Date;
   slug: string;
-  action: StoredAction;
+  action: StoredAction | null;
   retry_policy: RetryPolicy;
   on_unknown_outcome: UnknownOutcomePolicy | null;
   depth: number;
@@ -353,7 +353,7 @@ function toClaimedExecution(row: ClaimRow): ClaimedExecution {
       headers: row.forwarded_headers ?? {},
     },
     depth: row.depth,
-    onUnknownOutcome: effectiveUnknownOutcome(row.action.type, row.on_unknown_outcome),
+    onUnknownOutcome: effectiveUnknownOutcome(row.action?.type ?? 'http', row.on_unknown_outcome),
     reclaimedFrom:
       row.previous_status === 'running'
         ? { workerId: row.previous_owner, claimedAt: row.previous_claimed_at }

@@ -22,6 +22,30 @@ export interface NewDelivery {
   forwardedHeaders?: Record<string, string> | null;
 }
 
+/** One execution of a routed delivery: the trigger's own, or a route's. */
+export interface RoutedExecution {
+  triggerId: string;
+  /** The delivery's trigger, for a route's execution; null for the trigger's own. */
+  routedFrom: string | null;
+  payload: unknown;
+  rawBody: Buffer | null;
+  forwardedHeaders: Record<string, string> | null;
+}
+
+/** A delivery to a trigger with routes: every execution it creates, its own first. */
+export interface NewRoutedDelivery {
+  triggerId: string;
+  idempotencyKey: string | null;
+  headers: Record<string, string>;
+  bodySha256: Buffer;
+  depth: number;
+  executions: RoutedExecution[];
+}
+
+export type RoutedDeliveryOutcome =
+  | { kind: 'accepted'; executionIds: string[] }
+  | { kind: 'duplicate'; executionIds: string[]; conflict: boolean };
+
 export type DeliveryOutcome =
   | { kind: 'accepted'; executionId: string }
   | { kind: 'duplicate'; executionId: string; conflict: boolean };
@@ -31,8 +55,9 @@ export type DeliveryOutcome =
 // Deduplication: the partial unique index of original deliveries is the arbiter. Racing
 // duplicates wait for the first insert and then do nothing: no check-then-insert, no catching
 // of unique violations.
+// Routed executions carry their source's key but are not originals of their own trigger.
 const SKIP_DUPLICATE_KEY = `ON CONFLICT (trigger_id, idempotency_key)
-  WHERE idempotency_key IS NOT NULL AND replay_of IS NULL DO NOTHING`;
+  WHERE idempotency_key IS NOT NULL AND replay_of IS NULL AND routed_from IS NULL DO NOTHING`;
 
 const INSERT_DELIVERIES: Statement = {
   name: 'executions_insert_deliveries',
@@ -87,7 +112,55 @@ const COUNT_DUPLICATE: Statement = {
   text: `INSERT INTO duplicate_deliveries (trigger_id, execution_id, conflict)
          SELECT trigger_id, id, coalesce(body_sha256 <> $3, false) FROM executions
          WHERE trigger_id = $1 AND idempotency_key = $2 AND replay_of IS NULL
+           AND routed_from IS NULL
          RETURNING execution_id, conflict`,
+};
+
+const INSERT_ROUTED_DELIVERY: Statement = {
+  name: 'executions_insert_routed_delivery',
+  // A delivery to a trigger with routes: its own execution (unless it is a pure router) and one
+  // per matching route, in one statement. With a key, the delivery's row in routed_deliveries is
+  // the arbiter: a duplicate (racing or late) waits for it and inserts nothing. Parameters: the
+  // executions as arrays ($1 ids, $2 triggers, $3 routed_from, $4 payloads, $5 raw bodies,
+  // $6 forwarded headers), then the delivery's $7 trigger, $8 key, $9 body hash, $10 depth,
+  // $11 headers.
+  text: `WITH input AS (
+           SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::bytea[],
+                                $6::text[])
+             AS d(id, trigger_id, routed_from, payload, raw_body, forwarded_headers)
+         ), anchor AS (
+           INSERT INTO routed_deliveries (trigger_id, idempotency_key, execution_ids, body_sha256)
+           SELECT $7, $8, $1, $9 WHERE $8::text IS NOT NULL
+           ON CONFLICT DO NOTHING
+           RETURNING trigger_id
+         ), inserted AS (
+           INSERT INTO executions (id, trigger_id, status, idempotency_key, due_at, body_sha256,
+                                   depth, routed_from)
+           SELECT id, trigger_id, 'pending', $8, now(), $9, $10, routed_from FROM input
+           WHERE $8::text IS NULL OR EXISTS (SELECT FROM anchor)
+           ${SKIP_DUPLICATE_KEY}
+           RETURNING id
+         ), stored AS (
+           INSERT INTO execution_payloads (execution_id, payload, headers, raw_body,
+                                           forwarded_headers)
+           SELECT id, d.payload::jsonb, $11::jsonb, d.raw_body, d.forwarded_headers::jsonb
+           FROM inserted JOIN input d USING (id)
+         )
+         SELECT id FROM inserted`,
+};
+
+const COUNT_ROUTED_DUPLICATE: Statement = {
+  name: 'executions_count_routed_duplicate',
+  // Counted against the first execution of the original, while it exists.
+  text: `WITH original AS (
+           SELECT execution_ids, coalesce(body_sha256 <> $3, false) AS conflict
+           FROM routed_deliveries WHERE trigger_id = $1 AND idempotency_key = $2
+         ), counted AS (
+           INSERT INTO duplicate_deliveries (trigger_id, execution_id, conflict)
+           SELECT e.trigger_id, e.id, o.conflict
+           FROM original o JOIN executions e ON e.id = o.execution_ids[1]
+         )
+         SELECT execution_ids, conflict FROM original`,
 };
 
 /** A delivery as INSERT_DELIVERIES takes it: its id chosen here, its JSON serialised. */
@@ -189,6 +262,45 @@ export class DeliveriesStore {
       }
       // The original was deleted (retention) between the two statements: insert again.
       insertedId = await this.insertDelivery(row);
+    }
+  }
+
+  /**
+   * Stores a delivery to a trigger with routes, all its executions in one statement (not
+   * batched: it is one statement whatever the number of routes), or counts it as a duplicate.
+   */
+  async recordRoutedDelivery(delivery: NewRoutedDelivery): Promise<RoutedDeliveryOutcome> {
+    const ids = delivery.executions.map(() => randomUUID());
+    const json = (value: unknown) => JSON.stringify(value ?? null);
+    for (;;) {
+      const inserted = await this.database.run<{ id: string }>(INSERT_ROUTED_DELIVERY, [
+        ids,
+        delivery.executions.map((item) => item.triggerId),
+        delivery.executions.map((item) => item.routedFrom),
+        delivery.executions.map((item) => json(item.payload)),
+        delivery.executions.map((item) => item.rawBody),
+        delivery.executions.map((item) =>
+          item.forwardedHeaders === null ? null : json(item.forwardedHeaders),
+        ),
+        delivery.triggerId,
+        delivery.idempotencyKey,
+        delivery.bodySha256,
+        delivery.depth,
+        json(delivery.headers),
+      ]);
+      if (inserted.rows.length > 0 || delivery.idempotencyKey === null) {
+        const created = new Set(inserted.rows.map(({ id }) => id));
+        return { kind: 'accepted', executionIds: ids.filter((id) => created.has(id)) };
+      }
+      const original = await this.database.run<{ execution_ids: string[]; conflict: boolean }>(
+        COUNT_ROUTED_DUPLICATE,
+        [delivery.triggerId, delivery.idempotencyKey, delivery.bodySha256],
+      );
+      if (original.rows.length > 0) {
+        const [found] = original.rows;
+        return { kind: 'duplicate', executionIds: found.execution_ids, conflict: found.conflict };
+      }
+      // The original's row was deleted between the two statements: insert again.
     }
   }
 

@@ -21,7 +21,8 @@ export interface ClaimedExecution {
   attempt: number;
   idempotencyKey: string | null;
   handlesDeadLetterId: string | null;
-  action: StoredAction;
+  /** null: the trigger became a pure router after this execution was created. */
+  action: StoredAction | null;
   retryPolicy: RetryPolicy;
   payload: unknown;
   /** What the action forwards from the delivery; credential-looking header values sealed. */

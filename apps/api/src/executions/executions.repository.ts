@@ -18,6 +18,7 @@ interface ExecutionRow {
   last_error: string | null;
   error_category: Execution['errorCategory'];
   replay_of: string | null;
+  routed_from: string | null;
   last_replay_at: Date | null;
   created_at: Date;
   created_at_text: string;
@@ -97,7 +98,7 @@ export class ExecutionsRepository {
 
   /** What a replay of the execution would be built from; the action with its secrets. */
   async findReplaySource(id: string): Promise<{
-    action: StoredAction;
+    action: StoredAction | null;
     payload: unknown;
     idempotencyKey: string | null;
     depth: number;
@@ -105,7 +106,7 @@ export class ExecutionsRepository {
     eventId: string;
   } | null> {
     const rows: {
-      action: StoredAction;
+      action: StoredAction | null;
       payload: unknown;
       idempotency_key: string | null;
       depth: number;
@@ -161,6 +162,7 @@ function toExecution(row: ExecutionRow): Execution {
     lastError: row.last_error,
     errorCategory: row.error_category,
     replayOf: row.replay_of,
+    routedFrom: row.routed_from ?? null,
     lastReplayAt: isoOrNull(row.last_replay_at),
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),

@@ -42,7 +42,13 @@ export class ExecutionsService {
     if (source === null) {
       throw new ExecutionError('execution_not_found', `No execution with id ${id}.`);
     }
-    const result = previewReplay(source);
+    if (source.action === null) {
+      throw new ExecutionError(
+        'replay_would_fail',
+        'A replay would fail: the trigger has no action (a pure router).',
+      );
+    }
+    const result = previewReplay({ ...source, action: source.action });
     if (!result.ok) {
       throw new ExecutionError('replay_would_fail', `A replay would fail: ${result.error}.`);
     }

@@ -6,7 +6,11 @@ import { redactPaths } from './redact-paths';
 import type { IncomingHttpHeaders } from 'node:http';
 import { AppConfig } from '../config/app-config';
 import { WorkSignal } from '../executions/work-signal';
-import { DeliveriesStore } from '../executions/deliveries.store';
+import {
+  DeliveriesStore,
+  type RoutedDeliveryOutcome,
+  type RoutedExecution,
+} from '../executions/deliveries.store';
 import { Metrics } from '../metrics/metrics';
 import { RequestError } from '../http/request.errors';
 import { IngestTargets } from '../triggers/ingest-targets';
@@ -125,6 +129,9 @@ export class IngestService {
         `The idempotency key is longer than ${MAX_IDEMPOTENCY_KEY_LENGTH} characters.`,
       );
     }
+    if (trigger.routes !== null && trigger.routes.length > 0) {
+      return this.receiveRouted({ trigger, delivery, idempotencyKey, depth });
+    }
     const outcome = await this.executions.recordDelivery({
       triggerId: trigger.id,
       idempotencyKey,
@@ -134,7 +141,86 @@ export class IngestService {
       depth,
       ...forwardedParts(trigger, delivery, this.box),
     });
-    const logFields = { slug: trigger.slug, executionId: outcome.executionId, idempotencyKey };
+    return this.answer({
+      slug: trigger.slug,
+      idempotencyKey,
+      outcome:
+        outcome.kind === 'duplicate'
+          ? { kind: 'duplicate', executionIds: [outcome.executionId], conflict: outcome.conflict }
+          : { kind: 'accepted', executionIds: [outcome.executionId] },
+    });
+  }
+
+  /**
+   * A delivery to a trigger with routes (SPEC §14): its own execution unless it is a pure router,
+   * and one on each route's trigger whose filter keeps the delivery, written in one statement.
+   */
+  private async receiveRouted(input: {
+    trigger: IngestTarget;
+    delivery: Delivery;
+    idempotencyKey: string | null;
+    depth: number;
+  }): Promise<WebhookAnswer> {
+    const { trigger, delivery, idempotencyKey } = input;
+    const sourcePaths = effectiveRedactPaths(trigger);
+    const payload = redactPaths(delivery.body, sourcePaths);
+    const executions: RoutedExecution[] = [];
+    if (trigger.hasAction) {
+      executions.push({
+        triggerId: trigger.id,
+        routedFrom: null,
+        payload,
+        ...forwardedParts(trigger, delivery, this.box),
+      });
+    }
+    const query = { body: delivery.body, headers: delivery.headers, query: delivery.query };
+    for (const route of trigger.routes ?? []) {
+      const target = await this.targets.find(route.trigger);
+      // A route to a trigger deleted or disabled since delivers nothing, as a delivery would not.
+      if (target === null || !target.enabled || !isKept(route.filter, query)) {
+        continue;
+      }
+      const parts = forwardedParts(target, delivery, this.box);
+      executions.push({
+        triggerId: target.id,
+        routedFrom: trigger.id,
+        payload: redactPaths(payload, effectiveRedactPaths(target)),
+        // The bytes as received hold what the source trigger redacts: never kept then.
+        rawBody: sourcePaths.length > 0 ? null : parts.rawBody,
+        forwardedHeaders: parts.forwardedHeaders,
+      });
+    }
+    if (executions.length === 0) {
+      this.metrics.deliveries.inc({ outcome: 'filtered' });
+      await this.outcomeCounts.count(trigger.id, 'filtered');
+      return { httpStatus: 200, body: { status: 'filtered' } };
+    }
+    const outcome = await this.executions.recordRoutedDelivery({
+      triggerId: trigger.id,
+      idempotencyKey,
+      headers: headersOfInterest(delivery.headers),
+      bodySha256: hashBody(delivery.rawBody),
+      depth: input.depth,
+      executions,
+    });
+    return this.answer({ slug: trigger.slug, idempotencyKey, outcome });
+  }
+
+  /** What the sender of a stored or duplicate delivery is answered, counted and logged. */
+  private answer(input: {
+    slug: string;
+    idempotencyKey: string | null;
+    outcome: RoutedDeliveryOutcome;
+  }): WebhookAnswer {
+    const { outcome } = input;
+    const [executionId] = outcome.executionIds;
+    const logFields = {
+      slug: input.slug,
+      executionId,
+      // Listed only for a fan-out: a log line per delivery stays as it was otherwise.
+      ...(outcome.executionIds.length > 1 ? { executionIds: outcome.executionIds } : {}),
+      idempotencyKey: input.idempotencyKey,
+    };
     this.metrics.deliveries.inc({ outcome: outcome.kind });
     if (outcome.kind === 'duplicate') {
       if (outcome.conflict) {
@@ -144,14 +230,19 @@ export class IngestService {
       }
       const duplicate: WebhookDuplicate = {
         status: 'duplicate',
-        executionId: outcome.executionId,
+        executionId,
+        executionIds: outcome.executionIds,
         conflict: outcome.conflict,
       };
       return { httpStatus: 200, body: duplicate };
     }
     this.logger.log({ evt: 'webhook_accepted', ...logFields });
     this.dispatchSignal.executionsAvailable();
-    const accepted: WebhookAccepted = { status: 'accepted', executionId: outcome.executionId };
+    const accepted: WebhookAccepted = {
+      status: 'accepted',
+      executionId,
+      executionIds: outcome.executionIds,
+    };
     return { httpStatus: 202, body: accepted };
   }
 

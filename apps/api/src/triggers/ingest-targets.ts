@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { Database, type Statement } from '../database/database';
 import { DatabaseNotifications } from '../database/notifications';
-import type { StoredVerification } from './trigger.entity';
+import type { StoredRoute, StoredVerification } from './trigger.entity';
 
 /** What ingestion needs of a trigger. */
 export interface IngestTarget {
@@ -19,6 +19,10 @@ export interface IngestTarget {
   keepsRawBody: boolean;
   /** Delivery header names the action forwards: kept with the execution. */
   forwardHeaders: string[];
+  /** null: a pure router, which gets no execution of its own. */
+  hasAction: boolean;
+  /** Triggers that also get an execution of each delivery (SPEC §14); null: none. */
+  routes: StoredRoute[] | null;
 }
 
 const FIND_BY_SLUG: Statement = {
@@ -28,7 +32,8 @@ const FIND_BY_SLUG: Statement = {
                 idempotency_key_headers AS "idempotencyKeyHeaders",
                 redact_paths AS "redactPaths",
                 coalesce(action->>'body' = 'raw', false) AS "keepsRawBody",
-                coalesce(action->'forwardHeaders', '[]'::jsonb) AS "forwardHeaders"
+                coalesce(action->'forwardHeaders', '[]'::jsonb) AS "forwardHeaders",
+                action IS NOT NULL AS "hasAction", routes
          FROM triggers WHERE slug = $1`,
 };
 

@@ -3,7 +3,8 @@ import type { StoredAction, StoredVerification } from './trigger.entity';
 /** The fields of a trigger that hold secrets, as stored. */
 export interface TriggerSecrets {
   verification: StoredVerification | null;
-  action: StoredAction;
+  /** null for a pure router. */
+  action: StoredAction | null;
 }
 
 /** Where a secret sits in a trigger, for messages: `verification.secrets[0]`, `action.apiKey`. */
@@ -23,7 +24,7 @@ export function mapSecrets<T extends TriggerSecrets>(
     ...trigger,
     verification:
       trigger.verification === null ? null : mapVerificationSecrets(trigger.verification, map),
-    action: mapActionSecrets(trigger.action, map),
+    action: trigger.action === null ? null : mapActionSecrets(trigger.action, map),
   };
 }
 

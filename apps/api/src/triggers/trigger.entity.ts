@@ -67,6 +67,12 @@ export type StoredAction =
       timeoutMs: number;
     };
 
+/** A route as stored: the routed-to trigger's slug and the §13 filter deliveries must pass. */
+export interface StoredRoute {
+  trigger: string;
+  filter: Record<string, unknown> | null;
+}
+
 // Declares the whole table as the migrations create it (CHECK included), so that TypeORM's
 // schema diff finds nothing to change; test/medium/schema.medium-spec.ts proves it.
 @Entity({ name: 'triggers' })
@@ -91,9 +97,13 @@ export class TriggerEntity {
   @Column({ type: 'boolean', default: true })
   enabled: boolean;
 
-  /** What an execution does; see StoredAction. */
-  @Column({ type: 'jsonb' })
-  action: StoredAction;
+  /** What an execution does; see StoredAction. null: a pure router, never executed itself. */
+  @Column({ type: 'jsonb', nullable: true })
+  action: StoredAction | null;
+
+  /** Triggers (by slug) that also get an execution of each delivery kept by their filter. */
+  @Column({ type: 'jsonb', nullable: true })
+  routes: StoredRoute[] | null;
 
   /** Attempts and backoff for this trigger's executions. */
   @Column({ type: 'jsonb', name: 'retry_policy' })

@@ -23,7 +23,7 @@ import type { HttpActionDto, WhatsappActionDto } from './dto/action.dto';
 import type { CreateTriggerDto } from './dto/create-trigger.dto';
 import type { RetryPolicyDto } from './dto/retry-policy.dto';
 import type { UpdateTriggerDto } from './dto/update-trigger.dto';
-import { type StoredAction, TriggerEntity } from './trigger.entity';
+import { type StoredAction, type StoredRoute, TriggerEntity } from './trigger.entity';
 import { toTriggerResponse } from './trigger.response';
 import { effectiveRedactPaths, nextHttpHeaders, nextVerification } from './trigger-secrets';
 import { IngestTargets } from './ingest-targets';
@@ -127,12 +127,13 @@ export class TriggersService {
   }
 
   async create(dto: CreateTriggerDto): Promise<Trigger> {
-    const action = toStoredAction(dto.action, null, this.box);
+    const action = dto.action === null ? null : toStoredAction(dto.action, null, this.box);
     const trigger = this.triggers.create({
       name: dto.name,
       slug: dto.slug,
       enabled: dto.enabled ?? true,
       action,
+      routes: toStoredRoutes(dto.routes),
       retryPolicy: this.mergeRetryPolicy(this.config.defaultRetryPolicy, dto.retryPolicy),
       idempotencyKeyPaths: dto.idempotencyKeyPaths ?? null,
       filter: dto.filter ?? null,
@@ -143,7 +144,7 @@ export class TriggersService {
       dailyWatermark:
         dto.dailyWatermark !== undefined
           ? dto.dailyWatermark
-          : action.type === 'whatsapp'
+          : action?.type === 'whatsapp'
             ? WHATSAPP_DEFAULT_WATERMARK
             : null,
       onDeadLetter: dto.onDeadLetter ?? null,
@@ -169,7 +170,11 @@ export class TriggersService {
     const flowBefore = flowSettingsOf(trigger);
     const breakerBefore = JSON.stringify(trigger.circuitBreaker);
     if (dto.action !== undefined) {
-      trigger.action = toStoredAction(dto.action, trigger.action, this.box);
+      trigger.action =
+        dto.action === null ? null : toStoredAction(dto.action, trigger.action, this.box);
+    }
+    if (dto.routes !== undefined) {
+      trigger.routes = toStoredRoutes(dto.routes);
     }
     if (dto.retryPolicy !== undefined) {
       trigger.retryPolicy = this.mergeRetryPolicy(trigger.retryPolicy, dto.retryPolicy);
@@ -233,7 +238,10 @@ export class TriggersService {
 
   async retrySchedule(id: string): Promise<RetrySchedule> {
     const trigger = await this.findOrFail(id);
-    return retrySchedule(trigger.retryPolicy, trigger.action.timeoutMs);
+    return retrySchedule(
+      trigger.retryPolicy,
+      trigger.action?.timeoutMs ?? DEFAULT_ACTION_TIMEOUT_MS,
+    );
   }
 
   /**
@@ -272,6 +280,7 @@ export class TriggersService {
 
   private async save(trigger: TriggerEntity): Promise<TriggerEntity> {
     refuseRawBodyWithRedaction(trigger);
+    await this.checkRoutes(trigger);
     try {
       return await this.triggers.save(trigger);
     } catch (error) {
@@ -282,6 +291,55 @@ export class TriggersService {
     } finally {
       // Other processes hear of the change by NOTIFY; this one must not wait for it.
       this.targets.invalidate();
+    }
+  }
+
+  /**
+   * SPEC §14: a pure router needs routes; every route names another existing trigger without
+   * routes of its own; a trigger something routes to cannot get routes.
+   */
+  private async checkRoutes(trigger: TriggerEntity): Promise<void> {
+    const routes = trigger.routes ?? [];
+    const refuse = (problem: string): never => {
+      throw new RequestError('validation_failed', problem, [problem]);
+    };
+    if (trigger.action === null && routes.length === 0) {
+      refuse('action may be null only for a trigger with routes (a pure router)');
+    }
+    if (routes.length > 0) {
+      const slugs = routes.map((route) => route.trigger);
+      if (slugs.includes(trigger.slug)) {
+        refuse(`routes cannot name the trigger itself ("${trigger.slug}")`);
+      }
+      const found: { slug: string; has_routes: boolean }[] = await this.triggers.query(
+        `SELECT slug, coalesce(jsonb_array_length(routes), 0) > 0 AS has_routes
+         FROM triggers WHERE slug = ANY($1::text[])`,
+        [slugs],
+      );
+      const bySlug = new Map(found.map((row) => [row.slug, row.has_routes]));
+      for (const [index, slug] of slugs.entries()) {
+        if (!bySlug.has(slug)) {
+          refuse(`routes[${index}].trigger: no trigger with slug "${slug}"`);
+        }
+        if (bySlug.get(slug) === true) {
+          refuse(
+            `routes[${index}].trigger: "${slug}" has routes itself, so it cannot be routed to`,
+          );
+        }
+      }
+    }
+    if (routes.length > 0) {
+      const routers: { slug: string }[] = await this.triggers.query(
+        `SELECT slug FROM triggers
+         WHERE routes @> jsonb_build_array(jsonb_build_object('trigger', $1::text))
+           AND id IS DISTINCT FROM $2::uuid`,
+        [trigger.slug, trigger.id ?? null],
+      );
+      if (routers.length > 0) {
+        refuse(
+          `routes: "${routers[0].slug}" routes to this trigger, so it cannot have routes itself`,
+        );
+      }
     }
   }
 
@@ -336,10 +394,16 @@ function isSlugTaken(error: unknown): boolean {
   return driverError.code === '23505' && driverError.constraint === 'triggers_slug_key';
 }
 
+function toStoredRoutes(routes: CreateTriggerDto['routes'] | undefined): StoredRoute[] | null {
+  return routes === undefined || routes.length === 0
+    ? null
+    : routes.map((route) => ({ trigger: route.trigger, filter: route.filter ?? null }));
+}
+
 // The raw bytes would carry what redaction removes from the payload (SPEC §14).
 function refuseRawBodyWithRedaction(trigger: TriggerEntity): void {
   if (
-    trigger.action.type === 'http' &&
+    trigger.action?.type === 'http' &&
     trigger.action.body === 'raw' &&
     effectiveRedactPaths(trigger).length > 0
   ) {

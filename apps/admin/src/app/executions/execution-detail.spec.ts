@@ -24,6 +24,7 @@ const held: Execution = {
   lastError: 'Timed out after 300 ms waiting for the response (the request was sent)',
   errorCategory: 'transient',
   replayOf: null,
+  routedFrom: null,
   lastReplayAt: null,
   createdAt: '2026-01-01T10:00:00.000Z',
   updatedAt: '2026-01-01T10:00:01.000Z',

@@ -8,9 +8,13 @@ import {
   Validators,
 } from '@angular/forms';
 import {
+  type Action,
   type ActionRequest,
   type ActionType,
   type CreateTriggerRequest,
+  MAX_ROUTES,
+  renderBodyTemplate,
+  type TriggerRoute,
   DEFAULT_ACTION_TIMEOUT_MS,
   defaultIdempotencyKeyHeaders,
   DEFAULT_IDEMPOTENCY_KEY_PATHS,
@@ -120,6 +124,112 @@ const secretHeaderNamesRule: ValidatorFn = (group: AbstractControl): ValidationE
   return names.length > MAX_ACTION_HEADERS ? { secretHeaderCount: MAX_ACTION_HEADERS } : null;
 };
 
+/** How the form edits `action.body`: a template is edited as JSON text. */
+export type BodyModeChoice = 'payload' | 'raw' | 'template';
+
+/** The names of a list typed one per line or comma-separated. */
+export function parseNameList(text: string): string[] {
+  return text
+    .split(/[\n,]/)
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+}
+
+const headerNameList: ValidatorFn = (control: AbstractControl): ValidationErrors | null => {
+  const names = parseNameList(String(control.value ?? ''));
+  return names.every(isHeaderName) ? null : { headerNameList: true };
+};
+
+/** The template a text holds (a JSON object or array), or null. */
+export function parseBodyTemplate(text: string): Record<string, unknown> | unknown[] | null {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return typeof parsed === 'object' && parsed !== null
+      ? (parsed as Record<string, unknown> | unknown[])
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * What a template sends for a delivery's payload, as the worker builds it (the same rule from
+ * libs/contracts): the JSON text, or why nothing would be sent.
+ */
+export function previewBodyTemplate(
+  text: string,
+  payload: unknown,
+): { ok: true; body: string } | { ok: false; problem: string } {
+  const template = parseBodyTemplate(text);
+  if (template === null) {
+    return { ok: false, problem: 'The template must be a JSON object or array.' };
+  }
+  const rendered = renderBodyTemplate(template, payload);
+  return rendered.ok
+    ? { ok: true, body: JSON.stringify(rendered.value, null, 2) }
+    : {
+        ok: false,
+        problem: `"${rendered.missingPath}" has no value: the execution would fail, nothing sent.`,
+      };
+}
+
+/** The routes a text holds, or null when it is not a JSON array of { trigger, filter? }. */
+export function parseRoutes(text: string): TriggerRoute[] | null {
+  if (text.trim() === '') {
+    return [];
+  }
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (!Array.isArray(parsed) || parsed.length > MAX_ROUTES) {
+      return null;
+    }
+    const routes = parsed.map((item: unknown) => {
+      const route = item as { trigger?: unknown; filter?: unknown };
+      return typeof item === 'object' &&
+        item !== null &&
+        typeof route.trigger === 'string' &&
+        (route.filter === undefined ||
+          route.filter === null ||
+          (typeof route.filter === 'object' && !Array.isArray(route.filter)))
+        ? { trigger: route.trigger, filter: (route.filter ?? null) as TriggerRoute['filter'] }
+        : null;
+    });
+    return routes.every((route) => route !== null) ? routes : null;
+  } catch {
+    return null;
+  }
+}
+
+const routesJson: ValidatorFn = (control: AbstractControl): ValidationErrors | null =>
+  parseRoutes(String(control.value ?? '')) === null ? { routes: true } : null;
+
+const bodyTemplateRule: ValidatorFn = (group: AbstractControl): ValidationErrors | null => {
+  const { bodyMode, bodyTemplate } = (group as FormGroup).getRawValue() as {
+    bodyMode: BodyModeChoice;
+    bodyTemplate: string;
+  };
+  return bodyMode === 'template' && parseBodyTemplate(bodyTemplate) === null
+    ? { bodyTemplate: true }
+    : null;
+};
+
+const signingRule: ValidatorFn = (group: AbstractControl): ValidationErrors | null => {
+  const { isSigned, signingSecret, hasSigningSecret } = (group as FormGroup).getRawValue() as {
+    isSigned: boolean;
+    signingSecret: string;
+    hasSigningSecret: boolean;
+  };
+  if (!isSigned) {
+    return null;
+  }
+  if (signingSecret === '') {
+    return hasSigningSecret ? null : { signingSecret: 'required' };
+  }
+  return /^whsec_[A-Za-z0-9+/]{32,}={0,2}$/.test(signingSecret)
+    ? null
+    : { signingSecret: 'malformed' };
+};
+
 function buildHttpGroup() {
   return new FormGroup(
     {
@@ -129,9 +239,18 @@ function buildHttpGroup() {
       /** What the API says is stored (names only); each kept, replaced or removed on save. */
       storedSecretHeaders: new FormArray<ReturnType<typeof buildStoredSecretHeader>>([]),
       newSecretHeaders: new FormArray<ReturnType<typeof buildNewSecretHeader>>([]),
+      bodyMode: new FormControl<BodyModeChoice>('payload', { nonNullable: true }),
+      /** The JSON template, as text, when bodyMode is "template". */
+      bodyTemplate: new FormControl('', { nonNullable: true }),
+      /** Header names copied from the delivery, one per line or comma-separated. */
+      forwardHeaders: new FormControl('', { nonNullable: true, validators: [headerNameList] }),
+      isSigned: new FormControl(false, { nonNullable: true }),
+      /** Write-only: empty keeps the stored secret. */
+      signingSecret: new FormControl('', { nonNullable: true }),
+      hasSigningSecret: new FormControl(false, { nonNullable: true }),
       timeoutMs: optionalInt(100, 120_000),
     },
-    { validators: secretHeaderNamesRule },
+    { validators: [secretHeaderNamesRule, bodyTemplateRule, signingRule] },
   );
 }
 
@@ -283,6 +402,8 @@ export function buildTriggerForm() {
     verification: buildVerificationGroup(),
     /** One header per line; empty: the scheme's default. */
     idempotencyKeyHeaders: new FormControl('', { nonNullable: true }),
+    /** SPEC §14 routes as JSON text: [{ "trigger": "<slug>", "filter"?: {...} }]. */
+    routes: new FormControl('', { nonNullable: true, validators: [routesJson] }),
     onDeadLetter: new FormControl('', {
       nonNullable: true,
       validators: [deadLetterGlob],
@@ -308,14 +429,28 @@ export function applyActionType(form: TriggerFormGroup, type: ActionType): void 
   form.updateValueAndValidity();
 }
 
+const PURE_ROUTER_ACTION: Action = {
+  type: 'http',
+  url: '',
+  method: 'POST',
+  headers: null,
+  secretHeaderNames: [],
+  body: 'payload',
+  forwardHeaders: [],
+  signing: null,
+  timeoutMs: DEFAULT_ACTION_TIMEOUT_MS,
+};
+
 /** Fills the form from a stored trigger; write-only fields stay empty and become optional. */
 export function fillTriggerForm(form: TriggerFormGroup, trigger: Trigger): void {
-  const action = trigger.action;
+  // A pure router (SPEC §14) shows as an http action to fill in: the form cannot keep it null yet.
+  const action = trigger.action ?? PURE_ROUTER_ACTION;
   form.patchValue({
     name: trigger.name,
     slug: trigger.slug,
     enabled: trigger.enabled,
     actionType: action.type,
+    routes: trigger.routes.length === 0 ? '' : JSON.stringify(trigger.routes, null, 2),
     retryPolicy: trigger.retryPolicy,
     idempotencyKeyPaths: trigger.idempotencyKeyPaths.join('\n'),
     dailyWatermark: trigger.dailyWatermark,
@@ -358,6 +493,15 @@ export function fillTriggerForm(form: TriggerFormGroup, trigger: Trigger): void 
           ? JSON.stringify(action.headers, null, 2)
           : '',
       timeoutMs: action.timeoutMs,
+      bodyMode: action.body === 'payload' || action.body === 'raw' ? action.body : 'template',
+      bodyTemplate:
+        action.body === 'payload' || action.body === 'raw'
+          ? ''
+          : JSON.stringify(action.body, null, 2),
+      forwardHeaders: action.forwardHeaders.join('\n'),
+      isSigned: action.signing !== null,
+      signingSecret: '',
+      hasSigningSecret: action.signing?.hasSecret ?? false,
     });
   } else {
     form.controls.whatsapp.patchValue({
@@ -403,6 +547,10 @@ export function toTriggerBody(
     enabled: value.enabled,
     action: toActionRequest(value, mode),
   };
+  const routes = parseRoutes(value.routes) ?? [];
+  if (routes.length > 0 || mode === 'edit') {
+    body.routes = routes;
+  }
 
   const retryPolicy = withoutNulls(value.retryPolicy) as Partial<RetryPolicy>;
   if (Object.keys(retryPolicy).length > 0 || mode === 'edit') {
@@ -515,7 +663,7 @@ export function formRetrySchedule(
     return null;
   }
   const timeoutMs =
-    action.controls.timeoutMs.value ?? stored?.action.timeoutMs ?? DEFAULT_ACTION_TIMEOUT_MS;
+    action.controls.timeoutMs.value ?? stored?.action?.timeoutMs ?? DEFAULT_ACTION_TIMEOUT_MS;
   return retrySchedule(policy as RetryPolicy, timeoutMs);
 }
 
@@ -524,12 +672,24 @@ function toActionRequest(value: TriggerFormValue, mode: TriggerFormMode): Action
     const http = value.http;
     const headers = http.headers.trim();
     const secretHeaders = toSecretHeadersRequest(http, mode);
+    const forwardHeaders = parseNameList(http.forwardHeaders);
     return {
       type: 'http',
       url: http.url.trim(),
       method: http.method,
       ...(headers === '' ? {} : { headers: JSON.parse(headers) as Record<string, string> }),
       ...(secretHeaders === undefined ? {} : { secretHeaders }),
+      // Left out, each takes its default (the action is replaced as a whole on edit too).
+      ...(http.bodyMode === 'payload'
+        ? {}
+        : {
+            body:
+              http.bodyMode === 'template'
+                ? (parseBodyTemplate(http.bodyTemplate) ?? 'payload')
+                : http.bodyMode,
+          }),
+      ...(forwardHeaders.length === 0 ? {} : { forwardHeaders }),
+      ...toSigningRequest(http),
       ...(http.timeoutMs === null ? {} : { timeoutMs: http.timeoutMs }),
     };
   }
@@ -541,6 +701,22 @@ function toActionRequest(value: TriggerFormValue, mode: TriggerFormMode): Action
     toPath: whatsapp.toPath.trim(),
     textTemplate: whatsapp.textTemplate,
     ...(whatsapp.timeoutMs === null ? {} : { timeoutMs: whatsapp.timeoutMs }),
+  };
+}
+
+/** `signing` to send: a secret typed is sent, none keeps the stored one; off removes it. */
+export function toSigningRequest(
+  http: TriggerFormValue['http'],
+): Pick<HttpActionRequest, 'signing'> {
+  if (!http.isSigned) {
+    // Left out, the stored signing is kept: only a stored one is switched off.
+    return http.hasSigningSecret ? { signing: null } : {};
+  }
+  return {
+    signing: {
+      scheme: 'standard-webhooks',
+      ...(http.signingSecret === '' ? {} : { secret: http.signingSecret }),
+    },
   };
 }
 

@@ -116,6 +116,9 @@ export class TriggerList {
   }
 
   protected target(trigger: Trigger): string {
+    if (trigger.action === null) {
+      return `routes to ${trigger.routes.map((route) => route.trigger).join(', ')}`;
+    }
     return trigger.action.type === 'http' ? trigger.action.url : trigger.action.baseUrl;
   }
 

@@ -3,6 +3,8 @@ import {
   type CreateTriggerRequest,
   FLOW_CONTROL_LIMITS,
   isValidDeadLetterGlob,
+  isValidSlug,
+  MAX_ROUTES,
   SLUG_PATTERN,
   WATERMARK_ACTIONS,
   type WatermarkAction,
@@ -24,6 +26,7 @@ import {
   Min,
   MinLength,
   ValidateBy,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import { ACTION_SUBTYPES, ActionDto, HttpActionDto, WhatsappActionDto } from './action.dto';
@@ -35,6 +38,43 @@ import { filterProblem } from '../delivery-filter';
 
 // An HTTP header name (RFC 9110 token).
 const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
+
+const IsRoutes = () =>
+  ValidateBy({
+    name: 'isRoutes',
+    validator: {
+      validate: (value: unknown) => routesProblem(value) === null,
+      defaultMessage: (args) => routesProblem(args?.value) ?? 'routes is invalid',
+    },
+  });
+
+function routesProblem(value: unknown): string | null {
+  if (!Array.isArray(value) || value.length > MAX_ROUTES) {
+    return `routes must be an array of at most ${MAX_ROUTES} routes`;
+  }
+  const slugs = new Set<string>();
+  for (const [index, route] of value.entries()) {
+    if (typeof route !== 'object' || route === null || Array.isArray(route)) {
+      return `routes[${index}] must be { trigger, filter? }`;
+    }
+    const { trigger, filter, ...rest } = route as Record<string, unknown>;
+    if (typeof trigger !== 'string' || !isValidSlug(trigger)) {
+      return `routes[${index}].trigger must be a trigger's slug`;
+    }
+    if (slugs.has(trigger)) {
+      return `routes[${index}].trigger repeats "${trigger}"`;
+    }
+    slugs.add(trigger);
+    const problem = filter === undefined || filter === null ? null : filterProblem(filter);
+    if (problem !== null) {
+      return `routes[${index}].filter: ${problem}`;
+    }
+    if (Object.keys(rest).length > 0) {
+      return `routes[${index}] has unknown fields: ${Object.keys(rest).join(', ')}`;
+    }
+  }
+  return null;
+}
 
 /** The column is a PostgreSQL integer: larger is a 400, never a failed insert. */
 const MAX_DAILY_WATERMARK = 2_147_483_647;
@@ -80,12 +120,28 @@ export class CreateTriggerDto implements CreateTriggerRequest {
   @ApiProperty({
     oneOf: [{ $ref: getSchemaPath(HttpActionDto) }, { $ref: getSchemaPath(WhatsappActionDto) }],
   })
+  @ValidateIf((dto: CreateTriggerDto) => dto.action !== null)
   @ValidateNested()
   @Type(() => ActionDto, {
     discriminator: { property: 'type', subTypes: ACTION_SUBTYPES },
     keepDiscriminatorProperty: true,
   })
-  action: HttpActionDto | WhatsappActionDto;
+  action: HttpActionDto | WhatsappActionDto | null;
+
+  @ApiPropertyOptional({
+    type: 'array',
+    maxItems: MAX_ROUTES,
+    items: {
+      type: 'object',
+      properties: { trigger: { type: 'string' }, filter: { type: 'object', nullable: true } },
+    },
+    description:
+      'Triggers (by slug) that also get an execution of each delivery their filter keeps, in ' +
+      'the same transaction; a routed-to trigger cannot have routes itself.',
+  })
+  @IsOptional()
+  @IsRoutes()
+  routes?: { trigger: string; filter?: Record<string, unknown> | null }[];
 
   @ApiPropertyOptional({ type: RetryPolicyDto })
   @IsOptional()

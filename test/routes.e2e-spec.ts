@@ -1,0 +1,155 @@
+import { httpTrigger } from './support/fixtures';
+import { HttpTarget } from './support/http-target';
+import { startTestApp, type TestApp, waitFor } from './support/test-app';
+
+// SPEC §14 fan-out: a delivery accepted by a trigger with routes creates, in the same statement,
+// one execution on each route's trigger whose filter keeps it.
+describe('routes', () => {
+  let t: TestApp;
+  let target: HttpTarget;
+
+  beforeAll(async () => {
+    t = await startTestApp({ WORKER_POLL_INTERVAL_MS: '100' });
+    target = await HttpTarget.start();
+    // The failing consumer answers 400 (permanent); the others 200.
+    target.respond((request, response) => {
+      response.writeHead(request.path === '/refuses' ? 400 : 200).end('ok');
+    });
+  });
+  afterAll(async () => {
+    await target.close();
+    await t.close();
+  });
+
+  async function create(slug: string, overrides: Record<string, unknown> = {}) {
+    const created = await t.api(
+      'POST',
+      '/api/triggers',
+      httpTrigger(slug, { action: { type: 'http', url: `${target.url}/${slug}` }, ...overrides }),
+    );
+    expect([created.status, created.body]).toEqual([201, expect.anything()]);
+    return created.body;
+  }
+
+  async function settled(executionId: string) {
+    return waitFor(
+      async () => {
+        const execution = (await t.api('GET', `/api/executions/${executionId}`)).body;
+        return ['succeeded', 'dead_lettered'].includes(execution.status) ? execution : undefined;
+      },
+      { what: `execution ${executionId} settled` },
+    );
+  }
+
+  const count = async (sql: string, params: unknown[]) =>
+    Number((await t.database.query<{ n: string }>(sql, params))[0].n);
+
+  it('fans one delivery out to the routes whose filter matches; one fails on its own', async () => {
+    const orders = await create('orders');
+    const crm = await create('crm');
+    const refuses = await create('refuses');
+    await create('not-matched');
+    const source = await create('evolution', {
+      idempotencyKeyPaths: ['data.key.id'],
+      routes: [
+        { trigger: 'orders', filter: { 'body.event': 'messages.upsert' } },
+        { trigger: 'crm' },
+        { trigger: 'refuses', filter: { 'body.data.key.id': { $exists: true } } },
+        { trigger: 'not-matched', filter: { 'body.event': 'connection.update' } },
+      ],
+    });
+    expect(source.routes).toHaveLength(4);
+
+    const answer = await t.hook('evolution', {
+      event: 'messages.upsert',
+      data: { key: { id: 'MSG-1' } },
+    });
+    expect(answer.status).toBe(202);
+    const { executionId, executionIds } = answer.body as {
+      executionId: string;
+      executionIds: string[];
+    };
+    expect(executionIds).toHaveLength(4);
+    expect(executionId).toBe(executionIds[0]);
+
+    const executions = await Promise.all(executionIds.map(settled));
+    expect(executions.map((e) => [e.triggerId, e.routedFrom, e.status])).toEqual([
+      [source.id, null, 'succeeded'],
+      [orders.id, source.id, 'succeeded'],
+      [crm.id, source.id, 'succeeded'],
+      [refuses.id, source.id, 'dead_lettered'],
+    ]);
+    const deadLetters = await t.api('GET', `/api/dead-letters?triggerId=${refuses.id}`);
+    expect(deadLetters.body.items.map((d: { executionId: string }) => d.executionId)).toEqual([
+      executionIds[3],
+    ]);
+
+    // The same key again: the same ids, nothing new.
+    const before = await count('SELECT count(*) AS n FROM executions', []);
+    const again = await t.hook('evolution', {
+      event: 'messages.upsert',
+      data: { key: { id: 'MSG-1' } },
+    });
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ status: 'duplicate', executionId, executionIds });
+    expect(await count('SELECT count(*) AS n FROM executions', [])).toBe(before);
+  });
+
+  it('gives a pure router no execution of its own and answers filtered when no route matches', async () => {
+    const a = await create('router-a');
+    await create('router-b');
+    const router = await create('router', {
+      action: null,
+      routes: [{ trigger: 'router-a' }, { trigger: 'router-b', filter: { 'body.kind': 'b' } }],
+      idempotencyKeyPaths: ['id'],
+    });
+    expect(router.action).toBeNull();
+
+    const answer = await t.hook('router', { id: 'r-1', kind: 'a' });
+    expect(answer.body.executionIds).toHaveLength(1);
+    const [only] = answer.body.executionIds as string[];
+    expect((await settled(only)).triggerId).toBe(a.id);
+
+    await t.api('PATCH', `/api/triggers/${router.id}`, {
+      routes: [{ trigger: 'router-b', filter: { 'body.kind': 'b' } }],
+    });
+    const filtered = await t.hook('router', { id: 'r-2', kind: 'a' });
+    expect([filtered.status, filtered.body]).toEqual([200, { status: 'filtered' }]);
+  });
+
+  it('refuses routes to a trigger with routes, from a routed-to trigger, to itself or unknown', async () => {
+    const leaf = await create('leaf');
+    await create('hub', { routes: [{ trigger: 'leaf' }] });
+    const post = (slug: string, overrides: Record<string, unknown>) =>
+      t.api('POST', '/api/triggers', httpTrigger(slug, overrides));
+    const refusals = [
+      await post('to-hub', { routes: [{ trigger: 'hub' }] }),
+      await t.api('PATCH', `/api/triggers/${leaf.id}`, { routes: [{ trigger: 'orders' }] }),
+      await post('self', { routes: [{ trigger: 'self' }] }),
+      await post('lost', { routes: [{ trigger: 'nowhere' }] }),
+      await post('no-action', { action: null }),
+      await post('too-many', {
+        routes: Array.from({ length: 21 }, (_, i) => ({ trigger: `leaf-${i}` })),
+      }),
+    ];
+    expect(refusals.map((r) => [r.status, r.body.error])).toEqual(
+      refusals.map(() => [400, 'validation_failed']),
+    );
+  });
+
+  it('answers 100 concurrent deliveries each with executions that exist', async () => {
+    await create('fan-1');
+    await create('fan-2');
+    await create('fan', { routes: [{ trigger: 'fan-1' }, { trigger: 'fan-2' }] });
+    const answers = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => t.hook('fan', { idempotency_key: `k-${i}` })),
+    );
+    expect(answers.every((answer) => answer.status === 202)).toBe(true);
+    const ids = answers.flatMap((answer) => answer.body.executionIds as string[]);
+    expect(ids).toHaveLength(300);
+    expect(new Set(ids).size).toBe(300);
+    expect(
+      await count('SELECT count(*) AS n FROM executions WHERE id = ANY($1::uuid[])', [ids]),
+    ).toBe(300);
+  });
+});
