@@ -57,6 +57,61 @@ describe(TriggerForm.name, () => {
     );
   });
 
+  // The body template's preview reads the trigger's latest delivery.
+  function flushLatestDelivery(payload: unknown) {
+    backend
+      .expectOne((request) => request.url === '/api/executions')
+      .flush({ items: payload === null ? [] : [{ payload }], nextCursor: null });
+  }
+
+  it('previews a body template with the latest delivery, and sends it with forwarded headers and signing', async () => {
+    const trigger = httpTriggerWith();
+    const { fixture, form, element } = render('admin', trigger.id);
+    TestBed.tick();
+    backend.expectOne(`/api/triggers/${trigger.id}`).flush(trigger);
+    flushLatestDelivery({ order: { id: 42, paid: true } });
+    await fixture.whenStable();
+
+    const http = form.controls.http.controls;
+    http.bodyMode.setValue('template');
+    await fixture.whenStable();
+    type(
+      element.querySelector('[data-testid="body-template"]')!,
+      '{"id": "{{order.id}}", "paid": "{{order.paid}}", "text": "Order {{order.id}}"}',
+    );
+    await fixture.whenStable();
+    expect(
+      JSON.parse(element.querySelector('[data-testid="template-preview-body"]')!.textContent),
+    ).toEqual({ id: 42, paid: true, text: 'Order 42' });
+    type(element.querySelector('[data-testid="body-template"]')!, '{"id": "{{order.missing}}"}');
+    await fixture.whenStable();
+    expect(element.querySelector('[data-testid="template-preview"]')!.textContent).toContain(
+      '"order.missing" has no value',
+    );
+    type(element.querySelector('[data-testid="body-template"]')!, '{"id": "{{order.id}}"}');
+    type(
+      element.querySelector('[data-testid="forward-headers"]')!,
+      'X-GitHub-Event\nX-Hub-Signature-256',
+    );
+    http.isSigned.setValue(true);
+    await fixture.whenStable();
+    element.querySelector<HTMLButtonElement>('[data-testid="generate-signing-secret"]')!.click();
+    expect(http.signingSecret.value).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+    type(element.querySelector('[data-testid="routes"]')!, '[{"trigger": "crm"}]');
+    await fixture.whenStable();
+    element.querySelector<HTMLButtonElement>('button[type="submit"]')!.click();
+
+    const request = backend.expectOne(`/api/triggers/${trigger.id}`);
+    expect(request.request.body).toMatchObject({
+      action: {
+        body: { id: '{{order.id}}' },
+        forwardHeaders: ['X-GitHub-Event', 'X-Hub-Signature-256'],
+        signing: { scheme: 'standard-webhooks', secret: http.signingSecret.value },
+      },
+      routes: [{ trigger: 'crm', filter: null }],
+    });
+  });
+
   it('shows a stored trigger read-only to a viewer, without a save button', async () => {
     const trigger = httpTriggerWith({
       verification: {
@@ -69,6 +124,7 @@ describe(TriggerForm.name, () => {
     const { fixture, form, element } = render('viewer', trigger.id);
     TestBed.tick();
     backend.expectOne(`/api/triggers/${trigger.id}`).flush(trigger);
+    flushLatestDelivery(null);
     await fixture.whenStable();
 
     expect(form.disabled).toBe(true);
@@ -85,6 +141,7 @@ describe(TriggerForm.name, () => {
     const { fixture, element } = render('admin', trigger.id);
     TestBed.tick();
     backend.expectOne(`/api/triggers/${trigger.id}`).flush(trigger);
+    flushLatestDelivery(null);
     await fixture.whenStable();
 
     const rows = () => [...element.querySelectorAll('[data-testid="stored-secret-header"]')];

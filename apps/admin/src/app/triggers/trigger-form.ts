@@ -38,6 +38,7 @@ import { Session } from '../core/session';
 import { StatsMonitor } from '../stats/stats-monitor';
 import { RetryScheduleView } from './retry-schedule-view';
 import { TriggerApi } from './trigger-api';
+import { ExecutionApi, type ExecutionQuery } from '../executions/execution-api';
 import {
   addSecretHeader,
   applyActionType,
@@ -48,11 +49,22 @@ import {
   fillTriggerForm,
   formRetrySchedule,
   generateStandardWebhooksSecret,
+  previewBodyTemplate,
   readableDuration,
   setSecretHeaderRemoved,
   toTriggerBody,
   webhookUrl,
 } from './trigger-form-model';
+
+const LATEST_DELIVERY: ExecutionQuery = {
+  triggerId: null,
+  status: null,
+  idempotencyKey: null,
+  from: null,
+  to: null,
+  cursor: null,
+  limit: 1,
+};
 
 @Component({
   selector: 'tl-trigger-form',
@@ -78,6 +90,7 @@ import {
 })
 export class TriggerForm {
   private readonly api = inject(TriggerApi);
+  private readonly executions = inject(ExecutionApi);
   private readonly router = inject(Router);
   private readonly snackBar = inject(MatSnackBar);
   private readonly monitor = inject(StatsMonitor);
@@ -146,6 +159,31 @@ export class TriggerForm {
     ),
     { requireSync: true },
   );
+  protected readonly templateExample = '{ "orderId": "{{data.id}}", "text": "Order {{data.id}}" }';
+  protected readonly templateHint =
+    '"{{path}}" alone keeps the value\'s JSON type; other strings interpolate.';
+  protected readonly routesError =
+    'A JSON array of { "trigger": "<slug>", "filter"?: {…} }, at most 20.';
+  protected readonly bodyMode = computed(() => this.formValue().http.bodyMode);
+  protected readonly isSigned = computed(() => this.formValue().http.isSigned);
+  // The payload of the trigger's latest delivery, to preview a body template with.
+  private readonly latestDelivery = rxResource({
+    params: () => this.id(),
+    stream: ({ params: id }) =>
+      id
+        ? this.executions
+            .list({ ...LATEST_DELIVERY, triggerId: id })
+            .pipe(
+              map((page) => (page.items.length > 0 ? { payload: page.items[0].payload } : null)),
+            )
+        : of(null),
+  });
+  protected readonly templatePreview = computed(() => {
+    const latest = this.latestDelivery.hasValue() ? this.latestDelivery.value() : null;
+    return latest === null
+      ? null
+      : previewBodyTemplate(this.formValue().http.bodyTemplate, latest.payload);
+  });
   protected readonly scheme = computed(() => this.formValue().verification.scheme);
   protected readonly secretValue = computed(() => this.formValue().verification.secret);
   protected readonly storedSecrets = computed(() => this.formValue().verification.storedSecrets);
@@ -205,6 +243,12 @@ export class TriggerForm {
 
   protected generateSecret(): void {
     const secret = this.form.controls.verification.controls.secret;
+    secret.setValue(generateStandardWebhooksSecret());
+    secret.markAsDirty();
+  }
+
+  protected generateSigningSecret(): void {
+    const secret = this.form.controls.http.controls.signingSecret;
     secret.setValue(generateStandardWebhooksSecret());
     secret.markAsDirty();
   }
