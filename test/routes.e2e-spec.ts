@@ -1,3 +1,4 @@
+import { RetentionService } from '../apps/api/src/retention/retention.service';
 import { httpTrigger } from './support/fixtures';
 import { HttpTarget } from './support/http-target';
 import { startTestApp, type TestApp, waitFor } from './support/test-app';
@@ -151,5 +152,28 @@ describe('routes', () => {
     expect(
       await count('SELECT count(*) AS n FROM executions WHERE id = ANY($1::uuid[])', [ids]),
     ).toBe(300);
+  });
+
+  it('frees a routed key once every execution of its delivery is gone', async () => {
+    await create('gone-1');
+    await create('gone', {
+      action: null,
+      routes: [{ trigger: 'gone-1' }],
+      idempotencyKeyPaths: ['id'],
+    });
+    const first = await t.hook('gone', { id: 'evt-gone' });
+    const ids = first.body.executionIds as string[];
+    await Promise.all(ids.map(settled));
+    await t.database.query(`DELETE FROM executions WHERE id = ANY($1::uuid[])`, [ids]);
+    await t.database.query(
+      `UPDATE routed_deliveries SET created_at = now() - interval '2 hours'
+       WHERE idempotency_key = 'evt-gone'`,
+    );
+
+    await t.app.get(RetentionService).purge();
+
+    const again = await t.hook('gone', { id: 'evt-gone' });
+    expect(again.status).toBe(202);
+    expect(again.body.executionIds).not.toEqual(ids);
   });
 });

@@ -3,6 +3,7 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { AppConfig } from '../config/app-config';
 import { AuditLogStore } from '../access/audit-log.store';
 import { OperatorVerbsStore } from '../executions/operator-verbs.store';
+import { DeliveriesStore } from '../executions/deliveries.store';
 import { RedrivesStore } from '../redrives/redrives.store';
 import { DeliveryOutcomeCounts } from '../rejections/delivery-outcome-counts.store';
 import { RejectionsStore } from '../rejections/rejections.store';
@@ -39,6 +40,7 @@ export class RetentionService implements OnApplicationBootstrap {
 
   constructor(
     private readonly executions: OperatorVerbsStore,
+    private readonly deliveries: DeliveriesStore,
     private readonly auditLog: AuditLogStore,
     private readonly redrives: RedrivesStore,
     private readonly rejections: RejectionsStore,
@@ -79,6 +81,7 @@ export class RetentionService implements OnApplicationBootstrap {
       ),
     };
     await this.outcomeCounts.purge();
+    await this.deliveries.deleteRoutesWithoutExecutions();
     if (purged.executions + purged.auditEntries + purged.redrives + purged.rejections > 0) {
       this.logger.log({
         evt: 'retention_purged',
