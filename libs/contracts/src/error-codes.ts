@@ -16,7 +16,13 @@ export type RequestErrorCode =
 export type TriggerErrorCode = 'trigger_not_found' | 'slug_taken' | 'trigger_has_open_work';
 
 export type IngestErrorCode =
-  'trigger_disabled' | 'invalid_signature' | 'signature_expired' | 'loop_detected';
+  | 'trigger_disabled'
+  | 'invalid_signature'
+  | 'signature_expired'
+  | 'loop_detected'
+  /** Meta's subscription handshake with a wrong verify token (SPEC §13). */
+  | 'invalid_verify_token'
+  | 'rejection_not_found';
 
 export type ExecutionErrorCode =
   | 'execution_not_found'

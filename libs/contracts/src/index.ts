@@ -10,10 +10,12 @@ import type {
   HeldReason,
 } from './flow-control';
 import type { Verification } from './verification';
+import type { DeliveryFilter, RejectionReason, TriggerRejectingAlert } from './receiving';
 
 export * from './access';
 export * from './flow-control';
 export * from './verification';
+export * from './receiving';
 import type { OutcomeUnknownAlert, UnknownOutcomePolicy } from './lifecycle';
 
 export const EXECUTION_STATUSES = [
@@ -102,6 +104,11 @@ export interface Trigger {
   verification: Verification | null;
   /** Effective list: the trigger's own, or the scheme's default. */
   idempotencyKeyHeaders: string[];
+  // §13 receiving
+  /** Deliveries that do not match are answered 200 filtered and create nothing; null: all kept. */
+  filter: DeliveryFilter | null;
+  /** Effective body paths removed before storage (the evolution scheme's default: apikey). */
+  redactPaths: string[];
   // §7 flow control
   rateLimit: FlowControlSettings['rateLimit'];
   maxConcurrency: FlowControlSettings['maxConcurrency'];
@@ -230,7 +237,12 @@ export interface TriggerSilentAlert {
 }
 
 export type Alert =
-  WatermarkAlert | DlqGrowingAlert | TriggerSilentAlert | OutcomeUnknownAlert | CircuitOpenAlert;
+  | WatermarkAlert
+  | DlqGrowingAlert
+  | TriggerSilentAlert
+  | OutcomeUnknownAlert
+  | CircuitOpenAlert
+  | TriggerRejectingAlert;
 
 export interface TriggerStats {
   id: string;
@@ -269,6 +281,10 @@ export interface Stats {
   alerts: Alert[];
   /** Every bucket of the window, oldest first, the first starting at `since`. */
   series: ExecutionBucket[];
+  /** Deliveries refused in the window, by reason (SPEC §13). */
+  rejected: Partial<Record<RejectionReason, number>>;
+  /** Deliveries that passed verification but not the trigger's filter, in the window. */
+  filtered: number;
 }
 
 /** Every error answer of the API. */

@@ -2,6 +2,7 @@
 import type { ErrorCategory, HttpMethod, ManualResolution, RetryPolicy } from './index';
 import type { CircuitBreakerPolicy, RateLimit, WatermarkAction } from './flow-control';
 import type { VerificationInput } from './verification';
+import type { DeliveryFilter } from './receiving';
 import type { UnknownOutcomePolicy } from './lifecycle';
 
 export interface HttpActionRequest {
@@ -40,6 +41,10 @@ export interface CreateTriggerRequest {
   retryPolicy?: Partial<RetryPolicy>;
   /** null: the verification scheme's preset (SPEC §13). */
   idempotencyKeyPaths?: string[] | null;
+  /** SPEC §13: null keeps every delivery. */
+  filter?: DeliveryFilter | null;
+  /** SPEC §13: body paths removed before storage; null: the scheme's default. */
+  redactPaths?: string[] | null;
   /** Write-only shorthand for an `hmac-sha256` verification; `null` removes the verification. */
   secret?: string | null;
   /** Give either this or `secret`; `null` removes it. */
