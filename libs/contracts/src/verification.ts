@@ -255,3 +255,8 @@ export interface VerificationInput {
   /** `meta`: write-only; kept when left out on update. */
   verifyToken?: string;
 }
+
+/** Body paths removed before storage unless a trigger sets its own (SPEC §13). */
+export function defaultRedactPaths(verification: KeyPresetInput | null): string[] {
+  return verification?.scheme === 'evolution' ? [EVOLUTION_TOKEN.name] : [];
+}
