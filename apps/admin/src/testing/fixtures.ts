@@ -1,5 +1,13 @@
 // Shapes of API answers for the component tests.
-import type { DeadLetter, HttpAction, Stats, Trigger } from '@triggerline/contracts';
+import type {
+  DeadLetter,
+  Execution,
+  HttpAction,
+  RejectionDetail,
+  Stats,
+  Trigger,
+  Verification,
+} from '@triggerline/contracts';
 
 /** Quiet stats: nothing counted, no alerts. */
 export function statsWith(overrides: Partial<Stats> = {}): Stats {
@@ -25,6 +33,8 @@ export function statsWith(overrides: Partial<Stats> = {}): Stats {
     watermarkHit: false,
     alerts: [],
     series: [],
+    rejected: {},
+    filtered: 0,
     ...overrides,
   };
 }
@@ -66,6 +76,8 @@ export function httpTriggerWith(overrides: Partial<Trigger> = {}): Trigger {
     updatedAt: '2026-01-01T00:00:00.000Z',
     verification: null,
     idempotencyKeyHeaders: ['Idempotency-Key'],
+    filter: null,
+    redactPaths: [],
     ...overrides,
   };
 }
@@ -90,6 +102,49 @@ export function deadLetterWith(overrides: Partial<DeadLetter> = {}): DeadLetter 
   };
 }
 
+export function executionWith(overrides: Partial<Execution> = {}): Execution {
+  return {
+    id: '33333333-3333-4333-8333-333333333333',
+    triggerId: '11111111-1111-4111-8111-111111111111',
+    status: 'succeeded',
+    idempotencyKey: 'm-1',
+    payload: { messageId: 'm-1' },
+    headers: {},
+    attemptCount: 1,
+    nextAttemptAt: null,
+    lastError: null,
+    errorCategory: null,
+    replayOf: null,
+    lastReplayAt: null,
+    createdAt: '2026-01-01T10:00:00.000Z',
+    updatedAt: '2026-01-01T10:00:01.000Z',
+    finishedAt: '2026-01-01T10:00:01.000Z',
+    duplicateCount: 0,
+    conflictCount: 0,
+    heldBy: null,
+    ...overrides,
+  };
+}
+
+/** A refused delivery with its body; `Rejection` list items are the same without the body. */
+export function rejectionWith(overrides: Partial<RejectionDetail> = {}): RejectionDetail {
+  return {
+    id: '44444444-4444-4444-8444-444444444444',
+    triggerId: '11111111-1111-4111-8111-111111111111',
+    triggerSlug: 'orders',
+    reason: 'invalid_signature',
+    receivedAt: '2026-01-01T10:00:00.000Z',
+    sourceIp: '203.0.113.7',
+    headers: { 'content-type': 'application/json', 'x-signature-256': '***' },
+    bodyBytes: 21,
+    retriedAt: null,
+    retryResult: null,
+    body: '{"messageId":"m-1"}',
+    bodyEncoding: 'text',
+    ...overrides,
+  };
+}
+
 /** The `verification` fields of the configurable schemes, unset. */
 export const NO_SCHEME_OPTIONS = {
   in: null,
@@ -100,3 +155,15 @@ export const NO_SCHEME_OPTIONS = {
   prefix: null,
   hasVerifyToken: false,
 } as const;
+
+/** A stored verification with one secret without expiry; other schemes' fields unset. */
+export function verificationWith(
+  overrides: Partial<Verification> & Pick<Verification, 'scheme'>,
+): Verification {
+  return {
+    ...NO_SCHEME_OPTIONS,
+    secrets: [{ expiresAt: null }],
+    toleranceSeconds: 300,
+    ...overrides,
+  };
+}

@@ -13,7 +13,8 @@ import {
   type CreateTriggerRequest,
   DEFAULT_ACTION_TIMEOUT_MS,
   defaultIdempotencyKeyHeaders,
-  DEFAULT_IDEMPOTENCY_KEY_PATHS,
+  defaultIdempotencyKeyPaths,
+  defaultRedactPaths,
   effectiveUnknownOutcome,
   FLOW_CONTROL_LIMITS,
   type HttpActionRequest,
@@ -29,11 +30,15 @@ import {
   SLUG_PATTERN,
   type Trigger,
   type UnknownOutcomePolicy,
-  type VerificationInput,
-  type VerificationScheme,
-  type VerificationSecretView,
   type WatermarkAction,
 } from '@triggerline/contracts';
+import { deliveryFilterJson, formatFilter, parseFilter } from './delivery-filter-form';
+import {
+  buildVerificationGroup,
+  presetInput,
+  toVerificationRequest,
+  verificationFormValue,
+} from './verification-form';
 
 export type TriggerFormMode = 'create' | 'edit';
 
@@ -164,41 +169,6 @@ const deadLetterGlob: ValidatorFn = (control) => {
   return value === '' || isValidDeadLetterGlob(value) ? null : { glob: true };
 };
 
-const STANDARD_WEBHOOKS_SECRET = /^whsec_[A-Za-z0-9+/]{32,}={0,2}$/;
-
-/** A scheme needs a secret: a new one, or one already stored; standard-webhooks' has a format. */
-const verificationRule: ValidatorFn = (group: AbstractControl): ValidationErrors | null => {
-  const { scheme, secret, storedSecrets } = (group as VerificationFormGroup).getRawValue();
-  if (scheme === null) {
-    return null;
-  }
-  if (secret === '') {
-    return storedSecrets.length > 0 ? null : { secretRequired: true };
-  }
-  return scheme === 'standard-webhooks' && !STANDARD_WEBHOOKS_SECRET.test(secret)
-    ? { whsec: true }
-    : null;
-};
-
-function buildVerificationGroup() {
-  return new FormGroup(
-    {
-      /** null: deliveries are not verified. */
-      scheme: new FormControl<VerificationScheme | null>(null),
-      /** A new secret; empty keeps the stored ones. */
-      secret: new FormControl('', { nonNullable: true, validators: [Validators.maxLength(512)] }),
-      /** With a new secret: keep the current one until then (rotation); empty: replace it now. */
-      keepCurrentUntil: new FormControl('', { nonNullable: true }),
-      toleranceSeconds: optionalInt(1, 86_400),
-      /** What the API says is stored (values are never shown). */
-      storedSecrets: new FormControl<VerificationSecretView[]>([], { nonNullable: true }),
-    },
-    { validators: verificationRule },
-  );
-}
-
-type VerificationFormGroup = ReturnType<typeof buildVerificationGroup>;
-
 function optionalInt(min: number, max: number): FormControl<number | null> {
   return new FormControl<number | null>(null, [Validators.min(min), Validators.max(max)]);
 }
@@ -276,13 +246,16 @@ export function buildTriggerForm() {
       maxDelayMs: optionalInt(0, 86_400_000),
       jitterMs: optionalInt(0, 3_600_000),
     }),
-    idempotencyKeyPaths: new FormControl(DEFAULT_IDEMPOTENCY_KEY_PATHS.join('\n'), {
-      nonNullable: true,
-    }),
+    /** One path per line; empty: the scheme's preset. */
+    idempotencyKeyPaths: new FormControl('', { nonNullable: true }),
     dailyWatermark: new FormControl<number | null>(null, [Validators.min(1)]),
     verification: buildVerificationGroup(),
     /** One header per line; empty: the scheme's default. */
     idempotencyKeyHeaders: new FormControl('', { nonNullable: true }),
+    /** A JSON query over { body, headers, query }; empty: every delivery is kept. */
+    filter: new FormControl('', { nonNullable: true, validators: [deliveryFilterJson] }),
+    /** Body paths removed before storage, one per line; empty: the scheme's default. */
+    redactPaths: new FormControl('', { nonNullable: true }),
     onDeadLetter: new FormControl('', {
       nonNullable: true,
       validators: [deadLetterGlob],
@@ -317,16 +290,20 @@ export function fillTriggerForm(form: TriggerFormGroup, trigger: Trigger): void 
     enabled: trigger.enabled,
     actionType: action.type,
     retryPolicy: trigger.retryPolicy,
-    idempotencyKeyPaths: trigger.idempotencyKeyPaths.join('\n'),
+    // The API answers effective lists; one equal to the scheme's preset shows as empty.
+    idempotencyKeyPaths: unlessPreset(
+      trigger.idempotencyKeyPaths,
+      defaultIdempotencyKeyPaths(trigger.verification),
+    ),
     dailyWatermark: trigger.dailyWatermark,
-    verification: {
-      scheme: trigger.verification?.scheme ?? null,
-      secret: '',
-      keepCurrentUntil: '',
-      toleranceSeconds: trigger.verification?.toleranceSeconds ?? null,
-      storedSecrets: trigger.verification?.secrets ?? [],
-    },
-    idempotencyKeyHeaders: trigger.idempotencyKeyHeaders.join('\n'),
+    verification: verificationFormValue(trigger.verification),
+    idempotencyKeyHeaders: unlessPreset(
+      trigger.idempotencyKeyHeaders,
+      defaultIdempotencyKeyHeaders(trigger.verification),
+      true,
+    ),
+    filter: formatFilter(trigger.filter),
+    redactPaths: unlessPreset(trigger.redactPaths, defaultRedactPaths(trigger.verification)),
     onDeadLetter: trigger.onDeadLetter ?? '',
     silenceAlertMinutes: trigger.silenceAlertMinutes,
     // The API shows the effective value; the action type's default shows as "default".
@@ -409,8 +386,6 @@ export function toTriggerBody(
     body.retryPolicy = retryPolicy;
   }
 
-  body.idempotencyKeyPaths = parseKeyPaths(value.idempotencyKeyPaths);
-
   if (value.dailyWatermark !== null || mode === 'edit') {
     body.dailyWatermark = value.dailyWatermark;
   }
@@ -419,17 +394,28 @@ export function toTriggerBody(
   if (verification !== undefined) {
     body.verification = verification;
   }
-  const keyHeaders = parseKeyPaths(value.idempotencyKeyHeaders);
-  const isDefault =
-    keyHeaders.length === 0 ||
-    sameHeaders(
-      keyHeaders,
-      defaultIdempotencyKeyHeaders(
-        value.verification.scheme === null ? null : { scheme: value.verification.scheme },
-      ),
-    );
-  if (!isDefault || mode === 'edit') {
-    body.idempotencyKeyHeaders = isDefault ? null : keyHeaders;
+  // Lists left empty, or equal to the scheme's preset, are sent as null: the preset follows
+  // the scheme if it changes later.
+  const preset = presetInput(value.verification);
+  const lists = {
+    idempotencyKeyPaths: ownList(value.idempotencyKeyPaths, defaultIdempotencyKeyPaths(preset)),
+    idempotencyKeyHeaders: ownList(
+      value.idempotencyKeyHeaders,
+      defaultIdempotencyKeyHeaders(preset),
+      true,
+    ),
+    redactPaths: ownList(value.redactPaths, defaultRedactPaths(preset)),
+  };
+  for (const [name, list] of Object.entries(lists) as [keyof typeof lists, string[] | null][]) {
+    if (list !== null || mode === 'edit') {
+      body[name] = list;
+    }
+  }
+
+  const filter = parseFilter(value.filter);
+  const filterValue = filter.isValid ? filter.filter : null;
+  if (filterValue !== null || mode === 'edit') {
+    body.filter = filterValue;
   }
 
   const onDeadLetter = value.onDeadLetter.trim();
@@ -567,47 +553,18 @@ export function toSecretHeadersRequest(
   return mode === 'create' && Object.keys(secretHeaders).length === 0 ? undefined : secretHeaders;
 }
 
-/**
- * The `verification` to send, or undefined to leave it as it is. The stored secrets are never
- * known here: an item without `value` keeps one (the API's rule), which is how a new secret is
- * added while the current one stays valid until `keepCurrentUntil`.
- */
-export function toVerificationRequest(
-  value: TriggerFormValue['verification'],
-): VerificationInput | null | undefined {
-  const { scheme, secret, keepCurrentUntil, toleranceSeconds, storedSecrets } = value;
-  if (scheme === null) {
-    return storedSecrets.length > 0 ? null : undefined;
-  }
-  const tolerance = toleranceSeconds === null ? {} : { toleranceSeconds };
-  if (secret === '') {
-    return {
-      scheme,
-      secrets: storedSecrets.map((stored) => ({ expiresAt: stored.expiresAt })),
-      ...tolerance,
-    };
-  }
-  const keepsCurrent = keepCurrentUntil !== '' && storedSecrets.length > 0;
-  return {
-    scheme,
-    secrets: keepsCurrent
-      ? [{ value: secret }, { expiresAt: new Date(keepCurrentUntil).toISOString() }]
-      : [{ value: secret }],
-    ...tolerance,
-  };
+/** The list a textarea holds, or null when it is empty or the preset itself. */
+function ownList(text: string, preset: string[], ignoreCase = false): string[] | null {
+  const list = parseKeyPaths(text);
+  const same = (a: string, b: string) =>
+    ignoreCase ? a.toLowerCase() === b.toLowerCase() : a === b;
+  const isPreset = list.length === preset.length && list.every((item, i) => same(item, preset[i]));
+  return list.length === 0 || isPreset ? null : list;
 }
 
-/** A Standard Webhooks secret: `whsec_` and the base64 of 32 random bytes. */
-export function generateStandardWebhooksSecret(
-  fillRandom: (bytes: Uint8Array<ArrayBuffer>) => void = (bytes) => crypto.getRandomValues(bytes),
-): string {
-  const bytes = new Uint8Array(new ArrayBuffer(32));
-  fillRandom(bytes);
-  return `whsec_${btoa(String.fromCharCode(...bytes))}`;
-}
-
-function sameHeaders(a: string[], b: string[]): boolean {
-  return a.length === b.length && a.every((name, i) => name.toLowerCase() === b[i].toLowerCase());
+/** A stored effective list as its textarea shows it: empty when it is the preset. */
+function unlessPreset(list: string[], preset: string[], ignoreCase = false): string {
+  return ownList(list.join('\n'), preset, ignoreCase) === null ? '' : list.join('\n');
 }
 
 /** `${origin}/hooks/<slug>`: where senders deliver webhooks for this trigger. */

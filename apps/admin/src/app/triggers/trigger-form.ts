@@ -21,20 +21,20 @@ import { MatSelectModule } from '@angular/material/select';
 import { MatSlideToggleModule } from '@angular/material/slide-toggle';
 import { MatSnackBar } from '@angular/material/snack-bar';
 import { Router, RouterLink } from '@angular/router';
-import { DatePipe } from '@angular/common';
 import {
   ACTION_TYPES,
   defaultIdempotencyKeyHeaders,
+  defaultIdempotencyKeyPaths,
+  defaultRedactPaths,
   HTTP_METHODS,
-  SCHEME_DESCRIPTIONS,
   type Trigger,
-  VERIFICATION_SCHEMES,
 } from '@triggerline/contracts';
 import { map, of, startWith } from 'rxjs';
 import { type ApiError, isApiError } from '../core/api-error';
 import { Icon } from '../core/icon';
 import { Session } from '../core/session';
 import { StatsMonitor } from '../stats/stats-monitor';
+import { DeliveryFilterFields } from './delivery-filter-fields';
 import { RetryScheduleView } from './retry-schedule-view';
 import { TriggerApi } from './trigger-api';
 import {
@@ -46,18 +46,18 @@ import {
   discardSecretHeader,
   fillTriggerForm,
   formRetrySchedule,
-  generateStandardWebhooksSecret,
   readableDuration,
   setSecretHeaderRemoved,
   toTriggerBody,
   webhookUrl,
 } from './trigger-form-model';
+import { VerificationFields } from './verification-fields';
+import { presetInput } from './verification-form';
 
 @Component({
   selector: 'tl-trigger-form',
   changeDetection: ChangeDetectionStrategy.OnPush,
   imports: [
-    DatePipe,
     ReactiveFormsModule,
     RouterLink,
     ClipboardModule,
@@ -70,7 +70,9 @@ import {
     MatSelectModule,
     MatSlideToggleModule,
     Icon,
+    DeliveryFilterFields,
     RetryScheduleView,
+    VerificationFields,
   ],
   templateUrl: './trigger-form.html',
   styleUrl: './trigger-form.css',
@@ -87,8 +89,6 @@ export class TriggerForm {
   /** Only admins change triggers; the others see the form read-only. */
   protected readonly isAdmin = inject(Session).isAdmin;
   protected readonly actionTypes = ACTION_TYPES;
-  protected readonly schemes = VERIFICATION_SCHEMES;
-  protected readonly schemeDescriptions = SCHEME_DESCRIPTIONS;
   protected readonly methods = HTTP_METHODS;
   protected readonly form = buildTriggerForm();
   protected readonly flowControl = this.form.controls.flowControl;
@@ -118,16 +118,15 @@ export class TriggerForm {
     this.form.controls.slug.valueChanges.pipe(startWith(this.form.controls.slug.value)),
     { requireSync: true },
   );
-  private readonly formValue = toSignal(
+  protected readonly formValue = toSignal(
     this.form.valueChanges.pipe(
       startWith(null),
       map(() => this.form.getRawValue()),
     ),
     { requireSync: true },
   );
-  protected readonly scheme = computed(() => this.formValue().verification.scheme);
-  protected readonly secretValue = computed(() => this.formValue().verification.secret);
-  protected readonly storedSecrets = computed(() => this.formValue().verification.storedSecrets);
+  /** What the key and redaction presets depend on: the scheme and a token's place. */
+  private readonly preset = computed(() => presetInput(this.formValue().verification));
   protected readonly storedSecretHeaders = this.form.controls.http.controls.storedSecretHeaders;
   protected readonly newSecretHeaders = this.form.controls.http.controls.newSecretHeaders;
   /** Names in the plain headers JSON that the API stores as secret headers instead. */
@@ -135,10 +134,10 @@ export class TriggerForm {
     credentialHeaderNames(this.formValue().http.headers),
   );
   protected readonly defaultKeyHeaders = computed(() =>
-    defaultIdempotencyKeyHeaders(this.scheme() === null ? null : { scheme: this.scheme()! }).join(
-      ', ',
-    ),
+    defaultIdempotencyKeyHeaders(this.preset()),
   );
+  protected readonly defaultKeyPaths = computed(() => defaultIdempotencyKeyPaths(this.preset()));
+  protected readonly defaultRedactPaths = computed(() => defaultRedactPaths(this.preset()));
   /** Recomputed on every edit of the form, by the same rule as the API's retry-schedule. */
   protected readonly retrySchedule = computed(() => {
     this.formValue();
@@ -180,12 +179,6 @@ export class TriggerForm {
         this.form.disable({ emitEvent: false });
       }
     });
-  }
-
-  protected generateSecret(): void {
-    const secret = this.form.controls.verification.controls.secret;
-    secret.setValue(generateStandardWebhooksSecret());
-    secret.markAsDirty();
   }
 
   protected addSecretHeader(): void {

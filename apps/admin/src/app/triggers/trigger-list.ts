@@ -61,6 +61,16 @@ export class TriggerList {
     () => new Map((this.monitor.stats()?.triggers ?? []).map((stats) => [stats.id, stats])),
   );
 
+  /** Triggers with a trigger_rejecting alert up, and how many they refused. */
+  protected readonly rejectingById = computed(
+    () =>
+      new Map(
+        (this.monitor.stats()?.alerts ?? []).flatMap((alert) =>
+          alert.code === 'trigger_rejecting' ? [[alert.triggerId, alert] as const] : [],
+        ),
+      ),
+  );
+
   protected hookUrl(trigger: Trigger): string {
     return webhookUrl(location.origin, trigger.slug);
   }

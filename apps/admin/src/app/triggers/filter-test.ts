@@ -1,0 +1,145 @@
+import { DatePipe } from '@angular/common';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  inject,
+  input,
+  linkedSignal,
+  signal,
+} from '@angular/core';
+import { rxResource } from '@angular/core/rxjs-interop';
+import { MatButtonModule } from '@angular/material/button';
+import { MatFormFieldModule } from '@angular/material/form-field';
+import { MatSelectModule } from '@angular/material/select';
+import type { DeliveryFilter, FilterTestRequest } from '@triggerline/contracts';
+import { mutation } from '../core/mutation';
+import { ExecutionApi } from '../executions/execution-api';
+import type { ParsedFilter } from './delivery-filter-form';
+import { TriggerApi } from './trigger-api';
+
+const RECENT_DELIVERIES = 10;
+
+/** "Test against a recent delivery": runs the filter being edited on a stored execution. */
+@Component({
+  selector: 'tl-filter-test',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [DatePipe, MatButtonModule, MatFormFieldModule, MatSelectModule],
+  template: `
+    <div class="filter-test" data-testid="filter-test">
+      <mat-form-field subscriptSizing="dynamic" class="delivery">
+        <mat-label>Test against a recent delivery</mat-label>
+        <mat-select
+          [value]="executionId()"
+          (valueChange)="executionId.set($event)"
+          [disabled]="deliveries().length === 0"
+          data-testid="filter-test-delivery"
+        >
+          @for (execution of deliveries(); track execution.id) {
+            <mat-option [value]="execution.id">
+              {{ execution.createdAt | date: 'medium' }} ·
+              {{ execution.idempotencyKey ?? 'no key' }} · {{ execution.status }}
+            </mat-option>
+          }
+        </mat-select>
+      </mat-form-field>
+      <button
+        mat-stroked-button
+        type="button"
+        (click)="run()"
+        [disabled]="testable() === null || executionId() === null || test.busy()"
+        data-testid="filter-test-run"
+      >
+        Test
+      </button>
+      @if (verdict(); as verdict) {
+        <span
+          class="status-chip"
+          [class.status-succeeded]="verdict === 'kept'"
+          [class.status-failed_retryable]="verdict === 'filtered out'"
+          role="status"
+          data-testid="filter-test-verdict"
+          >{{ verdict }}</span
+        >
+      }
+    </div>
+    @if (executions.hasValue() && deliveries().length === 0) {
+      <p class="muted hint">No delivery stored yet to test with.</p>
+    } @else if (filter().isValid && testable() === null) {
+      <p class="muted hint">An empty filter keeps every delivery.</p>
+    }
+    @if (test.error(); as error) {
+      <p class="error-text" role="alert">{{ error.message }}</p>
+    }
+  `,
+  styles: `
+    .filter-test {
+      display: flex;
+      flex-wrap: wrap;
+      align-items: center;
+      gap: 8px 12px;
+    }
+    .delivery {
+      flex: 1 1 320px;
+    }
+    .hint {
+      margin: 4px 0 0;
+    }
+  `,
+})
+export class FilterTest {
+  private readonly triggerApi = inject(TriggerApi);
+  private readonly executionApi = inject(ExecutionApi);
+
+  readonly triggerId = input.required<string>();
+  /** The filter as typed in the form. */
+  readonly filter = input.required<ParsedFilter>();
+
+  protected readonly executions = rxResource({
+    params: () => this.triggerId(),
+    stream: ({ params: triggerId }) =>
+      this.executionApi.list({
+        triggerId,
+        status: null,
+        idempotencyKey: null,
+        from: null,
+        to: null,
+        cursor: null,
+        limit: RECENT_DELIVERIES,
+      }),
+  });
+  protected readonly deliveries = computed(() =>
+    this.executions.hasValue() ? this.executions.value().items : [],
+  );
+  protected readonly executionId = linkedSignal<string | null>(
+    () => this.deliveries()[0]?.id ?? null,
+  );
+  /** A valid, non-empty filter, which is all a test can answer about. */
+  protected readonly testable = computed<DeliveryFilter | null>(() => {
+    const parsed = this.filter();
+    return parsed.isValid ? parsed.filter : null;
+  });
+  protected readonly test = mutation((request: FilterTestRequest) =>
+    this.triggerApi.filterTest(this.triggerId(), request),
+  );
+  private readonly asked = signal<string | null>(null);
+  /** The answer, while it is still about the filter and delivery shown. */
+  protected readonly verdict = computed(() => {
+    const result = this.test.result();
+    if (result === null || this.asked() !== this.question()) {
+      return null;
+    }
+    return result.matches ? 'kept' : 'filtered out';
+  });
+  private readonly question = computed(() => JSON.stringify([this.testable(), this.executionId()]));
+
+  protected run(): void {
+    const filter = this.testable();
+    const executionId = this.executionId();
+    if (filter === null || executionId === null) {
+      return;
+    }
+    this.asked.set(this.question());
+    this.test.run({ filter, executionId });
+  }
+}
