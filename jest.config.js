@@ -24,6 +24,7 @@ const esmPackages = [
   'jackspeak',
   'foreground-child',
   'package-json-from-dist',
+  '@octokit',
 ];
 
 const swc = [
@@ -41,7 +42,12 @@ const swc = [
 const common = {
   transform: { '^.+\\.(t|j|mj)s$': swc },
   transformIgnorePatterns: [`/node_modules/(?!(${esmPackages.join('|')})/)`],
-  moduleNameMapper: { '^@triggerline/contracts$': '<rootDir>/libs/contracts/src/index.ts' },
+  moduleNameMapper: {
+    '^@triggerline/contracts$': '<rootDir>/libs/contracts/src/index.ts',
+    // ESM only, exported for `import` alone: mapped to its file, which swc turns into CommonJS.
+    '^@octokit/webhooks-methods$':
+      '<rootDir>/node_modules/@octokit/webhooks-methods/dist-node/index.js',
+  },
   testEnvironment: 'node',
   testEnvironmentOptions: { globalsCleanup: 'off' },
   setupFiles: ['<rootDir>/test/support/quiet-logs.ts'],

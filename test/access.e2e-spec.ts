@@ -13,13 +13,15 @@ const OPERATOR_ROUTES = [
   /\/pause$/,
   /\/resume$/,
   /\/release-watermark$/,
+  /^\/api\/rejections\/[^/]+\/retry$/,
 ];
 
 function roleInSpec(method: string, path: string): AccessRole {
   if (/^\/api\/(tokens|audit)(\/|$)/.test(path)) {
     return 'admin';
   }
-  if (method === 'get') {
+  // SPEC §13: testing a filter reads, changes nothing.
+  if (method === 'get' || /\/filter-test$/.test(path)) {
     return 'viewer';
   }
   return OPERATOR_ROUTES.some((pattern) => pattern.test(path)) ? 'operator' : 'admin';

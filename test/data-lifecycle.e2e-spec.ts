@@ -218,6 +218,7 @@ describe('data lifecycle: retention, erasure, safe deletion, lookup', () => {
       expect(await t.app.get(RetentionService).purge()).toEqual({
         executions: 0,
         auditEntries: 0,
+        rejections: 0,
         redrives: 0,
       });
     });
@@ -242,6 +243,7 @@ describe('data lifecycle: retention, erasure, safe deletion, lookup', () => {
         expect(await keeping.app.get(RetentionService).purge()).toEqual({
           executions: 0,
           auditEntries: 0,
+          rejections: 0,
           redrives: 0,
         });
         expect((await rowsOf([ancient])).executions).toBe(1);

@@ -105,6 +105,8 @@ describe('GET /api/stats', () => {
         { code: 'dlq_growing', dlqSize: 4, threshold: 0 },
       ],
       series: expect.any(Array),
+      rejected: {},
+      filtered: 0,
     });
     // Hourly buckets from `since`; everything of this scenario is in the last one.
     const series = stats.body.series as { start: string; total: number; deadLettered: number }[];

@@ -76,6 +76,8 @@ describe('triggers API', () => {
         hasVerifyToken: false,
       },
       idempotencyKeyHeaders: ['Idempotency-Key'],
+      filter: null,
+      redactPaths: [],
     });
     expect(JSON.stringify(created.body)).not.toContain('s3cret-value');
     const listed = await t.api('GET', '/api/triggers');

@@ -24,6 +24,7 @@ import { DomainExceptionFilter } from './http/domain-exception.filter';
 import { createValidationPipe } from './http/validation';
 import { MetricsModule } from './metrics/metrics.module';
 import { IngestModule } from './ingest/ingest.module';
+import { RejectionsModule } from './rejections/rejections.module';
 import { TriggersModule } from './triggers/triggers.module';
 import { SIGNATURE_HEADERS } from './verification/verify-signature';
 
@@ -65,6 +66,7 @@ export class AppModule {
           DeadLettersModule,
           StatsModule,
           RedrivesModule,
+          RejectionsModule,
         ]
       : [];
     const workerModules = config.runsWorker ? [DispatchModule] : [];

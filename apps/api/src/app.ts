@@ -15,6 +15,8 @@ import { registerBodyParsers } from './http/body-parsers';
 import { onFrameworkError, registerUrlCheck } from './http/request-url';
 import { registerSecurityHeaders } from './http/security-headers';
 import { Metrics } from './metrics/metrics';
+import { registerRejectionLog } from './rejections/rejection-log';
+import { RejectionsService } from './rejections/rejections.service';
 
 /** Builds the configured application without listening; shared by main.ts and the tests. */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
@@ -41,6 +43,11 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
 
   if (config.servesApi) {
     authenticateEarly(fastify, app.get(Authenticator));
+    registerRejectionLog(fastify, {
+      rejections: app.get(RejectionsService),
+      config,
+      metrics: app.get(Metrics),
+    });
     registerAuditTrail(fastify, {
       auditLog: app.get(AuditLogStore),
       authenticator: app.get(Authenticator),

@@ -1,8 +1,9 @@
 import { Module } from '@nestjs/common';
+import { RejectionsStore } from '../rejections/rejections.store';
 import { StatsRepository } from '../stats/stats.repository';
 import { AlertsRepository } from './alerts.repository';
 import { AlertsService } from './alerts.service';
 
-// StatsRepository directly, not StatsModule: worker processes must not serve /api/stats.
-@Module({ providers: [AlertsService, AlertsRepository, StatsRepository] })
+// The stores directly, not their modules: worker processes must not serve /api/stats.
+@Module({ providers: [AlertsService, AlertsRepository, StatsRepository, RejectionsStore] })
 export class AlertsModule {}

@@ -3,6 +3,7 @@ import type { Alert } from '@triggerline/contracts';
 import { DataSource } from 'typeorm';
 import { StatsRepository } from '../stats/stats.repository';
 import { FlowStore } from '../flow/flow.store';
+import { RejectionsStore } from '../rejections/rejections.store';
 import { alertKey, alertTriggerId, currentAlerts } from './current-alerts';
 
 // Any constant shared by every Triggerline process.
@@ -50,16 +51,18 @@ export class AlertsRepository {
     private readonly dataSource: DataSource,
     private readonly stats: StatsRepository,
     private readonly flow: FlowStore,
+    private readonly rejections: RejectionsStore,
   ) {}
 
   /**
    * Compares the live numbers with the stored alerts and stores the difference, under a lock
    * that one process at a time holds; the others skip this round.
    */
-  async evaluate(dlqThreshold: number): Promise<AlertChanges | null> {
+  async evaluate(dlqThreshold: number, rejectionThreshold: number): Promise<AlertChanges | null> {
     // Read on the pool before the transaction takes its connection: the embedded database has
     // only one, and waiting for a second one inside would stall every other request.
     const openCircuits = await this.flow.openCircuits();
+    const rejecting = await this.rejections.rejecting(rejectionThreshold);
     return this.dataSource.transaction(async (manager) => {
       const [{ locked }]: { locked: boolean }[] = await manager.query(
         `SELECT pg_try_advisory_xact_lock($1) AS locked`,
@@ -72,6 +75,7 @@ export class AlertsRepository {
       const alerts = currentAlerts({
         triggers: await this.stats.triggerVolumes(manager),
         openCircuits,
+        rejecting,
         dlqSize: await this.stats.dlqSize(manager),
         dlqThreshold,
         outcomeUnknown: await this.stats.outcomeUnknownCount(manager),

@@ -34,7 +34,10 @@ export class AlertsService implements OnApplicationBootstrap {
   }
 
   async evaluate(): Promise<void> {
-    const changes = await this.repository.evaluate(this.config.dlqAlertThreshold);
+    const changes = await this.repository.evaluate(
+      this.config.dlqAlertThreshold,
+      this.config.rejectionAlertThreshold,
+    );
     for (const alert of changes?.started ?? []) {
       this.logger.warn({ evt: 'alert_started', ...alert });
     }

@@ -22,6 +22,7 @@ describe(currentAlerts.name, () => {
       dlqThreshold: 10,
       outcomeUnknown: 0,
       silences: [],
+      rejecting: [],
       now,
     });
     expect(sut).toEqual([
@@ -40,6 +41,7 @@ describe(currentAlerts.name, () => {
         dlqThreshold: 10,
         outcomeUnknown: 0,
         silences: [],
+        rejecting: [],
         now,
       }),
     ).toEqual([]);
@@ -53,6 +55,7 @@ describe(currentAlerts.name, () => {
       dlqThreshold: 10,
       outcomeUnknown: 2,
       silences: [],
+      rejecting: [],
       now,
     });
     expect(sut).toEqual([{ code: 'outcome_unknown', count: 2 }]);
@@ -82,6 +85,7 @@ describe(currentAlerts.name, () => {
       dlqThreshold: 10,
       outcomeUnknown: 0,
       silences: [watch(59, 60), watch(60, 60), watch(600, 1)],
+      rejecting: [],
       now,
     });
     expect(sut).toEqual([

@@ -1,4 +1,4 @@
-import type { Alert, TriggerStats } from '@triggerline/contracts';
+import type { Alert, RejectionReason, TriggerStats } from '@triggerline/contracts';
 import { assertUnreachable } from '../http/domain-error';
 
 /** A trigger with a silence alert, and when a webhook last reached it (else its creation). */
@@ -20,6 +20,8 @@ export function currentAlerts(input: {
   /** Executions waiting in outcome_unknown for an operator, of all time. */
   outcomeUnknown: number;
   silences: SilenceWatch[];
+  /** Triggers that refused more deliveries in 15 minutes than REJECTION_ALERT_THRESHOLD. */
+  rejecting: { triggerId: string; count: number; reason: RejectionReason }[];
   /** The database's clock, which stamped the deliveries. */
   now: Date;
 }): Alert[] {
@@ -54,6 +56,9 @@ export function currentAlerts(input: {
       });
     }
   }
+  for (const rejecting of input.rejecting) {
+    alerts.push({ code: 'trigger_rejecting', ...rejecting });
+  }
   return alerts;
 }
 
@@ -69,6 +74,7 @@ export function alertTriggerId(alert: Alert): string | null {
     case 'watermark_hit':
     case 'circuit_open':
     case 'trigger_silent':
+    case 'trigger_rejecting':
       return alert.triggerId;
     case 'dlq_growing':
     case 'outcome_unknown':

@@ -41,6 +41,12 @@ export function slackText(input: {
         `circuit breaker's probe (open since ${readable(new Date(alert.since))}).` +
         link(`triggers/${alert.triggerId}`)
       );
+    case 'trigger_rejecting':
+      return (
+        `:no_entry: trigger_rejecting: ${trigger} refused ${alert.count} deliveries in the last ` +
+        `15 minutes, mostly ${alert.reason}; they are kept and can be retried.` +
+        link(`triggers/${alert.triggerId}/rejections`)
+      );
     case 'outcome_unknown':
       return (
         `:question: outcome_unknown: ${alert.count} executions wait for an operator to confirm ` +

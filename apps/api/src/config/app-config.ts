@@ -84,6 +84,15 @@ export class AppConfig {
   get dlqAlertThreshold(): number {
     return this.env.DLQ_ALERT_THRESHOLD;
   }
+  get rejectionMaxPerTrigger(): number {
+    return this.env.REJECTION_MAX_PER_TRIGGER;
+  }
+  get rejectionRetentionDays(): number {
+    return this.env.REJECTION_RETENTION_DAYS;
+  }
+  get rejectionAlertThreshold(): number {
+    return this.env.REJECTION_ALERT_THRESHOLD;
+  }
   get deadLetterRetentionDays(): number {
     return this.env.DEAD_LETTER_RETENTION_DAYS;
   }

@@ -162,6 +162,27 @@ export class EnvironmentVariables {
   @Min(0)
   DLQ_ALERT_THRESHOLD = 10;
 
+  /** Refused deliveries kept per trigger, newest first (SPEC §13). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  REJECTION_MAX_PER_TRIGGER = 1000;
+
+  /** Refused deliveries older than this many days are deleted. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  REJECTION_RETENTION_DAYS = 7;
+
+  /** `trigger_rejecting` while a trigger refused more than this many deliveries in 15 minutes. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  REJECTION_ALERT_THRESHOLD = 10;
+
   @Transform(toInt)
   @IsInt()
   @Min(1)

@@ -9,6 +9,7 @@ import { AddSilenceAlerts1764000500000 } from '../../../../migrations/1764000500
 import { CreateRedrives1764000510000 } from '../../../../migrations/1764000510000-CreateRedrives';
 import { AddSlackAlertChannel1764000520000 } from '../../../../migrations/1764000520000-AddSlackAlertChannel';
 import { AddTokenExpiryAndAuditDetails1764000530000 } from '../../../../migrations/1764000530000-AddTokenExpiryAndAuditDetails';
+import { AddReceiving1765000200000 } from '../../../../migrations/1765000200000-AddReceiving';
 import { AddIdempotencyKeyPresets1765000100000 } from '../../../../migrations/1765000100000-AddIdempotencyKeyPresets';
 import { MoveCredentialHeadersToSecretHeaders1765000000000 } from '../../../../migrations/1765000000000-MoveCredentialHeadersToSecretHeaders';
 
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   AddTokenExpiryAndAuditDetails1764000530000,
   MoveCredentialHeadersToSecretHeaders1765000000000,
   AddIdempotencyKeyPresets1765000100000,
+  AddReceiving1765000200000,
 ];

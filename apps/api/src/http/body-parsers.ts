@@ -78,6 +78,30 @@ function parser(parse: (text: string) => unknown) {
 }
 
 /**
+ * A stored raw body parsed as the content parsers would have parsed it (a rejection's retry);
+ * throws the same errors, 415 for a media type they do not take.
+ */
+export function parseRawBody(contentType: string | undefined, raw: Buffer): unknown {
+  const type = (contentType ?? '').split(';')[0].trim();
+  const parse = JSON_TYPE.test(type)
+    ? parseJson
+    : type.toLowerCase() === FORM_TYPE
+      ? parseForm
+      : type.toLowerCase() === TEXT_TYPE
+        ? (text: string) => text
+        : null;
+  if (parse === null) {
+    throw new RequestError(
+      'unsupported_media_type',
+      'Send application/json, application/x-www-form-urlencoded or text/plain.',
+    );
+  }
+  const body = parse(raw.toString('utf8'));
+  assertStorable(body);
+  return body;
+}
+
+/**
  * JSON, form and text bodies, each kept raw beside the parsed value. Any other media type is
  * answered 415 by Fastify; bodies above `bodyLimit` 413.
  */

@@ -29,6 +29,7 @@ export function statusOf(code: ErrorCode): number {
     case 'signature_expired':
       return HttpStatus.UNAUTHORIZED;
     case 'forbidden':
+    case 'invalid_verify_token':
       return HttpStatus.FORBIDDEN;
     case 'not_found':
     case 'token_not_found':
@@ -36,6 +37,7 @@ export function statusOf(code: ErrorCode): number {
     case 'execution_not_found':
     case 'dead_letter_not_found':
     case 'redrive_not_found':
+    case 'rejection_not_found':
       return HttpStatus.NOT_FOUND;
     case 'slug_taken':
     case 'trigger_disabled':

@@ -1,10 +1,11 @@
-import { Controller, Param, Post, Req, Res } from '@nestjs/common';
+import { Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
 import {
   ApiBody,
   ApiConsumes,
   ApiHeader,
   ApiOperation,
   ApiParam,
+  ApiQuery,
   ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
@@ -58,7 +59,27 @@ export class HooksController {
       pathAndQuery: request.url,
       origin: `${request.protocol}://${request.host}`,
     });
-    void reply.status(answer.status === 'accepted' ? 202 : 200);
-    return answer;
+    void reply.status(answer.httpStatus);
+    return answer.body;
+  }
+
+  @Get(':slug')
+  @ApiOperation({
+    summary: "Meta's subscription handshake (triggers with the meta scheme; no admin token)",
+  })
+  @ApiParam({ name: 'slug', example: 'whatsapp-cloud' })
+  @ApiQuery({ name: 'hub.mode', example: 'subscribe' })
+  @ApiQuery({ name: 'hub.verify_token' })
+  @ApiQuery({ name: 'hub.challenge' })
+  @ApiResponse({ status: 200, description: 'the challenge, as text/plain' })
+  @ApiErrors(403, 404)
+  async subscribe(
+    @Param('slug') slug: string,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const challenge = await this.service.subscribe(slug, request.query as Record<string, unknown>);
+    void reply.type('text/plain; charset=utf-8');
+    return challenge;
   }
 }

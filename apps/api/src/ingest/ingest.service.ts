@@ -1,5 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { WebhookAccepted, WebhookDuplicate } from '@triggerline/contracts';
+import { DeliveryOutcomeCounts } from '../rejections/delivery-outcome-counts.store';
+import { isKept } from '../triggers/delivery-filter';
+import { redactPaths } from './redact-paths';
 import type { IncomingHttpHeaders } from 'node:http';
 import { AppConfig } from '../config/app-config';
 import { DispatchSignal } from '../dispatch/dispatch-signal';
@@ -17,10 +20,31 @@ import type { IngestTarget } from '../triggers/ingest-targets';
 import {
   effectiveIdempotencyKeyHeaders,
   effectiveIdempotencyKeyPaths,
+  effectiveRedactPaths,
   openVerification,
+  openVerifyToken,
 } from '../triggers/trigger-secrets';
-import { type VerificationFailure, verifySignature } from '../verification/verify-signature';
+import {
+  isSameText,
+  type VerificationFailure,
+  verifySignature,
+} from '../verification/verify-signature';
 import { DEPTH_HEADER, isTooDeep, parseTriggerDepth } from './trigger-depth';
+
+/** What the sender is answered: the status and the JSON body. */
+export interface WebhookAnswer {
+  httpStatus: number;
+  body: unknown;
+}
+
+/** Slack's `url_verification` (signed like any event): its challenge, else null. */
+function slackChallenge(trigger: IngestTarget, body: unknown): string | null {
+  if (trigger.verification?.scheme !== 'slack' || typeof body !== 'object' || body === null) {
+    return null;
+  }
+  const { type, challenge } = body as { type?: unknown; challenge?: unknown };
+  return type === 'url_verification' && typeof challenge === 'string' ? challenge : null;
+}
 
 export interface Delivery {
   slug: string;
@@ -45,12 +69,14 @@ export class IngestService {
     private readonly metrics: Metrics,
     private readonly box: SecretBox,
     private readonly config: AppConfig,
+    private readonly outcomeCounts: DeliveryOutcomeCounts,
   ) {}
 
   /** Injected for tests; real time otherwise. */
   now: () => Date = () => new Date();
 
-  async receive(delivery: Delivery): Promise<WebhookAccepted | WebhookDuplicate> {
+  /** The whole pipeline of a delivery, answered as status and body (a retry reuses both). */
+  async receive(delivery: Delivery): Promise<WebhookAnswer> {
     // First, before any lookup or deduplication: a loop is stopped whatever else is wrong.
     const depth = parseTriggerDepth(delivery.headers[DEPTH_HEADER]);
     if (isTooDeep(depth, this.config.maxTriggerDepth)) {
@@ -68,6 +94,23 @@ export class IngestService {
       throw new IngestError('trigger_disabled', `The trigger "${trigger.slug}" is disabled.`);
     }
     this.verify(trigger, delivery);
+    const challenge = slackChallenge(trigger, delivery.body);
+    if (challenge !== null) {
+      // Slack's url_verification is a handshake, not a delivery: it creates nothing.
+      this.metrics.handshakes.inc({ scheme: 'slack', outcome: 'answered' });
+      return { httpStatus: 200, body: { challenge } };
+    }
+    if (
+      !isKept(trigger.filter, {
+        body: delivery.body,
+        headers: delivery.headers,
+        query: delivery.query,
+      })
+    ) {
+      this.metrics.deliveries.inc({ outcome: 'filtered' });
+      await this.outcomeCounts.count(trigger.id, 'filtered');
+      return { httpStatus: 200, body: { status: 'filtered' } };
+    }
     const idempotencyKey = extractIdempotencyKey({
       headers: effectiveIdempotencyKeyHeaders(trigger).map(
         (name) => delivery.headers[name.toLowerCase()],
@@ -84,7 +127,7 @@ export class IngestService {
     const outcome = await this.executions.recordDelivery({
       triggerId: trigger.id,
       idempotencyKey,
-      payload: delivery.body,
+      payload: redactPaths(delivery.body, effectiveRedactPaths(trigger)),
       headers: headersOfInterest(delivery.headers),
       bodySha256: hashBody(delivery.rawBody),
       depth,
@@ -97,11 +140,46 @@ export class IngestService {
       } else {
         this.logger.log({ evt: 'webhook_duplicate', ...logFields });
       }
-      return { status: 'duplicate', executionId: outcome.executionId, conflict: outcome.conflict };
+      const duplicate: WebhookDuplicate = {
+        status: 'duplicate',
+        executionId: outcome.executionId,
+        conflict: outcome.conflict,
+      };
+      return { httpStatus: 200, body: duplicate };
     }
     this.logger.log({ evt: 'webhook_accepted', ...logFields });
     this.dispatchSignal.executionsAvailable();
-    return { status: 'accepted', executionId: outcome.executionId };
+    const accepted: WebhookAccepted = { status: 'accepted', executionId: outcome.executionId };
+    return { httpStatus: 202, body: accepted };
+  }
+
+  /**
+   * Meta's subscription handshake (`GET /hooks/:slug?hub.mode=subscribe&hub.verify_token=…
+   * &hub.challenge=…`): the challenge when the token is the trigger's verify token. It creates
+   * nothing; a trigger without the meta scheme has no such route (404).
+   */
+  async subscribe(slug: string, query: Record<string, unknown>): Promise<string> {
+    const trigger = await this.targets.find(slug);
+    if (trigger === null || trigger.verification?.scheme !== 'meta') {
+      throw new RequestError('not_found', 'Not found.');
+    }
+    const expected = openVerifyToken(trigger, this.box);
+    const token = query['hub.verify_token'];
+    const challenge = query['hub.challenge'];
+    const isVerified =
+      query['hub.mode'] === 'subscribe' &&
+      typeof token === 'string' &&
+      typeof challenge === 'string' &&
+      expected !== null &&
+      isSameText(token, expected);
+    this.metrics.handshakes.inc({ scheme: 'meta', outcome: isVerified ? 'answered' : 'refused' });
+    if (!isVerified) {
+      throw new IngestError(
+        'invalid_verify_token',
+        "The verify token is missing or is not the trigger's verify token.",
+      );
+    }
+    return challenge;
   }
 
   private verify(trigger: IngestTarget, delivery: Delivery): void {

@@ -15,6 +15,19 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly handshakes = new Counter({
+    name: 'triggerline_handshakes_total',
+    help: "Providers' subscription handshakes (Meta's verify token, Slack's url_verification)",
+    labelNames: ['scheme', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly unknownTriggerDeliveries = new Counter({
+    name: 'triggerline_unknown_trigger_deliveries_total',
+    help: 'Deliveries to a slug no trigger has (never stored)',
+    registers: [this.registry],
+  });
+
   readonly attempts = new Counter({
     name: 'triggerline_attempts_total',
     help: 'Execution attempts by outcome',

@@ -1,9 +1,13 @@
 import { Module } from '@nestjs/common';
 import { AuditLogStore } from '../access/audit-log.store';
 import { RedrivesStore } from '../redrives/redrives.store';
+import { RejectionStoresModule } from '../rejections/rejection-stores.module';
 import { RetentionService } from './retention.service';
 
 // Retention runs in every role, the access and redrive modules only where the API runs: the
 // job has its own instances of their (stateless) stores.
-@Module({ providers: [RetentionService, AuditLogStore, RedrivesStore] })
+@Module({
+  imports: [RejectionStoresModule],
+  providers: [RetentionService, AuditLogStore, RedrivesStore],
+})
 export class RetentionModule {}

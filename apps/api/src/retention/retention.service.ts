@@ -4,6 +4,8 @@ import { AppConfig } from '../config/app-config';
 import { AuditLogStore } from '../access/audit-log.store';
 import { ExecutionsStore } from '../executions/executions.store';
 import { RedrivesStore } from '../redrives/redrives.store';
+import { DeliveryOutcomeCounts } from '../rejections/delivery-outcome-counts.store';
+import { RejectionsStore } from '../rejections/rejections.store';
 import { schedulePeriodicJob } from '../scheduling/periodic-job';
 
 const RETENTION_JOB = 'retention';
@@ -18,6 +20,8 @@ export interface Purged {
   executions: number;
   auditEntries: number;
   redrives: number;
+  /** Refused deliveries older than REJECTION_RETENTION_DAYS. */
+  rejections: number;
 }
 
 /**
@@ -25,8 +29,9 @@ export interface Purged {
  * more than EXECUTION_RETENTION_DAYS ago (0 keeps them) that nothing waits for any more, and
  * resolved dead letters older than DEAD_LETTER_RETENTION_DAYS with their executions. Each
  * execution goes with its attempts, payload and duplicate records. Also audit entries older
- * than AUDIT_RETENTION_DAYS and redrives finished more than EXECUTION_RETENTION_DAYS ago (0
- * keeps them).
+ * than AUDIT_RETENTION_DAYS, redrives finished more than EXECUTION_RETENTION_DAYS ago (0
+ * keeps them), refused deliveries older than REJECTION_RETENTION_DAYS and hourly delivery
+ * counts older than the stats' 90 days.
  */
 @Injectable()
 export class RetentionService implements OnApplicationBootstrap {
@@ -36,6 +41,8 @@ export class RetentionService implements OnApplicationBootstrap {
     private readonly executions: ExecutionsStore,
     private readonly auditLog: AuditLogStore,
     private readonly redrives: RedrivesStore,
+    private readonly rejections: RejectionsStore,
+    private readonly outcomeCounts: DeliveryOutcomeCounts,
     private readonly config: AppConfig,
     private readonly scheduler: SchedulerRegistry,
   ) {}
@@ -67,14 +74,19 @@ export class RetentionService implements OnApplicationBootstrap {
         this.auditLog.deleteOlderThan(query),
       ),
       redrives: await olderThan(executionDays, (query) => this.redrives.deleteFinished(query)),
+      rejections: await olderThan(this.config.rejectionRetentionDays, (query) =>
+        this.rejections.deleteOlderThan(query),
+      ),
     };
-    if (purged.executions + purged.auditEntries + purged.redrives > 0) {
+    await this.outcomeCounts.purge();
+    if (purged.executions + purged.auditEntries + purged.redrives + purged.rejections > 0) {
       this.logger.log({
         evt: 'retention_purged',
         executions: finished,
         deadLetters: deadLettered,
         auditEntries: purged.auditEntries,
         redrives: purged.redrives,
+        rejections: purged.rejections,
       });
     }
     return purged;

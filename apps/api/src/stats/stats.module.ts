@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
+import { RejectionStoresModule } from '../rejections/rejection-stores.module';
 import { StatsController } from './stats.controller';
 import { StatsRepository } from './stats.repository';
 import { StatsService } from './stats.service';
 
 @Module({
+  imports: [RejectionStoresModule],
   controllers: [StatsController],
   providers: [StatsService, StatsRepository],
   exports: [StatsRepository],

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { Stats } from '@triggerline/contracts';
+import type { RejectionReason, Stats } from '@triggerline/contracts';
+import { DeliveryOutcomeCounts } from '../rejections/delivery-outcome-counts.store';
+import { RejectionsStore } from '../rejections/rejections.store';
 import { currentAlerts } from '../alerts/current-alerts';
 import { AppConfig } from '../config/app-config';
 import { FlowStore } from '../flow/flow.store';
@@ -11,18 +13,29 @@ export class StatsService {
     private readonly repository: StatsRepository,
     private readonly config: AppConfig,
     private readonly flow: FlowStore,
+    private readonly rejections: RejectionsStore,
+    private readonly outcomeCounts: DeliveryOutcomeCounts,
   ) {}
 
   /** Live numbers, read on every call. */
   async stats(days: number): Promise<Stats> {
-    const [window, dlqSize, triggers, outcomeUnknown, silence, openCircuits] = await Promise.all([
-      this.repository.windowCounts(days),
-      this.repository.dlqSize(),
-      this.repository.triggerVolumes(),
-      this.repository.outcomeUnknownCount(),
-      this.repository.silenceWatches(),
-      this.flow.openCircuits(),
-    ]);
+    const [window, dlqSize, triggers, outcomeUnknown, silence, openCircuits, rejecting] =
+      await Promise.all([
+        this.repository.windowCounts(days),
+        this.repository.dlqSize(),
+        this.repository.triggerVolumes(),
+        this.repository.outcomeUnknownCount(),
+        this.repository.silenceWatches(),
+        this.flow.openCircuits(),
+        this.rejections.rejecting(this.config.rejectionAlertThreshold),
+      ]);
+    const uncounted = await this.outcomeCounts.since(window.since);
+    const rejected: Stats['rejected'] = {};
+    for (const [outcome, count] of uncounted) {
+      if (outcome.startsWith('rejected:')) {
+        rejected[outcome.slice('rejected:'.length) as RejectionReason] = count;
+      }
+    }
     const total = Object.values(window.byStatus).reduce((sum, n) => sum + n, 0);
     return {
       windowDays: days,
@@ -43,9 +56,12 @@ export class StatsService {
         dlqThreshold: this.config.dlqAlertThreshold,
         outcomeUnknown,
         silences: silence.watches,
+        rejecting,
         now: silence.now,
       }),
       series: window.series,
+      rejected,
+      filtered: uncounted.get('filtered') ?? 0,
     };
   }
 }

@@ -13,13 +13,16 @@ export interface IngestTarget {
   verification: StoredVerification | null;
   idempotencyKeyPaths: string[] | null;
   idempotencyKeyHeaders: string[] | null;
+  filter: Record<string, unknown> | null;
+  redactPaths: string[] | null;
 }
 
 const FIND_BY_SLUG: Statement = {
   name: 'triggers_find_ingest_target',
-  text: `SELECT id, slug, enabled, secret, verification,
+  text: `SELECT id, slug, enabled, secret, verification, filter,
                 idempotency_key_paths AS "idempotencyKeyPaths",
-                idempotency_key_headers AS "idempotencyKeyHeaders"
+                idempotency_key_headers AS "idempotencyKeyHeaders",
+                redact_paths AS "redactPaths"
          FROM triggers WHERE slug = $1`,
 };
 

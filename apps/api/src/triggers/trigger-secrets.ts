@@ -2,6 +2,7 @@ import {
   DEFAULT_TOLERANCE_SECONDS,
   defaultIdempotencyKeyHeaders,
   defaultIdempotencyKeyPaths,
+  defaultRedactPaths,
   EVOLUTION_TOKEN,
   isCredentialHeaderName,
   type Verification,
@@ -193,6 +194,14 @@ export function effectiveIdempotencyKeyHeaders(trigger: {
   verification: StoredVerification | null;
 }): string[] {
   return trigger.idempotencyKeyHeaders ?? defaultIdempotencyKeyHeaders(trigger.verification);
+}
+
+/** The trigger's own redacted paths, or its scheme's default (SPEC §13). */
+export function effectiveRedactPaths(trigger: {
+  redactPaths: string[] | null;
+  verification: StoredVerification | null;
+}): string[] {
+  return trigger.redactPaths ?? defaultRedactPaths(trigger.verification);
 }
 
 /** The trigger's own key paths, or its scheme's preset (SPEC §13). */

@@ -91,6 +91,14 @@ export class TriggerEntity {
   @Column({ type: 'jsonb', name: 'retry_policy' })
   retryPolicy: RetryPolicy;
 
+  /** Deliveries that do not match this query over { body, headers, query } are filtered out. */
+  @Column({ type: 'jsonb', nullable: true })
+  filter: Record<string, unknown> | null;
+
+  /** Body paths removed before a delivery is stored; null: the verification scheme's default. */
+  @Column({ type: 'text', array: true, nullable: true, name: 'redact_paths' })
+  redactPaths: string[] | null;
+
   /** Payload paths searched, in order, for the idempotency key after the headers; null: the scheme's preset. */
   @Column({ type: 'text', array: true, nullable: true, name: 'idempotency_key_paths' })
   idempotencyKeyPaths: string[] | null;

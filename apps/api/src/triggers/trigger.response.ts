@@ -8,6 +8,7 @@ import type { StoredAction, TriggerEntity } from './trigger.entity';
 import {
   effectiveIdempotencyKeyHeaders,
   effectiveIdempotencyKeyPaths,
+  effectiveRedactPaths,
   toVerificationResponse,
 } from './trigger-secrets';
 
@@ -51,6 +52,8 @@ export function toTriggerResponse(
     action: toActionResponse(trigger.action),
     retryPolicy: trigger.retryPolicy,
     idempotencyKeyPaths: effectiveIdempotencyKeyPaths(trigger),
+    filter: trigger.filter,
+    redactPaths: effectiveRedactPaths(trigger),
     hasSecret: trigger.verification !== null || trigger.secret !== null,
     dailyWatermark: trigger.dailyWatermark,
     onDeadLetter: trigger.onDeadLetter,

@@ -133,6 +133,8 @@ export class TriggersService {
       action,
       retryPolicy: this.mergeRetryPolicy(this.config.defaultRetryPolicy, dto.retryPolicy),
       idempotencyKeyPaths: dto.idempotencyKeyPaths ?? null,
+      filter: dto.filter ?? null,
+      redactPaths: dto.redactPaths ?? null,
       secret: null,
       verification: nextVerification({ ...dto, stored: null, box: this.box }) ?? null,
       idempotencyKeyHeaders: dto.idempotencyKeyHeaders ?? null,
@@ -175,6 +177,12 @@ export class TriggersService {
     trigger.enabled = dto.enabled ?? trigger.enabled;
     if (dto.idempotencyKeyPaths !== undefined) {
       trigger.idempotencyKeyPaths = dto.idempotencyKeyPaths;
+    }
+    if (dto.filter !== undefined) {
+      trigger.filter = dto.filter;
+    }
+    if (dto.redactPaths !== undefined) {
+      trigger.redactPaths = dto.redactPaths;
     }
     const verification = nextVerification({
       secret: dto.secret,

@@ -123,18 +123,7 @@ describe('trigger form model', () => {
       sut,
       httpTriggerWith({
         hasSecret: true,
-        verification: {
-          scheme: 'github',
-          secrets: [{ expiresAt: null }],
-          toleranceSeconds: 300,
-          in: null,
-          name: null,
-          header: null,
-          algorithm: null,
-          encoding: null,
-          prefix: null,
-          hasVerifyToken: false,
-        },
+        verification: verificationWith({ scheme: 'github' }),
         idempotencyKeyHeaders: ['Idempotency-Key', 'X-GitHub-Delivery'],
         dailyWatermark: 5,
         action: {

@@ -31,12 +31,22 @@ import { CircuitBreakerDto, RateLimitDto } from './flow-control.dto';
 import { RetryPolicyDto } from './retry-policy.dto';
 import { VerificationDto } from './verification.dto';
 import { IntInRange, rangeSchema } from '../../http/int-in-range';
+import { filterProblem } from '../delivery-filter';
 
 // An HTTP header name (RFC 9110 token).
 const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
 
 /** The column is a PostgreSQL integer: larger is a 400, never a failed insert. */
 const MAX_DAILY_WATERMARK = 2_147_483_647;
+
+const IsDeliveryFilter = () =>
+  ValidateBy({
+    name: 'isDeliveryFilter',
+    validator: {
+      validate: (value: unknown) => filterProblem(value) === null,
+      defaultMessage: (args) => filterProblem(args?.value) ?? 'filter is invalid',
+    },
+  });
 
 const IsDeadLetterGlob = () =>
   ValidateBy({
@@ -95,6 +105,32 @@ export class CreateTriggerDto implements CreateTriggerRequest {
   @MinLength(1, { each: true })
   @MaxLength(256, { each: true })
   idempotencyKeyPaths?: string[] | null;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    nullable: true,
+    description:
+      'MongoDB-style query over { body, headers, query }; deliveries that do not match are ' +
+      'answered 200 filtered and create nothing. null keeps every delivery.',
+    example: { 'body.event': { $in: ['messages.upsert', 'MESSAGE'] } },
+  })
+  @IsOptional()
+  @IsDeliveryFilter()
+  filter?: Record<string, unknown> | null;
+
+  @ApiPropertyOptional({
+    type: [String],
+    nullable: true,
+    description: 'Body paths removed before storage; null: the scheme default (evolution: apikey)',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @MinLength(1, { each: true })
+  @MaxLength(256, { each: true })
+  redactPaths?: string[] | null;
 
   @ApiPropertyOptional({
     description:
