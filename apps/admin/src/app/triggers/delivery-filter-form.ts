@@ -71,7 +71,11 @@ export const deliveryFilterJson: ValidatorFn = (control) => {
   return parsed.isValid ? null : { filter: parsed.problem };
 };
 
-/** A stored filter as the textarea shows it. */
+/** A filter as the textarea shows it: on one line when short, else indented. */
 export function formatFilter(filter: DeliveryFilter | null): string {
-  return filter === null ? '' : JSON.stringify(filter, null, 2);
+  if (filter === null) {
+    return '';
+  }
+  const line = JSON.stringify(filter);
+  return line.length <= 80 ? line : JSON.stringify(filter, null, 2);
 }

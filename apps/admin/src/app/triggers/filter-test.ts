@@ -67,6 +67,11 @@ const RECENT_DELIVERIES = 10;
       <p class="muted hint">No delivery stored yet to test with.</p>
     } @else if (filter().isValid && testable() === null) {
       <p class="muted hint">An empty filter keeps every delivery.</p>
+    } @else {
+      <p class="muted hint">
+        Runs on the stored payload (redacted paths already removed) and headers; the query string is
+        not stored.
+      </p>
     }
     @if (test.error(); as error) {
       <p class="error-text" role="alert">{{ error.message }}</p>
@@ -83,7 +88,8 @@ const RECENT_DELIVERIES = 10;
       flex: 1 1 320px;
     }
     .hint {
-      margin: 4px 0 0;
+      margin: 4px 0 8px;
+      font-size: 0.8rem;
     }
   `,
 })
@@ -122,6 +128,8 @@ export class FilterTest {
   protected readonly test = mutation((request: FilterTestRequest) =>
     this.triggerApi.filterTest(this.triggerId(), request),
   );
+  /** What a test asks (the filter and the delivery), and what the last run asked. */
+  private readonly question = computed(() => JSON.stringify([this.testable(), this.executionId()]));
   private readonly asked = signal<string | null>(null);
   /** The answer, while it is still about the filter and delivery shown. */
   protected readonly verdict = computed(() => {
@@ -131,7 +139,6 @@ export class FilterTest {
     }
     return result.matches ? 'kept' : 'filtered out';
   });
-  private readonly question = computed(() => JSON.stringify([this.testable(), this.executionId()]));
 
   protected run(): void {
     const filter = this.testable();

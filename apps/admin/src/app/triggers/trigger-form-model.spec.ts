@@ -248,7 +248,7 @@ describe('trigger form model', () => {
     expect(sut.getRawValue()).toMatchObject({
       idempotencyKeyPaths: 'data.id',
       redactPaths: 'apikey\ndata.secret',
-      filter: '{\n  "body.event": "MESSAGE"\n}',
+      filter: '{"body.event":"MESSAGE"}',
     });
     expect(toTriggerBody(sut.getRawValue(), 'edit')).toMatchObject({
       redactPaths: ['apikey', 'data.secret'],
