@@ -30,6 +30,9 @@ describeWithPostgres('no secret leaves', () => {
     gitlabToken: planted('gitlab-token'),
     telegramToken: planted('telegram-token'),
     senderAuthorization: planted('sender-authorization'),
+    verifyToken: planted('meta-verify-token'),
+    evolutionBodyKey: planted('evolution-apikey'),
+    gitlabSecret: planted('gitlab-secret'),
   };
   const tokens: Record<'operator' | 'viewer', string> = { operator: '', viewer: '' };
 
@@ -84,6 +87,43 @@ describeWithPostgres('no secret leaves', () => {
       ...whatsappTrigger('wa', target.url, { retryPolicy }),
       action: { ...whatsappTrigger('wa', target.url).action, apiKey: secrets.apiKey },
     });
+    await json('POST', '/api/triggers', {
+      ...httpTrigger('meta', { retryPolicy }),
+      verification: {
+        scheme: 'meta',
+        secrets: [{ value: planted('app-secret') }],
+        verifyToken: secrets.verifyToken,
+      },
+    });
+    await json('POST', '/api/triggers', {
+      ...httpTrigger('evolution', { retryPolicy }),
+      action: { type: 'http', url: `${target.url}/evolution` },
+      verification: { scheme: 'evolution', secrets: [{ value: secrets.evolutionBodyKey }] },
+    });
+    await json('POST', '/api/triggers', {
+      ...httpTrigger('gitlab', { retryPolicy }),
+      verification: {
+        scheme: 'token',
+        in: 'header',
+        name: 'X-Gitlab-Token',
+        secrets: [{ value: secrets.gitlabSecret }],
+      },
+    });
+    const evolution = (id: string, apikey: string) =>
+      fetch(`${app.baseUrl}/hooks/evolution`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ event: 'messages.upsert', data: { key: { id } }, apikey }),
+      });
+    // Accepted (the key is redacted before storage) and refused (kept sealed, shown masked).
+    expect((await evolution('3EB0-1', secrets.evolutionBodyKey)).status).toBe(202);
+    expect((await evolution('3EB0-2', `${secrets.evolutionBodyKey}-wrong`)).status).toBe(401);
+    const gitlab = await fetch(`${app.baseUrl}/hooks/gitlab`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-gitlab-token': 'wrong' },
+      body: JSON.stringify({ object_kind: 'push' }),
+    });
+    expect(gitlab.status).toBe(401);
     for (const role of ['operator', 'viewer'] as const) {
       tokens[role] = (await json('POST', '/api/tokens', { name: `leak-${role}`, role })).token;
     }
@@ -111,9 +151,9 @@ describeWithPostgres('no secret leaves', () => {
     await waitFor(
       async () => {
         const dead = await json('GET', '/api/dead-letters?unresolved=true');
-        return dead.items.length >= 4 ? true : undefined;
+        return dead.items.length >= 5 ? true : undefined;
       },
-      { what: 'four dead letters' },
+      { what: 'five dead letters' },
     );
     await json('POST', '/api/redrives', { ratePerSecond: 1 });
   });
@@ -149,6 +189,7 @@ describeWithPostgres('no secret leaves', () => {
       '/api/dead-letters/': (await json('GET', '/api/dead-letters')).items[0].id,
       '/api/redrives/': (await json('GET', '/api/redrives')).items[0].id,
       '/api/tokens/': (await json('GET', '/api/tokens')).items[0].id,
+      '/api/rejections/': (await json('GET', '/api/rejections')).items[0].id,
     };
     const paths: string[] = [];
     for (const [path, operations] of Object.entries(document.paths)) {
@@ -167,6 +208,9 @@ describeWithPostgres('no secret leaves', () => {
     }
     for (const deadLetter of (await json('GET', '/api/dead-letters')).items) {
       paths.push(`/api/dead-letters/${deadLetter.id}`);
+    }
+    for (const rejection of (await json('GET', '/api/rejections')).items) {
+      paths.push(`/api/rejections/${rejection.id}`);
     }
     return [...paths, '/metrics', '/health/ready'];
   }

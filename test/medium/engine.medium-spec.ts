@@ -1,15 +1,20 @@
-import type { AttemptRecord, Completion } from '../../apps/api/src/executions/executions.store';
+import type { AttemptRecord, Completion } from '../../apps/api/src/executions/engine-types';
 import { createHash } from 'node:crypto';
 import { Pool } from 'pg';
-import { ExecutionsStore } from '../../apps/api/src/executions/executions.store';
-import { FlowStore } from '../../apps/api/src/flow/flow.store';
 import { Database } from '../../apps/api/src/database/database';
 import { Completer } from '../../apps/api/src/dispatch/completer';
 import { loadConfig } from '../../apps/api/src/config/config.module';
 import { HttpTarget } from '../support/http-target';
 import { waitFor } from '../support/test-app';
 import { describeMedium, type MediumDatabase, openMediumDatabase } from './medium-database';
-import { CountingDatabase, FakeClock, type MediumWorker, startWorker } from './medium-engine';
+import {
+  CountingDatabase,
+  type EngineStores,
+  engineStores,
+  FakeClock,
+  type MediumWorker,
+  startWorker,
+} from './medium-engine';
 
 const WORKER_A = 'medium-worker-a';
 const WORKER_B = 'medium-worker-b';
@@ -22,14 +27,14 @@ const renewals = (database: CountingDatabase) =>
 describeMedium('Engine (stores and dispatch against PostgreSQL)', () => {
   let db: MediumDatabase;
   let database: CountingDatabase;
-  let sut: ExecutionsStore;
+  let sut: EngineStores;
   let target: HttpTarget;
   let triggerId: string;
 
   const deliver = async (count: number): Promise<string[]> => {
     const ids: string[] = [];
     for (let i = 0; i < count; i++) {
-      const outcome = await sut.recordDelivery({
+      const outcome = await sut.deliveries.recordDelivery({
         triggerId,
         idempotencyKey: null,
         payload: { i },
@@ -88,7 +93,7 @@ describeMedium('Engine (stores and dispatch against PostgreSQL)', () => {
   });
   beforeEach(async () => {
     database = new CountingDatabase(db.pool, true);
-    sut = new ExecutionsStore(database, new FlowStore(database));
+    sut = engineStores(database);
     await db.query(`DELETE FROM executions`);
     target.respondInTurn(200);
   });
@@ -107,7 +112,7 @@ describeMedium('Engine (stores and dispatch against PostgreSQL)', () => {
 
       database.sent.length = 0;
 
-      const first = await sut.claim({ limit: 3, workerId: WORKER_A, leaseMs: LEASE_MS });
+      const first = await sut.gate.claim({ limit: 3, workerId: WORKER_A, leaseMs: LEASE_MS });
 
       expect(first.executions.map((e) => e.id).sort()).toEqual(ids.slice(0, 3).sort());
       expect(first.executions.every((e) => e.attempt === 1 && e.reclaimedFrom === null)).toBe(true);
@@ -118,7 +123,7 @@ describeMedium('Engine (stores and dispatch against PostgreSQL)', () => {
       expect(first.nextDueAt).toEqual(laterDueAt);
       expect(database.sent).toEqual(['executions_claim_3']);
 
-      const second = await sut.claim({ limit: 10, workerId: WORKER_B, leaseMs: LEASE_MS });
+      const second = await sut.gate.claim({ limit: 10, workerId: WORKER_B, leaseMs: LEASE_MS });
 
       expect(second.executions.map((e) => e.id).sort()).toEqual(ids.slice(3).sort());
       // Now the earliest future time is a lease of worker A's.
@@ -130,7 +135,7 @@ describeMedium('Engine (stores and dispatch against PostgreSQL)', () => {
     });
 
     it('answers no executions and no next due time when nothing waits', async () => {
-      expect(await sut.claim({ limit: 5, workerId: WORKER_A, leaseMs: LEASE_MS })).toEqual({
+      expect(await sut.gate.claim({ limit: 5, workerId: WORKER_A, leaseMs: LEASE_MS })).toEqual({
         executions: [],
         nextDueAt: null,
         isMoreDue: false,
@@ -139,12 +144,16 @@ describeMedium('Engine (stores and dispatch against PostgreSQL)', () => {
 
     it('reclaims an execution whose lease expired, saying from whom', async () => {
       const [id] = await deliver(1);
-      await sut.claim({ limit: 1, workerId: WORKER_A, leaseMs: LEASE_MS });
+      await sut.gate.claim({ limit: 1, workerId: WORKER_A, leaseMs: LEASE_MS });
       await db.query(`UPDATE executions SET due_at = now() - interval '1 second' WHERE id = $1`, [
         id,
       ]);
 
-      const { executions } = await sut.claim({ limit: 1, workerId: WORKER_B, leaseMs: LEASE_MS });
+      const { executions } = await sut.gate.claim({
+        limit: 1,
+        workerId: WORKER_B,
+        leaseMs: LEASE_MS,
+      });
 
       expect(executions).toHaveLength(1);
       expect(executions[0]).toMatchObject({ id, attempt: 2 });
@@ -155,7 +164,7 @@ describeMedium('Engine (stores and dispatch against PostgreSQL)', () => {
   describe('release', () => {
     it('puts executions claimed ahead back as they were, due now, without an attempt spent', async () => {
       const [lost] = await deliver(1);
-      await sut.claim({ limit: 1, workerId: WORKER_B, leaseMs: LEASE_MS });
+      await sut.gate.claim({ limit: 1, workerId: WORKER_B, leaseMs: LEASE_MS });
       await db.query(`UPDATE executions SET due_at = now() - interval '1 second' WHERE id = $1`, [
         lost,
       ]);
@@ -168,7 +177,7 @@ describeMedium('Engine (stores and dispatch against PostgreSQL)', () => {
       const before = await db.query(
         `SELECT id, status, lease_owner, attempt_count, updated_at FROM executions ORDER BY id`,
       );
-      const { executions } = await sut.claim({
+      const { executions } = await sut.gate.claim({
         limit: 1,
         ahead: 2,
         workerId: WORKER_A,
@@ -176,7 +185,7 @@ describeMedium('Engine (stores and dispatch against PostgreSQL)', () => {
       });
       expect(executions.map((e) => e.id).sort()).toEqual([fresh, retried, lost].sort());
 
-      expect(await sut.release({ executions, workerId: WORKER_A })).toBe(3);
+      expect(await sut.claims.release({ executions, workerId: WORKER_A })).toBe(3);
 
       expect(
         await db.query(
@@ -186,7 +195,7 @@ describeMedium('Engine (stores and dispatch against PostgreSQL)', () => {
       const [{ due }] = await db.query(`SELECT bool_and(due_at <= now()) AS due FROM executions`);
       expect(due).toBe(true);
       // The next claim sees them exactly as before: the lost one is still a reclaim of B's.
-      const again = await sut.claim({ limit: 3, workerId: WORKER_A, leaseMs: LEASE_MS });
+      const again = await sut.gate.claim({ limit: 3, workerId: WORKER_A, leaseMs: LEASE_MS });
       expect(again.executions.find((e) => e.id === lost)?.reclaimedFrom?.workerId).toBe(WORKER_B);
       expect(again.executions.find((e) => e.id === retried)?.attempt).toBe(2);
       expect(again.executions.find((e) => e.id === fresh)?.attempt).toBe(1);
@@ -194,13 +203,17 @@ describeMedium('Engine (stores and dispatch against PostgreSQL)', () => {
 
     it('releases nothing that another worker holds now', async () => {
       const [id] = await deliver(1);
-      const { executions } = await sut.claim({ limit: 1, workerId: WORKER_A, leaseMs: LEASE_MS });
+      const { executions } = await sut.gate.claim({
+        limit: 1,
+        workerId: WORKER_A,
+        leaseMs: LEASE_MS,
+      });
       await db.query(`UPDATE executions SET due_at = now() - interval '1 second' WHERE id = $1`, [
         id,
       ]);
-      await sut.claim({ limit: 1, workerId: WORKER_B, leaseMs: LEASE_MS });
+      await sut.gate.claim({ limit: 1, workerId: WORKER_B, leaseMs: LEASE_MS });
 
-      expect(await sut.release({ executions, workerId: WORKER_A })).toBe(0);
+      expect(await sut.claims.release({ executions, workerId: WORKER_A })).toBe(0);
 
       expect(await rowOf(id)).toMatchObject({ status: 'running', lease_owner: WORKER_B });
     });
@@ -209,10 +222,10 @@ describeMedium('Engine (stores and dispatch against PostgreSQL)', () => {
   describe('complete', () => {
     it('records a batch of attempts and new states in one statement', async () => {
       const ids = await deliver(4);
-      await sut.claim({ limit: 4, workerId: WORKER_A, leaseMs: LEASE_MS });
+      await sut.gate.claim({ limit: 4, workerId: WORKER_A, leaseMs: LEASE_MS });
       const retryAt = new Date(T0 + 60_000);
 
-      const recorded = await sut.complete([
+      const recorded = await sut.completions.complete([
         ...ids.slice(0, 3).map((id) => success(id, WORKER_A)),
         {
           executionId: ids[3],
@@ -256,13 +269,16 @@ describeMedium('Engine (stores and dispatch against PostgreSQL)', () => {
 
     it('writes nothing for a worker that lost its lease, and the new holder completes it', async () => {
       const [kept, lost] = await deliver(2);
-      await sut.claim({ limit: 2, workerId: WORKER_A, leaseMs: LEASE_MS });
+      await sut.gate.claim({ limit: 2, workerId: WORKER_A, leaseMs: LEASE_MS });
       await db.query(`UPDATE executions SET due_at = now() - interval '1 second' WHERE id = $1`, [
         lost,
       ]);
-      await sut.claim({ limit: 1, workerId: WORKER_B, leaseMs: LEASE_MS });
+      await sut.gate.claim({ limit: 1, workerId: WORKER_B, leaseMs: LEASE_MS });
 
-      const recorded = await sut.complete([success(kept, WORKER_A), success(lost, WORKER_A)]);
+      const recorded = await sut.completions.complete([
+        success(kept, WORKER_A),
+        success(lost, WORKER_A),
+      ]);
 
       expect([...recorded]).toEqual([kept]);
       expect(await rowOf(lost)).toMatchObject({
@@ -271,7 +287,7 @@ describeMedium('Engine (stores and dispatch against PostgreSQL)', () => {
         attempt_count: 2,
         attempts: 0,
       });
-      expect([...(await sut.complete([success(lost, WORKER_B, 2)]))]).toEqual([lost]);
+      expect([...(await sut.completions.complete([success(lost, WORKER_B, 2)]))]).toEqual([lost]);
       expect(await rowOf(lost)).toMatchObject({ status: 'succeeded', attempts: 1 });
     });
   });
@@ -280,28 +296,29 @@ describeMedium('Engine (stores and dispatch against PostgreSQL)', () => {
     // One connection, so that pg_prepared_statements shows what this pool's session prepared.
     const pool = new Pool({ connectionString: db.url, max: 1 });
     try {
-      const storeOn = (isPrepared: boolean) => {
-        const database = new Database(pool, isPrepared);
-        return new ExecutionsStore(database, new FlowStore(database));
-      };
+      const storeOn = (isPrepared: boolean) => engineStores(new Database(pool, isPrepared));
       const prepared = async () =>
         (await pool.query<{ name: string }>(`SELECT name FROM pg_prepared_statements`)).rows.map(
           (row) => row.name,
         );
       const [first, second] = await deliver(2);
 
-      await storeOn(false).claim({ limit: 1, workerId: WORKER_A, leaseMs: LEASE_MS });
-      expect(await storeOn(false).complete([success(first, WORKER_A)])).toEqual(new Set([first]));
+      await storeOn(false).gate.claim({ limit: 1, workerId: WORKER_A, leaseMs: LEASE_MS });
+      expect(await storeOn(false).completions.complete([success(first, WORKER_A)])).toEqual(
+        new Set([first]),
+      );
       expect(await prepared()).toEqual([]);
 
-      await storeOn(true).claim({ limit: 1, workerId: WORKER_A, leaseMs: LEASE_MS });
-      expect(await storeOn(true).complete([success(second, WORKER_A)])).toEqual(new Set([second]));
+      await storeOn(true).gate.claim({ limit: 1, workerId: WORKER_A, leaseMs: LEASE_MS });
+      expect(await storeOn(true).completions.complete([success(second, WORKER_A)])).toEqual(
+        new Set([second]),
+      );
       expect((await prepared()).sort()).toEqual(['executions_claim_1', 'executions_complete']);
 
       // The claim's size is part of its text, not a parameter, so PostgreSQL settles on a
       // generic plan after five runs instead of planning every claim again.
       for (let i = 0; i < 6; i++) {
-        await storeOn(true).claim({ limit: 1, workerId: WORKER_A, leaseMs: LEASE_MS });
+        await storeOn(true).gate.claim({ limit: 1, workerId: WORKER_A, leaseMs: LEASE_MS });
       }
       const { rows: plans } = await pool.query<{ generic_plans: string }>(
         `SELECT generic_plans FROM pg_prepared_statements WHERE name = 'executions_claim_1'`,
@@ -317,8 +334,8 @@ describeMedium('Engine (stores and dispatch against PostgreSQL)', () => {
 
     it('batches completions arriving together into one statement', async () => {
       const ids = await deliver(6);
-      await sut.claim({ limit: 6, workerId: WORKER_A, leaseMs: LEASE_MS });
-      const completer = new Completer(sut, completerConfig);
+      await sut.gate.claim({ limit: 6, workerId: WORKER_A, leaseMs: LEASE_MS });
+      const completer = new Completer(sut.completions, completerConfig);
 
       const results = await Promise.all(ids.map((id) => completer.complete(success(id, WORKER_A))));
 
@@ -329,12 +346,12 @@ describeMedium('Engine (stores and dispatch against PostgreSQL)', () => {
 
     it('retries a failed write with backoff, keeping the lease renewable until it lands', async () => {
       const [id] = await deliver(1);
-      await sut.claim({ limit: 1, workerId: WORKER_A, leaseMs: LEASE_MS });
+      await sut.gate.claim({ limit: 1, workerId: WORKER_A, leaseMs: LEASE_MS });
       // A real failure of the statement: new attempts rows violate this constraint.
       await db.query(
         `ALTER TABLE attempts ADD CONSTRAINT medium_refuses_attempts CHECK (false) NOT VALID`,
       );
-      const completer = new Completer(sut, completerConfig);
+      const completer = new Completer(sut.completions, completerConfig);
       try {
         const written = completer.complete(success(id, WORKER_A));
         await waitFor(() => (database.count('executions_complete') >= 2 ? true : undefined), {

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { Sql } from '../../apps/api/src/database/database';
-import { ExecutionsStore } from '../../apps/api/src/executions/executions.store';
-import type { TriggerFlowSettings } from '../../apps/api/src/flow/flow-settings';
+import type { TriggerFlowSettings } from '../../apps/api/src/executions/flow-settings';
 import { FlowStore, type LockedFlow } from '../../apps/api/src/flow/flow.store';
 import { describeMedium, type MediumDatabase, openMediumDatabase } from './medium-database';
+import { type EngineStores, engineStores } from './medium-engine';
 
 const LEASE_MS = 30_000;
 
@@ -21,7 +21,7 @@ class CountingFlowStore extends FlowStore {
 describeMedium('Flow control in the claim (stores against PostgreSQL)', () => {
   let db: MediumDatabase;
   let flow: CountingFlowStore;
-  let sut: ExecutionsStore;
+  let sut: EngineStores;
 
   const createTrigger = async (slug: string, controls: Record<string, unknown>) => {
     const [row] = await db.query(
@@ -47,7 +47,7 @@ describeMedium('Flow control in the claim (stores against PostgreSQL)', () => {
   };
   const deliver = async (triggerId: string, count: number) => {
     for (let i = 0; i < count; i++) {
-      await sut.recordDelivery({
+      await sut.deliveries.recordDelivery({
         triggerId,
         idempotencyKey: null,
         payload: { i },
@@ -74,7 +74,7 @@ describeMedium('Flow control in the claim (stores against PostgreSQL)', () => {
   });
   beforeEach(() => {
     flow = new CountingFlowStore(db.database);
-    sut = new ExecutionsStore(db.database, flow);
+    sut = engineStores(db.database, flow);
   });
   afterAll(() => db.close());
 
@@ -84,7 +84,7 @@ describeMedium('Flow control in the claim (stores against PostgreSQL)', () => {
 
     const claims = await Promise.all(
       ['worker-a', 'worker-b', 'worker-a', 'worker-b'].map((workerId) =>
-        sut.claim({ limit: 10, workerId, leaseMs: LEASE_MS }),
+        sut.gate.claim({ limit: 10, workerId, leaseMs: LEASE_MS }),
       ),
     );
 
@@ -100,10 +100,10 @@ describeMedium('Flow control in the claim (stores against PostgreSQL)', () => {
   it('does not read held executions again until their time comes', async () => {
     const triggerId = await createTrigger('quiet', { rateLimit: { limit: 1, periodMs: 60_000 } });
     await deliver(triggerId, 50);
-    await sut.claim({ limit: 10, workerId: 'worker-a', leaseMs: LEASE_MS });
+    await sut.gate.claim({ limit: 10, workerId: 'worker-a', leaseMs: LEASE_MS });
     expect(flow.locks).toBe(1);
 
-    const again = await sut.claim({ limit: 10, workerId: 'worker-b', leaseMs: LEASE_MS });
+    const again = await sut.gate.claim({ limit: 10, workerId: 'worker-b', leaseMs: LEASE_MS });
 
     expect(again.executions).toHaveLength(0);
     expect(again.isMoreDue).toBe(false);
@@ -123,7 +123,7 @@ describeMedium('Flow control in the claim (stores against PostgreSQL)', () => {
     await deliver(paused, 3);
     await deliver(single, 3);
 
-    const claim = await sut.claim({ limit: 10, workerId: 'worker-a', leaseMs: LEASE_MS });
+    const claim = await sut.gate.claim({ limit: 10, workerId: 'worker-a', leaseMs: LEASE_MS });
 
     expect(claim.executions.map((execution) => execution.triggerId)).toEqual([single]);
     expect(claim.executions[0].flow).toMatchObject({ maxConcurrency: 1 });
@@ -137,8 +137,8 @@ describeMedium('Flow control in the claim (stores against PostgreSQL)', () => {
     ).toHaveLength(2);
 
     await db.query(`UPDATE triggers SET paused = false WHERE id = $1`, [paused]);
-    expect(await sut.wakeAllHeld(paused)).toBe(3);
-    const resumed = await sut.claim({ limit: 10, workerId: 'worker-b', leaseMs: LEASE_MS });
+    expect(await sut.claims.wakeAllHeld(paused)).toBe(3);
+    const resumed = await sut.gate.claim({ limit: 10, workerId: 'worker-b', leaseMs: LEASE_MS });
     expect(resumed.executions.filter((e) => e.triggerId === paused)).toHaveLength(3);
   });
 
@@ -146,7 +146,7 @@ describeMedium('Flow control in the claim (stores against PostgreSQL)', () => {
     const plain = await createTrigger('plain', {});
     await deliver(plain, 3);
 
-    const claim = await sut.claim({ limit: 10, workerId: 'worker-a', leaseMs: LEASE_MS });
+    const claim = await sut.gate.claim({ limit: 10, workerId: 'worker-a', leaseMs: LEASE_MS });
 
     expect(claim.executions.map((execution) => execution.flow)).toEqual([null, null, null]);
     expect(flow.locks).toBe(0);
@@ -159,7 +159,7 @@ describeMedium('Flow control in the claim (stores against PostgreSQL)', () => {
     await deliver(plain, 6);
     await deliver(capped, 4);
 
-    const claim = await sut.claim({
+    const claim = await sut.gate.claim({
       limit: 3,
       ahead: 6,
       workerId: 'worker-a',

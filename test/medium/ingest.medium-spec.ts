@@ -2,11 +2,10 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { QueryResultRow } from 'pg';
 import { Database, type Statement } from '../../apps/api/src/database/database';
 import {
+  DeliveriesStore,
   type DeliveryOutcome,
-  ExecutionsStore,
   type NewDelivery,
-} from '../../apps/api/src/executions/executions.store';
-import { FlowStore } from '../../apps/api/src/flow/flow.store';
+} from '../../apps/api/src/executions/deliveries.store';
 import { toErrorResponse } from '../../apps/api/src/http/error-response';
 import { waitFor } from '../support/test-app';
 import { describeMedium, type MediumDatabase, openMediumDatabase } from './medium-database';
@@ -46,12 +45,12 @@ const keyOf = (delivery: NewDelivery) => delivery.idempotencyKey;
 /** A batch's keys regardless of their order. */
 const keySet = (keys: (string | null)[]) => keys.map(String).sort();
 
-// Ingestion's group commit (ExecutionsStore.recordDelivery) against PostgreSQL: concurrent
+// Ingestion's group commit (DeliveriesStore.recordDelivery) against PostgreSQL: concurrent
 // deliveries share one INSERT; duplicates, conflicts and failures stay each delivery's own.
 describeMedium('Ingest batching (executions store against PostgreSQL)', () => {
   let db: MediumDatabase;
   let database: RecordingDatabase;
-  let sut: ExecutionsStore;
+  let sut: DeliveriesStore;
   let triggerId: string;
 
   const delivery = (
@@ -107,7 +106,7 @@ describeMedium('Ingest batching (executions store against PostgreSQL)', () => {
   });
   beforeEach(async () => {
     database = new RecordingDatabase(db.pool, true);
-    sut = new ExecutionsStore(database, new FlowStore(database));
+    sut = new DeliveriesStore(database);
     await db.query(`DELETE FROM executions`);
   });
   afterAll(() => db.close());
@@ -256,7 +255,7 @@ describeMedium('Ingest batching (executions store against PostgreSQL)', () => {
 
   it('works with prepared statements switched off (DATABASE_PREPARED_STATEMENTS=false)', async () => {
     const unnamed = new RecordingDatabase(db.pool, false);
-    const store = new ExecutionsStore(unnamed, new FlowStore(unnamed));
+    const store = new DeliveriesStore(unnamed);
     const deliveries = ['x', 'y', 'x', 'z', 'y'].map((key) => delivery(key));
 
     const outcomes = (await inOneBatch(deliveries, store)).map(valueOf);
@@ -275,7 +274,7 @@ describeMedium('Ingest batching (executions store against PostgreSQL)', () => {
 
   it('never deadlocks two processes whose batches hold the same keys in opposite orders', async () => {
     const other = new RecordingDatabase(db.pool, true);
-    const otherStore = new ExecutionsStore(other, new FlowStore(other));
+    const otherStore = new DeliveriesStore(other);
     const keys = Array.from({ length: 40 }, (_, i) => `order-${String(i).padStart(2, '0')}`);
     // An uncommitted insert of a key in the middle stops both batches there, each holding the
     // keys it wrote first: unordered, each would then wait for a key the other holds.

@@ -4,15 +4,19 @@ import type { QueryResultRow } from 'pg';
 import { loadConfig } from '../../apps/api/src/config/config.module';
 import { Database, type Rows, type Statement } from '../../apps/api/src/database/database';
 import { DatabaseNotifications } from '../../apps/api/src/database/notifications';
-import { DeadLettersStore } from '../../apps/api/src/dead-letters/dead-letters.store';
+import { DeadLettersStore } from '../../apps/api/src/executions/dead-letters.store';
 import { Completer } from '../../apps/api/src/dispatch/completer';
-import { DispatchSignal } from '../../apps/api/src/dispatch/dispatch-signal';
+import { WorkSignal } from '../../apps/api/src/executions/work-signal';
 import { Dispatcher } from '../../apps/api/src/dispatch/dispatcher.service';
 import { ExecutionRunner } from '../../apps/api/src/dispatch/execution-runner';
-import { ExecutionsStore } from '../../apps/api/src/executions/executions.store';
+import { ClaimsStore } from '../../apps/api/src/executions/claims.store';
+import { CompletionsStore } from '../../apps/api/src/executions/completions.store';
+import { DeliveriesStore } from '../../apps/api/src/executions/deliveries.store';
+import { FlowGate } from '../../apps/api/src/flow/flow-gate';
 import { FlowStore } from '../../apps/api/src/flow/flow.store';
 import { SecretBox } from '../../apps/api/src/secrets/secret-box';
 import { Metrics } from '../../apps/api/src/metrics/metrics';
+import type { Clock } from '../../apps/api/src/scheduling/clock';
 import { NO_EGRESS_SETTINGS } from '../support/egress-env';
 import type { MediumDatabase } from './medium-database';
 
@@ -32,14 +36,30 @@ export class CountingDatabase extends Database {
 
 export type { Rows };
 
-/** A fake clock for attempts and retry times: starts at `startMs`, advanced by hand. */
-export class FakeClock {
+/** A fake clock for attempts and retry times: starts at `nowMs`, advanced by hand; no jitter. */
+export class FakeClock implements Clock {
   constructor(public nowMs: number) {}
   now = () => new Date(this.nowMs);
+  random = () => 0;
   advance(ms: number): void {
     this.nowMs += ms;
   }
 }
+
+/** The engine's stores and flow gate on one database, wired as the app wires them. */
+export function engineStores(database: Database, flow = new FlowStore(database)) {
+  const deliveries = new DeliveriesStore(database);
+  const claims = new ClaimsStore(database);
+  return {
+    deliveries,
+    claims,
+    completions: new CompletionsStore(database),
+    deadLetters: new DeadLettersStore(database, deliveries),
+    gate: new FlowGate(database, claims, flow),
+  };
+}
+
+export type EngineStores = ReturnType<typeof engineStores>;
 
 /** One worker's engine (fetcher, runner, completer) on the medium database, without Nest. */
 export interface MediumWorker {
@@ -62,28 +82,26 @@ export function startWorker(
     ...NO_EGRESS_SETTINGS,
     ...options.env,
   });
-  const flow = new FlowStore(options.database);
-  const executions = new ExecutionsStore(options.database, flow);
-  const deadLetters = new DeadLettersStore(options.database, executions);
-  const signal = new DispatchSignal();
-  const completer = new Completer(executions, config);
+  const stores = engineStores(options.database);
+  const signal = new WorkSignal();
+  const completer = new Completer(stores.completions, config);
   const runner = new ExecutionRunner(
     options.database,
-    executions,
-    deadLetters,
+    stores.completions,
+    stores.deadLetters,
     completer,
     new Metrics(db.dataSource),
     new SecretBox(randomBytes(32)),
-    flow,
+    stores.gate,
     signal,
     config,
+    options.clock,
   );
-  runner.now = options.clock.now;
-  runner.random = () => 0;
   const scheduler = new SchedulerRegistry();
   const dispatcher = new Dispatcher(
     config,
-    executions,
+    stores.gate,
+    stores.claims,
     runner,
     completer,
     signal,

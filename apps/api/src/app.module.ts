@@ -13,17 +13,15 @@ import { SecretsModule } from './secrets/secrets.module';
 import { StatsModule } from './stats/stats.module';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
-import { NotificationsModule } from './database/notifications';
-import { StoresModule } from './database/stores.module';
-import { FlowModule } from './flow/flow.module';
 import { DispatchModule } from './dispatch/dispatch.module';
-import { DispatchSignalModule } from './dispatch/dispatch-signal.module';
+import { WakeupChannelModule } from './dispatch/wakeup-channel.module';
 import { ExecutionsModule } from './executions/executions.module';
 import { HealthModule } from './health/health.module';
-import { DomainExceptionFilter } from './http/domain-exception.filter';
+import { DomainExceptionFilter, ERROR_ANSWER_LISTENERS } from './http/domain-exception.filter';
 import { createValidationPipe } from './http/validation';
 import { MetricsModule } from './metrics/metrics.module';
 import { IngestModule } from './ingest/ingest.module';
+import { WebhookRejections } from './ingest/webhook-rejections';
 import { RejectionsModule } from './rejections/rejections.module';
 import { TriggersModule } from './triggers/triggers.module';
 import { SIGNATURE_HEADERS } from './verification/verify-signature';
@@ -76,11 +74,8 @@ export class AppModule {
         ConfigModule.forRoot(config),
         loggerModule,
         DatabaseModule,
-        StoresModule,
-        NotificationsModule,
-        FlowModule,
         SecretsModule,
-        DispatchSignalModule,
+        WakeupChannelModule,
         ScheduleModule.forRoot(),
         HealthModule,
         MetricsModule,
@@ -90,6 +85,12 @@ export class AppModule {
         ...workerModules,
       ],
       providers: [
+        WebhookRejections,
+        {
+          provide: ERROR_ANSWER_LISTENERS,
+          inject: [WebhookRejections],
+          useFactory: (webhooks: WebhookRejections) => [webhooks],
+        },
         { provide: APP_FILTER, useClass: DomainExceptionFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
       ],

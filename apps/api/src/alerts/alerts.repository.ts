@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { StatsRepository } from '../stats/stats.repository';
 import { FlowStore } from '../flow/flow.store';
 import { RejectionsStore } from '../rejections/rejections.store';
-import { alertKey, alertTriggerId, currentAlerts } from './current-alerts';
+import { alertKey, alertTriggerId, currentAlerts } from '../stats/current-alerts';
 
 // Any constant shared by every Triggerline process.
 const EVALUATION_LOCK_KEY = 7_305_219_412;

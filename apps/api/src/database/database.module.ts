@@ -14,6 +14,7 @@ import { dataSourceOptions } from './data-source';
 import { Database } from './database';
 import { EmbeddedPostgres } from './embedded-postgres';
 import { runMigrationsLocked } from './migrate';
+import { DatabaseNotifications } from './notifications';
 
 const EMBEDDED_POSTGRES = Symbol('EMBEDDED_POSTGRES');
 
@@ -65,11 +66,19 @@ const databaseProvider: Provider = {
     ),
 };
 
-/** The database connection: a PostgreSQL server, or PGlite when DATABASE_URL is unset. */
+/**
+ * The database connection, a PostgreSQL server or PGlite when DATABASE_URL is unset, and the
+ * process's LISTEN connection; global, as the configuration and the metrics are.
+ */
 @Global()
 @Module({
-  providers: [embeddedPostgresProvider, dataSourceProvider, databaseProvider],
-  exports: [DataSource, Database],
+  providers: [
+    embeddedPostgresProvider,
+    dataSourceProvider,
+    databaseProvider,
+    DatabaseNotifications,
+  ],
+  exports: [DataSource, Database, DatabaseNotifications],
 })
 export class DatabaseModule implements OnApplicationShutdown {
   constructor(

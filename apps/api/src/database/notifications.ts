@@ -1,4 +1,4 @@
-import { Global, Injectable, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { Client } from 'pg';
 import { AppConfig } from '../config/app-config';
 
@@ -128,8 +128,3 @@ export class DatabaseNotifications implements OnApplicationShutdown {
     }
   }
 }
-
-/** The LISTEN connection, for every module of any role. */
-@Global()
-@Module({ providers: [DatabaseNotifications], exports: [DatabaseNotifications] })
-export class NotificationsModule {}

@@ -11,7 +11,7 @@ import { DomainError } from '../http/domain-error';
 import { pageRequest } from '../http/cursor';
 import { ReplayService } from '../executions/replay.service';
 import { DeadLetterError } from './dead-letters.errors';
-import { DeadLettersStore } from './dead-letters.store';
+import { DeadLettersStore } from '../executions/dead-letters.store';
 import type { BulkReplayDto } from './dto/bulk-replay.dto';
 import type { ListDeadLettersQueryDto } from './dto/list-dead-letters-query.dto';
 import type { ResolveDeadLetterDto } from './dto/resolve-dead-letter.dto';

@@ -1,7 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppConfig } from '../config/app-config';
-import { type Completion, ExecutionsStore } from '../executions/executions.store';
+import { CompletionsStore } from '../executions/completions.store';
+import type { Completion } from '../executions/engine-types';
 
 // Completions arriving within this window share one statement (River's BatchCompleter and
 // graphile-worker's completeJobs batch the same way); a batch in flight gathers the next.
@@ -30,7 +31,7 @@ export class Completer {
   private flushing: Promise<void> | null = null;
 
   constructor(
-    private readonly executions: ExecutionsStore,
+    private readonly completions: CompletionsStore,
     private readonly config: AppConfig,
   ) {}
 
@@ -80,7 +81,7 @@ export class Completer {
       const batch = this.queue.splice(0, MAX_BATCH);
       try {
         const recorded = await writeWithRetry({
-          write: () => this.executions.complete(batch.map((waiting) => waiting.completion)),
+          write: () => this.completions.complete(batch.map((waiting) => waiting.completion)),
           giveUpAfterMs: this.config.leaseMs,
           onFailure: (error, retryInMs) =>
             this.logger.warn({

@@ -6,7 +6,7 @@ import {
 } from '@triggerline/contracts';
 import { categoryOf } from '../retry/error-classifier';
 import type { AttemptResult } from './actions/send-request';
-import type { Transition } from '../executions/executions.store';
+import type { Transition } from '../executions/engine-types';
 
 /** Where an execution goes after an attempt: done, retried later, held for a human, or dead. */
 export function decideTransition(input: {

@@ -1,8 +1,14 @@
 import { Module } from '@nestjs/common';
+import { ExecutionStoresModule } from '../executions/execution-stores.module';
+import { FlowModule } from '../flow/flow.module';
+import { Clock } from '../scheduling/clock';
 import { Completer } from './completer';
 import { Dispatcher } from './dispatcher.service';
 import { ExecutionRunner } from './execution-runner';
 
 /** The worker: loaded only when ROLE is `worker` or `all`. */
-@Module({ providers: [Dispatcher, ExecutionRunner, Completer] })
+@Module({
+  imports: [ExecutionStoresModule, FlowModule],
+  providers: [Dispatcher, ExecutionRunner, Completer, Clock],
+})
 export class DispatchModule {}

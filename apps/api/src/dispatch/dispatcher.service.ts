@@ -9,9 +9,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { AppConfig } from '../config/app-config';
 import { isDatabaseUnavailable } from '../database/database-errors';
 import { DatabaseNotifications } from '../database/notifications';
-import { type ClaimedExecution, ExecutionsStore } from '../executions/executions.store';
+import { ClaimsStore } from '../executions/claims.store';
+import type { ClaimedExecution } from '../executions/engine-types';
+import { WorkSignal } from '../executions/work-signal';
+import { FlowGate } from '../flow/flow-gate';
 import { Completer } from './completer';
-import { DispatchSignal } from './dispatch-signal';
 import { ExecutionRunner } from './execution-runner';
 import { WAKEUP_CHANNEL } from './wakeup-channel';
 import { createWorkerId } from './worker-id';
@@ -61,10 +63,11 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
 
   constructor(
     private readonly config: AppConfig,
-    private readonly executions: ExecutionsStore,
+    private readonly flowGate: FlowGate,
+    private readonly claims: ClaimsStore,
     private readonly runner: ExecutionRunner,
     private readonly completer: Completer,
-    private readonly signal: DispatchSignal,
+    private readonly signal: WorkSignal,
     private readonly notifications: DatabaseNotifications,
     private readonly scheduler: SchedulerRegistry,
   ) {
@@ -171,7 +174,7 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
         this.isPartialFetchDue = false;
         this.lastFetchAt = Date.now();
         const free = this.freeSlots();
-        const { executions, nextDueAt, isMoreDue } = await this.executions.claim({
+        const { executions, nextDueAt, isMoreDue } = await this.flowGate.claim({
           limit: free,
           ahead: this.room() - free,
           workerId: this.workerId,
@@ -222,7 +225,7 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
     const queued = this.ready;
     this.ready = [];
     try {
-      await this.executions.release({ executions: queued, workerId: this.workerId });
+      await this.claims.release({ executions: queued, workerId: this.workerId });
     } catch (error) {
       this.logger.warn({
         evt: 'release_failed',
@@ -260,7 +263,7 @@ export class Dispatcher implements OnApplicationBootstrap, BeforeApplicationShut
 
   private async renewLeases(): Promise<void> {
     try {
-      await this.executions.renewLeases({
+      await this.claims.renewLeases({
         ids: [
           ...this.inFlight.keys(),
           ...this.ready.map((execution) => execution.id),

@@ -1,18 +1,15 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { Database, type Sql } from '../database/database';
-import { DeadLettersStore } from '../dead-letters/dead-letters.store';
 import { EgressAgents } from '../egress/egress-agents';
-import {
-  type AttemptRecord,
-  type ClaimedExecution,
-  ExecutionsStore,
-  type Transition,
-} from '../executions/executions.store';
-import { type CircuitSnapshot, recordCircuitOutcome } from '../flow/flow-decision';
-import type { TriggerFlowSettings } from '../flow/flow-settings';
-import { FlowStore } from '../flow/flow.store';
+import { CompletionsStore } from '../executions/completions.store';
+import { DeadLettersStore } from '../executions/dead-letters.store';
+import type { AttemptRecord, ClaimedExecution, Transition } from '../executions/engine-types';
+import type { TriggerFlowSettings } from '../executions/flow-settings';
+import { WorkSignal } from '../executions/work-signal';
+import { FlowGate, type FlowSettlement } from '../flow/flow-gate';
 import { Metrics } from '../metrics/metrics';
+import { Clock } from '../scheduling/clock';
 import { SecretBox } from '../secrets/secret-box';
 import { openAction } from '../triggers/trigger-secrets';
 import type { StoredAction } from '../triggers/trigger.entity';
@@ -25,14 +22,6 @@ import {
 } from './actions/send-request';
 import { Completer, writeWithRetry } from './completer';
 import { decideTransition } from './decide-transition';
-import { DispatchSignal } from './dispatch-signal';
-
-/** What the breaker made of an attempt's end, and how many held executions that woke. */
-interface FlowSettlement {
-  event: 'opened' | 'closed' | null;
-  circuit: CircuitSnapshot;
-  woken: number;
-}
 
 interface RecordedAttempt {
   isRecorded: boolean;
@@ -63,20 +52,18 @@ export const LOST_ATTEMPT_ERROR = 'Lease expired before the attempt was recorded
 export class ExecutionRunner implements OnApplicationShutdown {
   private readonly logger = new Logger('Dispatch');
   private readonly agents: EgressAgents;
-  /** Injected for tests; real time and randomness otherwise. */
-  now: () => Date = () => new Date();
-  random: () => number = Math.random;
 
   constructor(
     private readonly database: Database,
-    private readonly executions: ExecutionsStore,
+    private readonly completions: CompletionsStore,
     private readonly deadLetters: DeadLettersStore,
     private readonly completer: Completer,
     private readonly metrics: Metrics,
     private readonly box: SecretBox,
-    private readonly flow: FlowStore,
-    private readonly signal: DispatchSignal,
+    private readonly flowGate: FlowGate,
+    private readonly signal: WorkSignal,
     private readonly config: AppConfig,
+    private readonly clock: Clock,
   ) {
     this.agents = new EgressAgents(config.egress);
   }
@@ -106,7 +93,7 @@ export class ExecutionRunner implements OnApplicationShutdown {
         await this.deadLetterExhausted(execution, workerId);
         return null;
       }
-      const startedAt = this.now();
+      const startedAt = this.clock.now();
       const result = await this.attempt(execution, workerId);
       return await this.record(execution, workerId, startedAt, result);
     } catch (error) {
@@ -156,7 +143,7 @@ export class ExecutionRunner implements OnApplicationShutdown {
         retryAfterMs: null,
       };
     }
-    return sendRequest(built.request, { agents: this.agents, now: this.now });
+    return sendRequest(built.request, { agents: this.agents, now: () => this.clock.now() });
   }
 
   private async record(
@@ -165,14 +152,14 @@ export class ExecutionRunner implements OnApplicationShutdown {
     startedAt: Date,
     result: AttemptResult,
   ): Promise<Date | null> {
-    const finishedAt = this.now();
+    const finishedAt = this.clock.now();
     const transition = decideTransition({
       result,
       attempt: execution.attempt,
       policy: execution.retryPolicy,
       onUnknownOutcome: execution.onUnknownOutcome,
       now: finishedAt,
-      random: this.random,
+      random: () => this.clock.random(),
       isHandler: execution.handlesDeadLetterId !== null,
     });
     const attempt = { number: execution.attempt, workerId, startedAt, finishedAt, ...result };
@@ -332,7 +319,7 @@ export class ExecutionRunner implements OnApplicationShutdown {
       number: execution.attempt - 1,
       workerId: workerId ?? 'unknown',
       startedAt: claimedAt,
-      finishedAt: this.now(),
+      finishedAt: this.clock.now(),
       outcome,
       httpStatus: null,
       error: LOST_ATTEMPT_ERROR,
@@ -351,7 +338,10 @@ export class ExecutionRunner implements OnApplicationShutdown {
 
   private async recordLostAttempt(execution: ClaimedExecution): Promise<void> {
     this.logReclaim(execution);
-    await this.executions.recordLostAttempt(execution.id, this.lostAttempt(execution, 'transient'));
+    await this.completions.recordLostAttempt(
+      execution.id,
+      this.lostAttempt(execution, 'transient'),
+    );
   }
 
   /**
@@ -377,81 +367,28 @@ export class ExecutionRunner implements OnApplicationShutdown {
   }
 
   private async writeAttempt(sql: Sql, input: AttemptToRecord): Promise<RecordedAttempt> {
-    const isHeld = await this.executions.applyTransition(sql, input);
+    const isHeld = await this.completions.applyTransition(sql, input);
     if (!isHeld) {
       return { isRecorded: false, flow: null, startedHandlers: 0 };
     }
     if (input.attempt !== null) {
-      await this.executions.insertAttempt(sql, input.executionId, input.attempt);
+      await this.completions.insertAttempt(sql, input.executionId, input.attempt);
     }
     const flow =
       input.flow === null
         ? null
-        : await this.settleFlow(sql, {
+        : await this.flowGate.settle(sql, {
             settings: input.flow,
             // An attempt lost with its worker ended without an answer.
             outcome: input.attempt?.outcome ?? 'transient',
           });
-    const { transition } = input;
-    if (input.handlesDeadLetterId !== null) {
-      await this.deadLetters.resolveHandled(sql, {
-        deadLetterId: input.handlesDeadLetterId,
-        handlerExecutionId: input.executionId,
-        status: transition.status,
-      });
-    }
-    if (transition.status === 'dead_lettered' && transition.deadLetter) {
-      const { handlers } = await this.deadLetters.create(sql, {
-        executionId: input.executionId,
-        triggerSlug: input.triggerSlug,
-      });
-      return { isRecorded: true, flow, startedHandlers: handlers };
-    }
-    return { isRecorded: true, flow, startedHandlers: 0 };
-  }
-
-  /**
-   * After an attempt of a controlled trigger, in the transaction that records it and under the
-   * trigger's flow lock (so claims and completions on all workers take turns): the breaker
-   * counts the outcome, and held executions wake: all of them when the circuit closes, one per
-   * freed slot otherwise. When it opens, those waiting for a slot wait for the cooldown instead.
-   */
-  private async settleFlow(
-    sql: Sql,
-    input: { settings: TriggerFlowSettings; outcome: AttemptRecord['outcome'] },
-  ): Promise<FlowSettlement | null> {
-    const { triggerId, circuitBreaker } = input.settings;
-    const locked = await this.flow.lockCircuit(sql, triggerId);
-    if (locked === null) {
-      return null;
-    }
-    let circuit = locked.circuit;
-    let event: FlowSettlement['event'] = null;
-    if (circuitBreaker !== null) {
-      ({ circuit, event } = recordCircuitOutcome({
-        circuit,
-        policy: circuitBreaker,
-        outcome: input.outcome,
-        now: locked.now.getTime(),
-      }));
-      if (circuit !== locked.circuit) {
-        await this.flow.saveCircuit(sql, triggerId, circuit);
-      }
-    }
-    const woken =
-      event === 'opened'
-        ? await this.executions.wakeHeld(sql, {
-            triggerIds: [triggerId],
-            reasons: ['concurrency', 'circuit_open'],
-            heldBy: 'circuit_open',
-            dueAt: new Date(circuit.reopensAt!),
-          })
-        : await this.executions.wakeHeld(sql, {
-            triggerIds: [triggerId],
-            reasons: event === 'closed' ? ['concurrency', 'circuit_open'] : ['concurrency'],
-            limit: event === 'closed' ? undefined : 1,
-          });
-    return { event, circuit, woken };
+    const { startedHandlers } = await this.deadLetters.settle(sql, {
+      executionId: input.executionId,
+      triggerSlug: input.triggerSlug,
+      handlesDeadLetterId: input.handlesDeadLetterId,
+      status: input.transition.status,
+    });
+    return { isRecorded: true, flow, startedHandlers };
   }
 
   // Circuit transitions are logged and counted once, by the worker whose attempt caused them;

@@ -2,7 +2,7 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { Database, type Statement } from '../database/database';
 import { DatabaseNotifications } from '../database/notifications';
-import { DispatchSignal } from './dispatch-signal';
+import { WorkSignal } from '../executions/work-signal';
 
 /** The channel on which workers hear that executions are due. */
 export const WAKEUP_CHANNEL = 'triggerline_due';
@@ -19,7 +19,7 @@ const NOTIFY: Statement = {
  * after the ingest transaction committed (a NOTIFY inside it would take a global lock at
  * commit and serialise ingestion).
  *
- * Never to itself: a worker in the same process is woken in-process by the DispatchSignal.
+ * Never to itself: a worker in the same process is woken in-process by the WorkSignal.
  * A `ROLE=api` process always notifies (its workers are elsewhere); a `ROLE=all` or `worker`
  * process only while a worker of another process listens (DatabaseNotifications counts them
  * every 5 s), so a single process, the usual small setup, sends none. Nothing on the embedded
@@ -33,7 +33,7 @@ export class WakeupPublisher implements OnModuleInit {
   constructor(
     private readonly config: AppConfig,
     private readonly database: Database,
-    private readonly signal: DispatchSignal,
+    private readonly signal: WorkSignal,
     private readonly notifications: DatabaseNotifications,
   ) {}
 

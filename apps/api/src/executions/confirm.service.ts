@@ -1,12 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Execution } from '@triggerline/contracts';
 import { Database } from '../database/database';
-import { DeadLettersStore } from '../dead-letters/dead-letters.store';
 import { Metrics } from '../metrics/metrics';
+import { DeadLettersStore } from './dead-letters.store';
 import type { ConfirmDeliveryDto } from './dto/confirm-delivery.dto';
 import { ExecutionError } from './executions.errors';
 import { ExecutionsService } from './executions.service';
-import { ExecutionsStore } from './executions.store';
+import { OperatorVerbsStore } from './operator-verbs.store';
 
 /**
  * Settles an `outcome_unknown` execution with what the operator found out downstream:
@@ -19,7 +19,7 @@ export class ConfirmService {
 
   constructor(
     private readonly database: Database,
-    private readonly executions: ExecutionsStore,
+    private readonly executions: OperatorVerbsStore,
     private readonly deadLetters: DeadLettersStore,
     private readonly reads: ExecutionsService,
     private readonly metrics: Metrics,
@@ -35,20 +35,13 @@ export class ConfirmService {
       if (confirmed.kind !== 'confirmed') {
         return confirmed;
       }
-      if (confirmed.handlesDeadLetterId !== null) {
-        // A handler's own execution never gets a dead letter; its outcome resolves the one it handled.
-        await this.deadLetters.resolveHandled(sql, {
-          deadLetterId: confirmed.handlesDeadLetterId,
-          handlerExecutionId: executionId,
-          status: confirmed.status,
-        });
-      } else if (confirmed.status === 'dead_lettered') {
-        await this.deadLetters.create(sql, {
-          executionId,
-          triggerSlug: confirmed.triggerSlug,
-          note,
-        });
-      }
+      await this.deadLetters.settle(sql, {
+        executionId,
+        triggerSlug: confirmed.triggerSlug,
+        handlesDeadLetterId: confirmed.handlesDeadLetterId,
+        status: confirmed.status,
+        note,
+      });
       return confirmed;
     });
     switch (outcome.kind) {

@@ -1,4 +1,4 @@
-import type { ExecutionErrorCode } from '@triggerline/contracts';
+import type { ApiErrorBody, ExecutionErrorCode } from '@triggerline/contracts';
 import { DomainError } from '../http/domain-error';
 
 export type { ExecutionErrorCode };
@@ -12,5 +12,13 @@ export class ReplayRateLimitedError extends ExecutionError {
       'rate_limited',
       `This event was replayed moments ago; try again in ${retryAfterSeconds} s.`,
     );
+  }
+
+  override toBody(): ApiErrorBody {
+    return { ...super.toBody(), retryAfterSeconds: this.retryAfterSeconds };
+  }
+
+  override get headers(): Record<string, string> {
+    return { 'retry-after': String(this.retryAfterSeconds) };
   }
 }

@@ -7,7 +7,7 @@ import type { ListExecutionsQueryDto } from './dto/list-executions-query.dto';
 import { ExecutionError } from './executions.errors';
 import { ExecutionsRepository } from './executions.repository';
 import { previewReplay } from './replay-preview';
-import { ExecutionsStore } from './executions.store';
+import { OperatorVerbsStore } from './operator-verbs.store';
 
 @Injectable()
 export class ExecutionsService {
@@ -15,7 +15,7 @@ export class ExecutionsService {
 
   constructor(
     private readonly repository: ExecutionsRepository,
-    private readonly store: ExecutionsStore,
+    private readonly store: OperatorVerbsStore,
   ) {}
 
   list(query: ListExecutionsQueryDto): Promise<Page<Execution>> {

@@ -2,11 +2,11 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { ReplayAccepted } from '@triggerline/contracts';
 import { AppConfig } from '../config/app-config';
 import { Database, type Sql } from '../database/database';
-import { DeadLettersStore } from '../dead-letters/dead-letters.store';
-import { DispatchSignal } from '../dispatch/dispatch-signal';
 import { Metrics } from '../metrics/metrics';
+import { DeadLettersStore } from './dead-letters.store';
 import { ExecutionError, ReplayRateLimitedError } from './executions.errors';
-import { ExecutionsStore, type ReplayOutcome } from './executions.store';
+import { OperatorVerbsStore, type ReplayOutcome } from './operator-verbs.store';
+import { WorkSignal } from './work-signal';
 
 /** Replays a failed execution as a new one, at most once per REPLAY_COOLDOWN_MS per event. */
 @Injectable()
@@ -15,10 +15,10 @@ export class ReplayService {
 
   constructor(
     private readonly database: Database,
-    private readonly executions: ExecutionsStore,
+    private readonly executions: OperatorVerbsStore,
     private readonly deadLetters: DeadLettersStore,
     private readonly config: AppConfig,
-    private readonly signal: DispatchSignal,
+    private readonly signal: WorkSignal,
     private readonly metrics: Metrics,
   ) {}
 

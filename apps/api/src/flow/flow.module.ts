@@ -1,7 +1,12 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { ExecutionStoresModule } from '../executions/execution-stores.module';
+import { FlowGate } from './flow-gate';
 import { FlowStore } from './flow.store';
 
-/** Flow control's tables, for the API (pause, release, circuits) and the worker (claims). */
-@Global()
-@Module({ providers: [FlowStore], exports: [FlowStore] })
+/** Flow control's tables (pause, release, circuits) and its gate over the worker's claims. */
+@Module({
+  imports: [ExecutionStoresModule],
+  providers: [FlowStore, FlowGate],
+  exports: [FlowStore, FlowGate],
+})
 export class FlowModule {}

@@ -3,7 +3,7 @@ import type { Circuit, CircuitState } from '@triggerline/contracts';
 import { Database, type Sql, type Statement } from '../database/database';
 import { isoOrNull } from '../database/row-values';
 import { CLOSED_CIRCUIT, type CircuitSnapshot, rateWindowMs } from './flow-decision';
-import type { TriggerFlowSettings } from './flow-settings';
+import type { TriggerFlowSettings } from '../executions/flow-settings';
 
 // The one owner of flow control's tables: `trigger_flow` (the row every claim and completion of
 // a controlled trigger locks, holding its circuit breaker's state), `flow_starts` (the sliding

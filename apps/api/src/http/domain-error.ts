@@ -1,5 +1,10 @@
-/** Base of every error the services throw; the exception filter maps `code` to a status. */
-export abstract class DomainError<Code extends string = string> extends Error {
+import type { ApiErrorBody, DomainErrorCode } from '@triggerline/contracts';
+
+/**
+ * Base of every error the services throw. The exception filter maps `code` to a status and
+ * answers with `toBody()` and `headers`, which a subclass extends with what its code promises.
+ */
+export abstract class DomainError<Code extends DomainErrorCode = DomainErrorCode> extends Error {
   constructor(
     readonly code: Code,
     message: string,
@@ -7,6 +12,19 @@ export abstract class DomainError<Code extends string = string> extends Error {
     super(message);
     this.name = new.target.name;
   }
+
+  toBody(): ApiErrorBody {
+    return { error: this.code, message: this.message };
+  }
+
+  get headers(): Record<string, string> {
+    return {};
+  }
+}
+
+// `instanceof` alone narrows to DomainError<any>; this keeps the code's union.
+export function isDomainError(error: unknown): error is DomainError {
+  return error instanceof DomainError;
 }
 
 export function assertUnreachable(value: never): never {

@@ -2,12 +2,19 @@ import {
   type ArgumentsHost,
   Catch,
   type ExceptionFilter,
+  Inject,
   Injectable,
   Logger,
 } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Metrics } from '../metrics/metrics';
-import { toErrorResponse } from './error-response';
+import { type ErrorResponse, toErrorResponse } from './error-response';
+
+/** A feature that counts or logs the error answers of its own routes. */
+export interface ErrorAnswerListener {
+  onErrorAnswer(request: FastifyRequest, response: ErrorResponse): void;
+}
+
+export const ERROR_ANSWER_LISTENERS = Symbol('ERROR_ANSWER_LISTENERS');
 
 /** Turns every error (thrown by us, Nest or Fastify) into the contract's `{ error, message }`; never a stack in a body. */
 @Catch()
@@ -15,7 +22,9 @@ import { toErrorResponse } from './error-response';
 export class DomainExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('Http');
 
-  constructor(private readonly metrics: Metrics) {}
+  constructor(
+    @Inject(ERROR_ANSWER_LISTENERS) private readonly listeners: readonly ErrorAnswerListener[],
+  ) {}
 
   catch(error: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
@@ -27,10 +36,8 @@ export class DomainExceptionFilter implements ExceptionFilter {
         err: error,
       });
     }
-    // Also covers what Fastify refuses before a handler runs (size, media type, bad JSON).
-    if (request.url.startsWith('/hooks/')) {
-      this.metrics.deliveries.inc({ outcome: 'rejected' });
-      this.logger.warn({ evt: 'webhook_rejected', url: request.url, reason: response.body.error });
+    for (const listener of this.listeners) {
+      listener.onErrorAnswer(request, response);
     }
     void http
       .getResponse<FastifyReply>()

@@ -1,9 +1,8 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 import type { ApiErrorBody, DomainErrorCode } from '@triggerline/contracts';
 import { isDatabaseUnavailable } from '../database/database-errors';
-import { ReplayRateLimitedError } from '../executions/executions.errors';
-import { assertUnreachable, DomainError } from './domain-error';
-import { RequestError, type RequestErrorCode } from './request.errors';
+import { assertUnreachable, isDomainError } from './domain-error';
+import type { RequestErrorCode } from './request.errors';
 
 // Every feature's codes, from the one list in @triggerline/contracts.
 export type ErrorCode = DomainErrorCode;
@@ -85,27 +84,24 @@ const HTTP_EXCEPTION_CODES: Partial<Record<number, RequestErrorCode>> = {
   415: 'unsupported_media_type',
 };
 
-function fromCode(code: ErrorCode, message: string, details?: string[]): ErrorResponse {
-  const body: ApiErrorBody = { error: code, message };
-  if (details !== undefined) {
-    body.details = details;
-  }
-  return { status: statusOf(code), body, headers: {}, isUnexpected: false };
+function fromCode(code: ErrorCode, message: string): ErrorResponse {
+  return {
+    status: statusOf(code),
+    body: { error: code, message },
+    headers: {},
+    isUnexpected: false,
+  };
 }
 
 /** The one mapping from anything thrown to the `{ error, message }` answer of the contract. */
 export function toErrorResponse(error: unknown): ErrorResponse {
-  if (error instanceof ReplayRateLimitedError) {
-    const response = fromCode(error.code, error.message);
-    response.body.retryAfterSeconds = error.retryAfterSeconds;
-    response.headers['retry-after'] = String(error.retryAfterSeconds);
-    return response;
-  }
-  if (error instanceof RequestError) {
-    return fromCode(error.code, error.message, error.details);
-  }
-  if (error instanceof DomainError) {
-    return fromCode(error.code as ErrorCode, error.message);
+  if (isDomainError(error)) {
+    return {
+      status: statusOf(error.code),
+      body: error.toBody(),
+      headers: error.headers,
+      isUnexpected: false,
+    };
   }
   const fastifyCode = (error as { code?: unknown } | null)?.code;
   if (typeof fastifyCode === 'string' && fastifyCode in FASTIFY_ERRORS) {

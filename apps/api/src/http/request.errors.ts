@@ -1,4 +1,4 @@
-import type { RequestErrorCode } from '@triggerline/contracts';
+import type { ApiErrorBody, RequestErrorCode } from '@triggerline/contracts';
 import { DomainError } from './domain-error';
 
 export type { RequestErrorCode };
@@ -11,5 +11,13 @@ export class RequestError extends DomainError<RequestErrorCode> {
     readonly details?: string[],
   ) {
     super(code, message);
+  }
+
+  override toBody(): ApiErrorBody {
+    const body = super.toBody();
+    if (this.details !== undefined) {
+      body.details = this.details;
+    }
+    return body;
   }
 }

@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
+import { ExecutionStoresModule } from '../executions/execution-stores.module';
 import { RejectionStoresModule } from '../rejections/rejection-stores.module';
 import { HooksController } from './hooks.controller';
 import { TriggersModule } from '../triggers/triggers.module';
 import { IngestService } from './ingest.service';
 
 @Module({
-  imports: [TriggersModule, RejectionStoresModule],
+  imports: [TriggersModule, ExecutionStoresModule, RejectionStoresModule],
   controllers: [HooksController],
   providers: [IngestService],
   exports: [IngestService],

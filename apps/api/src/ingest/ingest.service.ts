@@ -5,8 +5,8 @@ import { isKept } from '../triggers/delivery-filter';
 import { redactPaths } from './redact-paths';
 import type { IncomingHttpHeaders } from 'node:http';
 import { AppConfig } from '../config/app-config';
-import { DispatchSignal } from '../dispatch/dispatch-signal';
-import { ExecutionsStore } from '../executions/executions.store';
+import { WorkSignal } from '../executions/work-signal';
+import { DeliveriesStore } from '../executions/deliveries.store';
 import { Metrics } from '../metrics/metrics';
 import { RequestError } from '../http/request.errors';
 import { IngestTargets } from '../triggers/ingest-targets';
@@ -64,8 +64,8 @@ export class IngestService {
 
   constructor(
     private readonly targets: IngestTargets,
-    private readonly executions: ExecutionsStore,
-    private readonly dispatchSignal: DispatchSignal,
+    private readonly executions: DeliveriesStore,
+    private readonly dispatchSignal: WorkSignal,
     private readonly metrics: Metrics,
     private readonly box: SecretBox,
     private readonly config: AppConfig,

@@ -8,8 +8,8 @@ import {
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { AppConfig } from '../config/app-config';
 import { Database } from '../database/database';
-import { DeadLettersStore } from '../dead-letters/dead-letters.store';
-import { DispatchSignal } from '../dispatch/dispatch-signal';
+import { DeadLettersStore } from '../executions/dead-letters.store';
+import { WorkSignal } from '../executions/work-signal';
 import { createWorkerId } from '../dispatch/worker-id';
 import { ReplayService } from '../executions/replay.service';
 import { Metrics } from '../metrics/metrics';
@@ -45,7 +45,7 @@ export class RedriveRunner implements OnApplicationBootstrap, OnApplicationShutd
     private readonly replays: ReplayService,
     private readonly database: Database,
     private readonly config: AppConfig,
-    private readonly signal: DispatchSignal,
+    private readonly signal: WorkSignal,
     private readonly metrics: Metrics,
     private readonly scheduler: SchedulerRegistry,
   ) {}

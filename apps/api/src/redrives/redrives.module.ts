@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ExecutionStoresModule } from '../executions/execution-stores.module';
 import { ExecutionsModule } from '../executions/executions.module';
 import { RedriveRunner } from './redrive-runner';
 import { RedrivesController } from './redrives.controller';
@@ -6,7 +7,7 @@ import { RedrivesService } from './redrives.service';
 import { RedrivesStore } from './redrives.store';
 
 @Module({
-  imports: [ExecutionsModule],
+  imports: [ExecutionStoresModule, ExecutionsModule],
   controllers: [RedrivesController],
   providers: [RedrivesService, RedrivesStore, RedriveRunner],
 })

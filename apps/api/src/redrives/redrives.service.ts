@@ -5,7 +5,7 @@ import {
   type RedriveFilter,
   type RedriveList,
 } from '@triggerline/contracts';
-import { DeadLettersStore } from '../dead-letters/dead-letters.store';
+import { DeadLettersStore } from '../executions/dead-letters.store';
 import { pageRequest } from '../http/cursor';
 import { Metrics } from '../metrics/metrics';
 import type { CreateRedriveDto } from './dto/create-redrive.dto';

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuditLogStore } from '../access/audit-log.store';
+import { ExecutionStoresModule } from '../executions/execution-stores.module';
 import { RedrivesStore } from '../redrives/redrives.store';
 import { RejectionStoresModule } from '../rejections/rejection-stores.module';
 import { RetentionService } from './retention.service';
@@ -7,7 +8,7 @@ import { RetentionService } from './retention.service';
 // Retention runs in every role, the access and redrive modules only where the API runs: the
 // job has its own instances of their (stateless) stores.
 @Module({
-  imports: [RejectionStoresModule],
+  imports: [ExecutionStoresModule, RejectionStoresModule],
   providers: [RetentionService, AuditLogStore, RedrivesStore],
 })
 export class RetentionModule {}

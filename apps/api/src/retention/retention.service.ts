@@ -2,7 +2,7 @@ import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common'
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { AppConfig } from '../config/app-config';
 import { AuditLogStore } from '../access/audit-log.store';
-import { ExecutionsStore } from '../executions/executions.store';
+import { OperatorVerbsStore } from '../executions/operator-verbs.store';
 import { RedrivesStore } from '../redrives/redrives.store';
 import { DeliveryOutcomeCounts } from '../rejections/delivery-outcome-counts.store';
 import { RejectionsStore } from '../rejections/rejections.store';
@@ -38,7 +38,7 @@ export class RetentionService implements OnApplicationBootstrap {
   private readonly logger = new Logger('Retention');
 
   constructor(
-    private readonly executions: ExecutionsStore,
+    private readonly executions: OperatorVerbsStore,
     private readonly auditLog: AuditLogStore,
     private readonly redrives: RedrivesStore,
     private readonly rejections: RejectionsStore,

@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
+import { FlowModule } from '../flow/flow.module';
 import { RejectionStoresModule } from '../rejections/rejection-stores.module';
 import { StatsController } from './stats.controller';
 import { StatsRepository } from './stats.repository';
 import { StatsService } from './stats.service';
 
 @Module({
-  imports: [RejectionStoresModule],
+  imports: [FlowModule, RejectionStoresModule],
   controllers: [StatsController],
   providers: [StatsService, StatsRepository],
   exports: [StatsRepository],

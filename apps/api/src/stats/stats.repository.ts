@@ -9,7 +9,7 @@ import {
   type TriggerStats,
 } from '@triggerline/contracts';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { SilenceWatch } from '../alerts/current-alerts';
+import type { SilenceWatch } from './current-alerts';
 
 export interface WindowCounts {
   since: Date;

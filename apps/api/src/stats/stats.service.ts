@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import type { RejectionReason, Stats } from '@triggerline/contracts';
 import { DeliveryOutcomeCounts } from '../rejections/delivery-outcome-counts.store';
 import { RejectionsStore } from '../rejections/rejections.store';
-import { currentAlerts } from '../alerts/current-alerts';
 import { AppConfig } from '../config/app-config';
 import { FlowStore } from '../flow/flow.store';
+import { currentAlerts } from './current-alerts';
 import { StatsRepository } from './stats.repository';
 
 @Injectable()

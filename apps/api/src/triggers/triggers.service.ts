@@ -11,12 +11,13 @@ import { DataSource, QueryFailedError, type Repository } from 'typeorm';
 import type { ChangedFieldsNote } from '../access/audit-details';
 import { changedFields } from '../access/changed-fields';
 import { AppConfig } from '../config/app-config';
-import { DispatchSignal } from '../dispatch/dispatch-signal';
-import { watermarkScope } from '../flow/flow-settings';
+import { WorkSignal } from '../executions/work-signal';
 import { FlowStore } from '../flow/flow.store';
 import { SecretBox } from '../secrets/secret-box';
 import { Database, type Statement } from '../database/database';
-import { ExecutionsStore } from '../executions/executions.store';
+import { ClaimsStore } from '../executions/claims.store';
+import { watermarkScope } from '../executions/flow-settings';
+import { OperatorVerbsStore } from '../executions/operator-verbs.store';
 import { RequestError } from '../http/request.errors';
 import type { HttpActionDto, WhatsappActionDto } from './dto/action.dto';
 import type { CreateTriggerDto } from './dto/create-trigger.dto';
@@ -56,9 +57,10 @@ export class TriggersService {
     private readonly config: AppConfig,
     private readonly box: SecretBox,
     private readonly flow: FlowStore,
-    private readonly executions: ExecutionsStore,
+    private readonly claims: ClaimsStore,
+    private readonly operatorVerbs: OperatorVerbsStore,
     private readonly database: Database,
-    private readonly signal: DispatchSignal,
+    private readonly signal: WorkSignal,
     private readonly targets: IngestTargets,
   ) {
     this.triggers = dataSource.getRepository(TriggerEntity);
@@ -92,7 +94,7 @@ export class TriggersService {
     if (trigger.paused) {
       trigger.paused = false;
       await this.triggers.update({ id }, { paused: false });
-      const woken = await this.executions.wakeAllHeld(id);
+      const woken = await this.claims.wakeAllHeld(id);
       this.logger.log({ evt: 'trigger_resumed', triggerId: id, trigger: trigger.slug, woken });
       this.signal.executionsAvailable();
     }
@@ -108,7 +110,7 @@ export class TriggersService {
         : await this.triggers.findBy({ watermarkGroup: trigger.watermarkGroup });
     const woken = await this.database.transaction(async (sql) => {
       await this.flow.releaseWatermark(sql, watermarkScope(trigger));
-      return this.executions.wakeHeld(sql, {
+      return this.claims.wakeHeld(sql, {
         triggerIds: group.map((member) => member.id),
         reasons: ['watermark'],
         isRescheduling: true,
@@ -217,7 +219,7 @@ export class TriggersService {
       await this.flow.resetCircuit(saved.id);
     }
     if (flowSettingsOf(saved) !== flowBefore && !saved.paused) {
-      if ((await this.executions.wakeAllHeld(saved.id)) > 0) {
+      if ((await this.claims.wakeAllHeld(saved.id)) > 0) {
         this.signal.executionsAvailable();
       }
     }
@@ -245,7 +247,7 @@ export class TriggersService {
         throw notFound(id);
       }
       if (!force) {
-        const { unfinished, unresolved } = await this.executions.openWork(sql, id);
+        const { unfinished, unresolved } = await this.operatorVerbs.openWork(sql, id);
         if (unfinished > 0 || unresolved > 0) {
           throw new TriggerError(
             'trigger_has_open_work',

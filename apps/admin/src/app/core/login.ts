@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, inject, input, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject, input } from '@angular/core';
 import { FormControl, FormGroup, ReactiveFormsModule, Validators } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatCardModule } from '@angular/material/card';
@@ -8,6 +8,7 @@ import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { Router } from '@angular/router';
 import { errorMessage, isApiError } from './api-error';
 import { MeApi } from './me-api';
+import { mutation } from './mutation';
 import { Session } from './session';
 
 @Component({
@@ -36,33 +37,31 @@ export class Login {
   protected readonly form = new FormGroup({
     token: new FormControl('', { nonNullable: true, validators: [Validators.required] }),
   });
-  protected readonly busy = signal(false);
-  protected readonly failure = signal<string | null>(null);
+  protected readonly signingIn = mutation({
+    // GET /api/me proves the token and tells its role; the token is kept only once it has.
+    request: (token: string) => this.meApi.get(token),
+    onSuccess: (caller, token) => {
+      this.session.signIn(token, caller);
+      const target = this.returnUrl();
+      void this.router.navigateByUrl(target?.startsWith('/') ? target : '/triggers');
+    },
+  });
+  protected readonly failure = computed(() => {
+    const error = this.signingIn.error();
+    if (error === null) {
+      return null;
+    }
+    return isApiError(error) && error.status === 401
+      ? 'This token was refused: it is unknown or revoked. Check ADMIN_TOKEN (printed at start when unset) or ask an admin for an API token.'
+      : `Could not sign in: ${errorMessage(error)}`;
+  });
 
   protected signIn(): void {
     const token = this.form.controls.token.value.trim();
-    if (token === '' || this.busy()) {
+    if (token === '') {
       this.form.markAllAsTouched();
       return;
     }
-    this.busy.set(true);
-    this.failure.set(null);
-    // GET /api/me proves the token and tells its role; the token is kept only once it has.
-    this.meApi.get(token).subscribe({
-      next: (caller) => {
-        this.busy.set(false);
-        this.session.signIn(token, caller);
-        const target = this.returnUrl();
-        void this.router.navigateByUrl(target?.startsWith('/') ? target : '/triggers');
-      },
-      error: (error: unknown) => {
-        this.busy.set(false);
-        this.failure.set(
-          isApiError(error) && error.status === 401
-            ? 'This token was refused: it is unknown or revoked. Check ADMIN_TOKEN (printed at start when unset) or ask an admin for an API token.'
-            : `Could not sign in: ${errorMessage(error)}`,
-        );
-      },
-    });
+    this.signingIn.run(token);
   }
 }

@@ -1,62 +1,48 @@
-import { DestroyRef, inject, type Signal, signal } from '@angular/core';
-import type { Observable, Subscription } from 'rxjs';
-import { ApiError, isApiError } from './api-error';
+import { type Signal, signal } from '@angular/core';
+import type { Observable } from 'rxjs';
 
-/** One API call a user starts (save, retry, test): its state as signals, one run at a time. */
-export interface Mutation<Args, Result> {
-  /** Starts the call unless one is in flight; `onSuccess` runs after `result` is set. */
-  run(args: Args, onSuccess?: (result: Result) => void): void;
+export interface Mutation<Input> {
+  /** Sends the request for `input`; while one is in flight, another run changes nothing. */
+  run(input: Input): void;
+  /** True while the request is in flight. */
   readonly busy: Signal<boolean>;
-  /** The failure of the last run; any error that is not the API's reads as `network_error`. */
-  readonly error: Signal<ApiError | null>;
-  /** The answer of the last successful run; cleared when a run starts. */
-  readonly result: Signal<Result | null>;
-  /** Forgets the last result and error, for example when the input they answered changed. */
-  reset(): void;
+  /** Why the last request failed (an ApiError, as the interceptor maps it); null otherwise. */
+  readonly error: Signal<unknown>;
 }
 
 /**
- * Wraps `call` for a component (call it in an injection context): the request is cancelled
- * when the component is destroyed.
+ * A request that changes something, with what a button or a form shows of it: `busy` while it is
+ * in flight, `error` when it failed. `onSuccess` and `onError` say what follows. A request in
+ * flight is never abandoned: the server may be changing something already.
  */
-export function mutation<Args, Result>(
-  call: (args: Args) => Observable<Result>,
-): Mutation<Args, Result> {
+export function mutation<Result, Input = void>(options: {
+  request: (input: Input) => Observable<Result>;
+  onSuccess?: (result: Result, input: Input) => void;
+  onError?: (error: unknown, input: Input) => void;
+}): Mutation<Input> {
   const busy = signal(false);
-  const error = signal<ApiError | null>(null);
-  const result = signal<Result | null>(null);
-  let running: Subscription | null = null;
-  inject(DestroyRef).onDestroy(() => running?.unsubscribe());
-
+  const error = signal<unknown>(null);
   return {
     busy: busy.asReadonly(),
     error: error.asReadonly(),
-    result: result.asReadonly(),
-    reset: () => {
-      error.set(null);
-      result.set(null);
-    },
-    run: (args, onSuccess) => {
+    run(input: Input): void {
       if (busy()) {
         return;
       }
       busy.set(true);
       error.set(null);
-      result.set(null);
-      running = call(args).subscribe({
-        next: (answer) => {
+      options.request(input).subscribe({
+        next: (result) => {
           busy.set(false);
-          result.set(answer);
-          onSuccess?.(answer);
+          options.onSuccess?.(result, input);
         },
         error: (failure: unknown) => {
           busy.set(false);
-          error.set(
-            isApiError(failure)
-              ? failure
-              : new ApiError({ status: 0, code: 'network_error', message: 'Unexpected error.' }),
-          );
+          error.set(failure);
+          options.onError?.(failure, input);
         },
+        // A request may also end without an answer (a confirmation declined on the way).
+        complete: () => busy.set(false),
       });
     },
   };

@@ -3,8 +3,9 @@ import { MatButtonModule } from '@angular/material/button';
 import { MAT_DIALOG_DATA, MatDialogModule, MatDialogRef } from '@angular/material/dialog';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import type { BulkReplayResult } from '@triggerline/contracts';
-import { concatMap, from, reduce, tap } from 'rxjs';
+import { concatMap, from, type Observable, reduce, tap } from 'rxjs';
 import { errorMessage } from '../core/api-error';
+import { mutation } from '../core/mutation';
 import { StatsMonitor } from '../stats/stats-monitor';
 import { DeadLetterApi } from './dead-letter-api';
 
@@ -124,50 +125,57 @@ export class BulkReplayDialog {
     return state.step === 'failed' ? state.message : '';
   });
 
+  private readonly counting = mutation({
+    request: () => this.api.bulkReplay({ ids: this.data.ids, dryRun: true }),
+    onSuccess: (result) => this.state.set({ step: 'confirm', matched: result.matched }),
+    onError: (error) => this.fail(error),
+  });
+  private readonly replaying = mutation({
+    request: () => this.replayInChunks(),
+    onSuccess: (result) => {
+      this.state.set({ step: 'done', result });
+      this.monitor.refresh();
+    },
+    onError: (error) => this.fail(error),
+  });
+
   constructor() {
-    this.api.bulkReplay({ ids: this.data.ids, dryRun: true }).subscribe({
-      next: (result) => this.state.set({ step: 'confirm', matched: result.matched }),
-      error: (error: unknown) => this.fail(error),
-    });
+    this.counting.run();
   }
 
   protected run(): void {
     this.state.set({ step: 'running', done: 0 });
-    from(chunk(this.data.ids, BULK_REPLAY_CHUNK))
-      .pipe(
-        concatMap((ids) =>
-          this.api
-            .bulkReplay({ ids, dryRun: false })
-            .pipe(
-              tap(() =>
-                this.state.update((state) =>
-                  state.step === 'running'
-                    ? { step: 'running', done: state.done + ids.length }
-                    : state,
-                ),
-              ),
-            ),
-        ),
-        reduce<BulkReplayResult, BulkReplayResult>(
-          (total, part) => ({
-            matched: total.matched + part.matched,
-            replayed: total.replayed + part.replayed,
-            skipped: total.skipped + part.skipped,
-          }),
-          { matched: 0, replayed: 0, skipped: 0 },
-        ),
-      )
-      .subscribe({
-        next: (result) => {
-          this.state.set({ step: 'done', result });
-          this.monitor.refresh();
-        },
-        error: (error: unknown) => this.fail(error),
-      });
+    this.replaying.run();
   }
 
   protected close(): void {
     this.dialogRef.close(this.result() ?? undefined);
+  }
+
+  private replayInChunks(): Observable<BulkReplayResult> {
+    return from(chunk(this.data.ids, BULK_REPLAY_CHUNK)).pipe(
+      concatMap((ids) =>
+        this.api
+          .bulkReplay({ ids, dryRun: false })
+          .pipe(
+            tap(() =>
+              this.state.update((state) =>
+                state.step === 'running'
+                  ? { step: 'running', done: state.done + ids.length }
+                  : state,
+              ),
+            ),
+          ),
+      ),
+      reduce<BulkReplayResult, BulkReplayResult>(
+        (total, part) => ({
+          matched: total.matched + part.matched,
+          replayed: total.replayed + part.replayed,
+          skipped: total.skipped + part.skipped,
+        }),
+        { matched: 0, replayed: 0, skipped: 0 },
+      ),
+    );
   }
 
   private fail(error: unknown): void {

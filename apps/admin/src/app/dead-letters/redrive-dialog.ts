@@ -21,6 +21,7 @@ import {
   type RedriveFilter,
 } from '@triggerline/contracts';
 import { errorMessage } from '../core/api-error';
+import { mutation } from '../core/mutation';
 import { StatsMonitor } from '../stats/stats-monitor';
 import { DeadLetterApi } from './dead-letter-api';
 import { RedriveApi } from './redrive-api';
@@ -161,11 +162,25 @@ export class RedriveDialog {
     return state.step === 'failed' ? state.message : '';
   });
 
+  private readonly counting = mutation({
+    request: () => this.deadLetters.bulkReplay({ ...this.data.filter, dryRun: true }),
+    onSuccess: (result) => this.state.set({ step: 'confirm', matched: result.matched }),
+    onError: (error) => this.fail('The count failed', error),
+  });
+  private readonly starting = mutation({
+    request: (ratePerSecond: number | undefined) =>
+      this.redrives.create({ ...this.data.filter, ratePerSecond }),
+    onSuccess: (redrive) => this.follow(redrive),
+    onError: (error) => this.fail('The redrive could not start', error),
+  });
+  private readonly cancelling = mutation({
+    request: (redrive: Redrive) => this.redrives.cancel(redrive.id),
+    onSuccess: (cancelled) => this.state.set({ step: 'finished', redrive: cancelled }),
+    onError: (error) => this.fail('The cancel failed', error),
+  });
+
   constructor() {
-    this.deadLetters.bulkReplay({ ...this.data.filter, dryRun: true }).subscribe({
-      next: (result) => this.state.set({ step: 'confirm', matched: result.matched }),
-      error: (error: unknown) => this.fail('The count failed', error),
-    });
+    this.counting.run();
   }
 
   protected isRateValid(): boolean {
@@ -175,19 +190,13 @@ export class RedriveDialog {
 
   protected start(): void {
     this.state.set({ step: 'starting' });
-    this.redrives.create({ ...this.data.filter, ratePerSecond: this.rate ?? undefined }).subscribe({
-      next: (redrive) => this.follow(redrive),
-      error: (error: unknown) => this.fail('The redrive could not start', error),
-    });
+    this.starting.run(this.rate ?? undefined);
   }
 
   protected cancel(): void {
     const redrive = this.redrive();
     if (redrive !== null) {
-      this.redrives.cancel(redrive.id).subscribe({
-        next: (cancelled) => this.state.set({ step: 'finished', redrive: cancelled }),
-        error: (error: unknown) => this.fail('The cancel failed', error),
-      });
+      this.cancelling.run(redrive);
     }
   }
 

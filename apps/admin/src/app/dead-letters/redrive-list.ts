@@ -4,6 +4,7 @@ import { rxResource } from '@angular/core/rxjs-interop';
 import { MatButtonModule } from '@angular/material/button';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import type { Redrive } from '@triggerline/contracts';
+import { mutation } from '../core/mutation';
 import { Session } from '../core/session';
 import { RedriveApi } from './redrive-api';
 import { REDRIVE_POLL_MS, redrivePercent, redriveSummary } from './redrive-progress';
@@ -32,7 +33,14 @@ const RECENT = 5;
                   [attr.aria-label]="'Progress ' + (percent(redrive) | number: '1.0-0') + ' %'"
                 />
                 @if (canOperate()) {
-                  <button mat-button type="button" (click)="cancel(redrive)">Cancel</button>
+                  <button
+                    mat-button
+                    type="button"
+                    [disabled]="cancelling.busy()"
+                    (click)="cancelling.run(redrive)"
+                  >
+                    Cancel
+                  </button>
                 }
               }
             </li>
@@ -81,6 +89,10 @@ export class RedriveList {
   );
   protected readonly percent = redrivePercent;
   protected readonly summary = redriveSummary;
+  protected readonly cancelling = mutation({
+    request: (redrive: Redrive) => this.api.cancel(redrive.id),
+    onSuccess: () => this.recent.reload(),
+  });
 
   constructor() {
     effect((onCleanup) => {
@@ -90,9 +102,5 @@ export class RedriveList {
       const timer = setTimeout(() => this.recent.reload(), REDRIVE_POLL_MS * 2);
       onCleanup(() => clearTimeout(timer));
     });
-  }
-
-  protected cancel(redrive: Redrive): void {
-    this.api.cancel(redrive.id).subscribe({ next: () => this.recent.reload() });
   }
 }

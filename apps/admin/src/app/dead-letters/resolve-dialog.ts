@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
 import { FormControl, FormGroup, ReactiveFormsModule, Validators } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MAT_DIALOG_DATA, MatDialogModule, MatDialogRef } from '@angular/material/dialog';
@@ -8,6 +8,7 @@ import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSelectModule } from '@angular/material/select';
 import { type DeadLetter, MANUAL_RESOLUTIONS, type ManualResolution } from '@triggerline/contracts';
 import { errorMessage, isApiError } from '../core/api-error';
+import { mutation } from '../core/mutation';
 import { DeadLetterApi } from './dead-letter-api';
 import { RESOLUTION_LABELS } from './resolution-labels';
 
@@ -48,13 +49,18 @@ import { RESOLUTION_LABELS } from './resolution-labels';
         @if (failure(); as message) {
           <p class="error-text" role="alert">{{ message }}</p>
         }
-        @if (busy()) {
+        @if (resolving.busy()) {
           <mat-progress-bar mode="indeterminate" aria-label="Resolving" />
         }
       </mat-dialog-content>
       <mat-dialog-actions align="end">
         <button mat-button type="button" mat-dialog-close>Cancel</button>
-        <button mat-flat-button type="submit" [disabled]="busy()" data-testid="confirm-resolve">
+        <button
+          mat-flat-button
+          type="submit"
+          [disabled]="resolving.busy()"
+          data-testid="confirm-resolve"
+        >
           Resolve
         </button>
       </mat-dialog-actions>
@@ -73,8 +79,20 @@ export class ResolveDialog {
 
   protected readonly resolutions = MANUAL_RESOLUTIONS;
   protected readonly labels = RESOLUTION_LABELS;
-  protected readonly busy = signal(false);
-  protected readonly failure = signal<string | null>(null);
+  protected readonly resolving = mutation({
+    request: (input: { resolution: ManualResolution; note: string | null }) =>
+      this.api.resolve(this.deadLetter.id, input.resolution, input.note),
+    onSuccess: (resolved) => this.dialogRef.close(resolved),
+  });
+  protected readonly failure = computed(() => {
+    const error = this.resolving.error();
+    if (error === null) {
+      return null;
+    }
+    return isApiError(error) && error.status === 409 && error.code === 'already_resolved'
+      ? 'This dead letter was already resolved (perhaps by a replay or a handler).'
+      : `Could not resolve it: ${errorMessage(error)}`;
+  });
   protected readonly form = new FormGroup({
     resolution: new FormControl<ManualResolution | null>(null, Validators.required),
     note: new FormControl('', { nonNullable: true, validators: [Validators.maxLength(2000)] }),
@@ -82,22 +100,10 @@ export class ResolveDialog {
 
   protected resolve(): void {
     const { resolution, note } = this.form.getRawValue();
-    if (this.form.invalid || resolution === null || this.busy()) {
+    if (this.form.invalid || resolution === null) {
       this.form.markAllAsTouched();
       return;
     }
-    this.busy.set(true);
-    this.failure.set(null);
-    this.api.resolve(this.deadLetter.id, resolution, note.trim() || null).subscribe({
-      next: (resolved) => this.dialogRef.close(resolved),
-      error: (error: unknown) => {
-        this.busy.set(false);
-        this.failure.set(
-          isApiError(error) && error.status === 409 && error.code === 'already_resolved'
-            ? 'This dead letter was already resolved (perhaps by a replay or a handler).'
-            : `Could not resolve it: ${errorMessage(error)}`,
-        );
-      },
-    });
+    this.resolving.run({ resolution, note: note.trim() || null });
   }
 }

@@ -9,6 +9,7 @@ import type {
   Trigger,
 } from '@triggerline/contracts';
 import { errorMessage } from '../core/api-error';
+import { mutation } from '../core/mutation';
 import { type TimeRange, TimeRangeFields } from '../core/time-range';
 import { TriggerSelect } from '../triggers/trigger-select';
 import { ExecutionApi } from './execution-api';
@@ -68,7 +69,7 @@ export interface EraseDialogData {
           <strong>{{ matched() }}</strong> execution(s) match.
         </p>
       }
-      @if (error(); as message) {
+      @if (failure(); as message) {
         <p class="error-text" role="alert">{{ message }}</p>
       }
     </mat-dialog-content>
@@ -77,7 +78,7 @@ export interface EraseDialogData {
       <button
         mat-stroked-button
         type="button"
-        [disabled]="!hasFilter() || isBusy()"
+        [disabled]="!hasFilter() || erasing.busy()"
         (click)="count()"
         data-testid="erase-count"
       >
@@ -87,7 +88,7 @@ export interface EraseDialogData {
         mat-flat-button
         type="button"
         class="destructive"
-        [disabled]="matched() === null || matched() === 0 || isBusy()"
+        [disabled]="matched() === null || matched() === 0 || erasing.busy()"
         (click)="erase()"
         data-testid="erase-confirm"
       >
@@ -118,8 +119,20 @@ export class EraseDialog {
   protected readonly range = signal(this.data.range);
   /** The dry run's count for exactly the filter shown; null until counted or after a change. */
   protected readonly matched = signal<number | null>(null);
-  protected readonly isBusy = signal(false);
-  protected readonly error = signal<string | null>(null);
+  protected readonly erasing = mutation({
+    request: (request: EraseExecutionsRequest) => this.api.erase(request),
+    onSuccess: (result, request) => {
+      if (request.dryRun === true) {
+        this.matched.set(result.matched);
+      } else {
+        this.dialogRef.close(result);
+      }
+    },
+  });
+  protected readonly failure = computed(() => {
+    const error = this.erasing.error();
+    return error === null ? null : errorMessage(error);
+  });
   protected readonly hasFilter = computed(
     () => this.triggerId() !== null || this.idempotencyKey().trim() !== '',
   );
@@ -153,21 +166,6 @@ export class EraseDialog {
     if (to !== null) {
       request.to = to;
     }
-    this.isBusy.set(true);
-    this.error.set(null);
-    this.api.erase(request).subscribe({
-      next: (result) => {
-        this.isBusy.set(false);
-        if (dryRun) {
-          this.matched.set(result.matched);
-        } else {
-          this.dialogRef.close(result);
-        }
-      },
-      error: (error: unknown) => {
-        this.isBusy.set(false);
-        this.error.set(errorMessage(error));
-      },
-    });
+    this.erasing.run(request);
   }
 }

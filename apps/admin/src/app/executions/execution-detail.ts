@@ -12,6 +12,7 @@ import { type Execution, isReplayable, type ReplayAccepted } from '@triggerline/
 import { catchError, of } from 'rxjs';
 import { errorMessage } from '../core/api-error';
 import { Icon } from '../core/icon';
+import { mutation } from '../core/mutation';
 import { StatsMonitor } from '../stats/stats-monitor';
 import { TriggerApi } from '../triggers/trigger-api';
 import { Session } from '../core/session';
@@ -72,7 +73,29 @@ export class ExecutionDetail {
   });
   /** The operator's note on a confirmation (kept on the dead letter when not delivered). */
   protected readonly note = signal('');
-  protected readonly isConfirming = signal(false);
+  protected readonly confirming = mutation({
+    request: (input: { id: string; delivered: boolean; note: string }) =>
+      this.api.confirm(
+        input.id,
+        input.note === ''
+          ? { delivered: input.delivered }
+          : { delivered: input.delivered, note: input.note },
+      ),
+    onSuccess: (confirmed, { delivered }) => {
+      this.note.set('');
+      this.execution.set(confirmed);
+      this.monitor.refresh();
+      this.snackBar.open(
+        delivered ? 'Marked delivered' : 'Marked not delivered: a dead letter was created',
+        undefined,
+        { duration: 3000 },
+      );
+    },
+    onError: (error) => {
+      this.execution.reload();
+      this.snackBar.open(errorMessage(error), 'Close');
+    },
+  });
   protected readonly attempts = computed(() =>
     [...(this.current()?.attempts ?? [])].sort((a, b) => a.number - b.number),
   );
@@ -111,29 +134,10 @@ export class ExecutionDetail {
   /** What the operator found out downstream about an outcome_unknown execution. */
   protected confirm(delivered: boolean): void {
     const execution = this.current();
-    if (execution === null || this.isConfirming()) {
+    if (execution === null) {
       return;
     }
-    const note = this.note().trim();
-    this.isConfirming.set(true);
-    this.api.confirm(execution.id, note === '' ? { delivered } : { delivered, note }).subscribe({
-      next: (confirmed) => {
-        this.isConfirming.set(false);
-        this.note.set('');
-        this.execution.set(confirmed);
-        this.monitor.refresh();
-        this.snackBar.open(
-          delivered ? 'Marked delivered' : 'Marked not delivered: a dead letter was created',
-          undefined,
-          { duration: 3000 },
-        );
-      },
-      error: (error: unknown) => {
-        this.isConfirming.set(false);
-        this.execution.reload();
-        this.snackBar.open(errorMessage(error), 'Close');
-      },
-    });
+    this.confirming.run({ id: execution.id, delivered, note: this.note().trim() });
   }
 
   protected headerEntries(execution: Execution): [string, string][] {

@@ -6,8 +6,8 @@ import { MAT_DIALOG_DATA, MatDialogModule, MatDialogRef } from '@angular/materia
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { RouterLink } from '@angular/router';
 import type { ReplayAccepted } from '@triggerline/contracts';
-import type { Observable } from 'rxjs';
 import { errorMessage } from '../core/api-error';
+import { mutation } from '../core/mutation';
 import { DeadLetterApi } from '../dead-letters/dead-letter-api';
 import { StatsMonitor } from '../stats/stats-monitor';
 import { ExecutionApi } from './execution-api';
@@ -24,12 +24,6 @@ export interface ReplayDialogData {
   originalTime: string;
 }
 
-type ReplayState =
-  | { step: 'preview' }
-  | { step: 'sending' }
-  | { step: 'done'; executionId: string }
-  | { step: 'failed'; message: string };
-
 @Component({
   selector: 'tl-replay-dialog',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -44,14 +38,20 @@ export class ReplayDialog {
   private readonly deadLetterApi = inject(DeadLetterApi);
   private readonly monitor = inject(StatsMonitor);
 
-  protected readonly state = signal<ReplayState>({ step: 'preview' });
-  protected readonly newExecutionId = computed(() => {
-    const state = this.state();
-    return state.step === 'done' ? state.executionId : null;
+  protected readonly replaying = mutation({
+    request: () =>
+      this.data.source === 'execution'
+        ? this.executionApi.replay(this.data.id)
+        : this.deadLetterApi.replay(this.data.id),
+    onSuccess: (accepted) => {
+      this.newExecutionId.set(accepted.executionId);
+      this.monitor.refresh();
+    },
   });
+  protected readonly newExecutionId = signal<string | null>(null);
   protected readonly failure = computed(() => {
-    const state = this.state();
-    return state.step === 'failed' ? state.message : null;
+    const error = this.replaying.error();
+    return error === null ? null : replayFailureMessage(error);
   });
   /** What the worker would send, from the server: never recomputed here. */
   protected readonly preview = rxResource({
@@ -68,24 +68,8 @@ export class ReplayDialog {
     return error === undefined ? null : errorMessage(error);
   });
 
-  protected replay(): void {
-    this.state.set({ step: 'sending' });
-    const request: Observable<ReplayAccepted> =
-      this.data.source === 'execution'
-        ? this.executionApi.replay(this.data.id)
-        : this.deadLetterApi.replay(this.data.id);
-    request.subscribe({
-      next: (accepted) => {
-        this.state.set({ step: 'done', executionId: accepted.executionId });
-        this.monitor.refresh();
-      },
-      error: (error: unknown) =>
-        this.state.set({ step: 'failed', message: replayFailureMessage(error) }),
-    });
-  }
-
   protected close(): void {
-    const state = this.state();
-    this.dialogRef.close(state.step === 'done' ? { executionId: state.executionId } : undefined);
+    const executionId = this.newExecutionId();
+    this.dialogRef.close(executionId === null ? undefined : { executionId });
   }
 }

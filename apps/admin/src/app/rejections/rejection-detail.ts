@@ -1,16 +1,25 @@
 import { DatePipe } from '@angular/common';
-import { ChangeDetectionStrategy, Component, computed, inject, input, output } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  inject,
+  input,
+  linkedSignal,
+  output,
+} from '@angular/core';
 import { rxResource } from '@angular/core/rxjs-interop';
 import { MatButtonModule } from '@angular/material/button';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { RouterLink } from '@angular/router';
 import type { RejectionRetryResult } from '@triggerline/contracts';
+import { errorMessage } from '../core/api-error';
 import { Icon } from '../core/icon';
 import { mutation } from '../core/mutation';
 import { Session } from '../core/session';
 import { StatsMonitor } from '../stats/stats-monitor';
 import { RejectionApi } from './rejection-api';
-import { REJECTION_REASON_LABELS, retryOutcome } from './rejection-outcome';
+import { REJECTION_REASON_LABELS, type RetryOutcome, retryOutcome } from './rejection-outcome';
 
 /** One refused delivery: what came in, and a Retry for operators. */
 @Component({
@@ -42,17 +51,29 @@ export class RejectionDetailPanel {
     const result = this.rejection.hasValue() ? this.rejection.value().retryResult : null;
     return result === null ? null : retryOutcome(result);
   });
-  protected readonly retry = mutation((id: string) => this.api.retry(id));
-  protected readonly retryAnswer = computed(() => {
-    const result = this.retry.result();
-    return result === null ? null : retryOutcome(result);
+  /** What the last retry answered, told; cleared when another rejection is shown. */
+  protected readonly retryAnswer = linkedSignal<string, RetryOutcome | null>({
+    source: () => this.rejectionId(),
+    computation: () => null,
+  });
+  protected readonly retry = mutation({
+    request: (id: string) => this.api.retry(id),
+    onSuccess: (result: RejectionRetryResult, id) => {
+      if (id === this.rejectionId()) {
+        this.retryAnswer.set(retryOutcome(result));
+        this.rejection.reload();
+      }
+      this.monitor.refresh();
+      this.retried.emit(result);
+    },
+  });
+  protected readonly retryError = computed(() => {
+    const error = this.retry.error();
+    return error === null ? null : errorMessage(error);
   });
 
   protected runRetry(): void {
-    this.retry.run(this.rejectionId(), (result) => {
-      this.rejection.reload();
-      this.monitor.refresh();
-      this.retried.emit(result);
-    });
+    this.retryAnswer.set(null);
+    this.retry.run(this.rejectionId());
   }
 }

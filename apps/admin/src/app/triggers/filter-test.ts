@@ -12,7 +12,8 @@ import { rxResource } from '@angular/core/rxjs-interop';
 import { MatButtonModule } from '@angular/material/button';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatSelectModule } from '@angular/material/select';
-import type { DeliveryFilter, FilterTestRequest } from '@triggerline/contracts';
+import type { DeliveryFilter, FilterTestRequest, FilterTestResult } from '@triggerline/contracts';
+import { errorMessage } from '../core/api-error';
 import { mutation } from '../core/mutation';
 import { ExecutionApi } from '../executions/execution-api';
 import type { ParsedFilter } from './delivery-filter-form';
@@ -73,8 +74,8 @@ const RECENT_DELIVERIES = 10;
         not stored.
       </p>
     }
-    @if (test.error(); as error) {
-      <p class="error-text" role="alert">{{ error.message }}</p>
+    @if (testError(); as message) {
+      <p class="error-text" role="alert">{{ message }}</p>
     }
   `,
   styles: `
@@ -125,19 +126,26 @@ export class FilterTest {
     const parsed = this.filter();
     return parsed.isValid ? parsed.filter : null;
   });
-  protected readonly test = mutation((request: FilterTestRequest) =>
-    this.triggerApi.filterTest(this.triggerId(), request),
-  );
-  /** What a test asks (the filter and the delivery), and what the last run asked. */
+  protected readonly test = mutation({
+    request: (request: FilterTestRequest) => this.triggerApi.filterTest(this.triggerId(), request),
+    onSuccess: (result: FilterTestResult, request) =>
+      this.answer.set({ question: JSON.stringify([request.filter, request.executionId]), result }),
+  });
+  protected readonly testError = computed(() => {
+    const error = this.test.error();
+    return error === null ? null : errorMessage(error);
+  });
+  /** The last answer, with what it was asked. */
+  private readonly answer = signal<{ question: string; result: FilterTestResult } | null>(null);
+  /** What a test asks: the filter and the delivery. */
   private readonly question = computed(() => JSON.stringify([this.testable(), this.executionId()]));
-  private readonly asked = signal<string | null>(null);
   /** The answer, while it is still about the filter and delivery shown. */
   protected readonly verdict = computed(() => {
-    const result = this.test.result();
-    if (result === null || this.asked() !== this.question()) {
+    const answer = this.answer();
+    if (answer === null || answer.question !== this.question()) {
       return null;
     }
-    return result.matches ? 'kept' : 'filtered out';
+    return answer.result.matches ? 'kept' : 'filtered out';
   });
 
   protected run(): void {
@@ -146,7 +154,6 @@ export class FilterTest {
     if (filter === null || executionId === null) {
       return;
     }
-    this.asked.set(this.question());
     this.test.run({ filter, executionId });
   }
 }

@@ -7,7 +7,6 @@ import {
   effect,
   inject,
   input,
-  signal,
 } from '@angular/core';
 import { rxResource, takeUntilDestroyed, toSignal } from '@angular/core/rxjs-interop';
 import { ReactiveFormsModule } from '@angular/forms';
@@ -23,6 +22,7 @@ import { MatSnackBar } from '@angular/material/snack-bar';
 import { Router, RouterLink } from '@angular/router';
 import {
   ACTION_TYPES,
+  type CreateTriggerRequest,
   defaultIdempotencyKeyHeaders,
   defaultIdempotencyKeyPaths,
   defaultRedactPaths,
@@ -30,8 +30,9 @@ import {
   type Trigger,
 } from '@triggerline/contracts';
 import { map, of, startWith } from 'rxjs';
-import { type ApiError, isApiError } from '../core/api-error';
+import { isApiError } from '../core/api-error';
 import { Icon } from '../core/icon';
+import { mutation } from '../core/mutation';
 import { Session } from '../core/session';
 import { StatsMonitor } from '../stats/stats-monitor';
 import { DeliveryFilterFields } from './delivery-filter-fields';
@@ -94,8 +95,28 @@ export class TriggerForm {
   protected readonly flowControl = this.form.controls.flowControl;
   protected readonly duration = readableDuration;
   protected readonly isEdit = computed(() => this.id() !== undefined);
-  protected readonly saving = signal(false);
-  protected readonly saveError = signal<ApiError | null>(null);
+  protected readonly saving = mutation({
+    request: ({ id, body }: { id: string | undefined; body: CreateTriggerRequest }) =>
+      id ? this.api.update(id, body) : this.api.create(body),
+    onSuccess: (saved, { id }) => {
+      this.monitor.refresh();
+      this.snackBar.open(`${saved.slug} saved`, undefined, { duration: 2500 });
+      if (id) {
+        this.trigger.set(saved);
+      } else {
+        void this.router.navigate(['/triggers', saved.id]);
+      }
+    },
+    onError: (error) => {
+      if (!isApiError(error)) {
+        this.snackBar.open('Save failed', 'Close');
+      }
+    },
+  });
+  protected readonly saveError = computed(() => {
+    const error = this.saving.error();
+    return isApiError(error) ? error : null;
+  });
 
   protected readonly trigger = rxResource({
     params: () => this.id(),
@@ -198,33 +219,11 @@ export class TriggerForm {
   }
 
   protected save(): void {
-    if (this.form.invalid || this.saving()) {
+    if (this.form.invalid) {
       this.form.markAllAsTouched();
       return;
     }
     const id = this.id();
-    const body = toTriggerBody(this.form.getRawValue(), id ? 'edit' : 'create');
-    this.saving.set(true);
-    this.saveError.set(null);
-    const request = id ? this.api.update(id, body) : this.api.create(body);
-    request.subscribe({
-      next: (saved) => {
-        this.saving.set(false);
-        this.monitor.refresh();
-        this.snackBar.open(`${saved.slug} saved`, undefined, { duration: 2500 });
-        if (id) {
-          this.trigger.set(saved);
-        } else {
-          void this.router.navigate(['/triggers', saved.id]);
-        }
-      },
-      error: (error: unknown) => {
-        this.saving.set(false);
-        this.saveError.set(isApiError(error) ? error : null);
-        if (!isApiError(error)) {
-          this.snackBar.open('Save failed', 'Close');
-        }
-      },
-    });
+    this.saving.run({ id, body: toTriggerBody(this.form.getRawValue(), id ? 'edit' : 'create') });
   }
 }

@@ -1,5 +1,5 @@
 import { ClipboardModule } from '@angular/cdk/clipboard';
-import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
 import { rxResource } from '@angular/core/rxjs-interop';
 import { MatButtonModule } from '@angular/material/button';
 import { MatDialog } from '@angular/material/dialog';
@@ -14,11 +14,20 @@ import { catchError, filter, type Observable, switchMap, throwError } from 'rxjs
 import { errorMessage, isApiError } from '../core/api-error';
 import { ConfirmDialog, type ConfirmDialogData } from '../core/confirm-dialog';
 import { Icon } from '../core/icon';
+import { mutation } from '../core/mutation';
 import { StatsMonitor, watermarkPercent } from '../stats/stats-monitor';
 import { Session } from '../core/session';
 import { circuitLabel } from './flow-labels';
 import { TriggerApi } from './trigger-api';
 import { webhookUrl } from './trigger-form-model';
+
+type FlowChange = 'pause' | 'resume' | 'releaseWatermark';
+
+const FLOW_CHANGES_DONE: Record<FlowChange, string> = {
+  pause: 'paused',
+  resume: 'resumed',
+  releaseWatermark: 'watermark released',
+};
 
 @Component({
   selector: 'tl-trigger-list',
@@ -55,7 +64,48 @@ export class TriggerList {
   ]);
   protected readonly circuitLabel = circuitLabel;
   protected readonly triggers = rxResource({ stream: () => this.api.list() });
-  protected readonly busyId = signal<string | null>(null);
+  protected readonly enabling = mutation({
+    request: ({ trigger, enabled }: { trigger: Trigger; enabled: boolean }) =>
+      this.api.update(trigger.id, { enabled }),
+    onSuccess: (updated, { enabled }) => {
+      this.replaceRow(updated);
+      this.snackBar.open(`${updated.slug} ${enabled ? 'enabled' : 'disabled'}`, undefined, {
+        duration: 2500,
+      });
+    },
+    onError: (error) => this.refused(error),
+  });
+  /** Pause, resume or release the watermark: the answer replaces the row. */
+  protected readonly controlling = mutation({
+    request: ({ trigger, change }: { trigger: Trigger; change: FlowChange }) =>
+      this.api[change](trigger.id),
+    onSuccess: (updated, { change }) => {
+      this.replaceRow(updated);
+      this.monitor.refresh();
+      this.snackBar.open(`${updated.slug} ${FLOW_CHANGES_DONE[change]}`, undefined, {
+        duration: 2500,
+      });
+    },
+    onError: (error) => this.refused(error),
+  });
+  protected readonly deleting = mutation({
+    request: (trigger: Trigger) =>
+      this.api
+        .remove(trigger.id)
+        .pipe(
+          catchError((error: unknown) =>
+            isApiError(error) && error.code === 'trigger_has_open_work'
+              ? this.confirmForcedDelete(trigger, error.message)
+              : throwError(() => error),
+          ),
+        ),
+    onSuccess: (_, trigger) => {
+      this.triggers.update((list) => list?.filter((t) => t.id !== trigger.id));
+      this.monitor.refresh();
+      this.snackBar.open(`${trigger.slug} deleted`, undefined, { duration: 2500 });
+    },
+    onError: (error) => this.snackBar.open(errorMessage(error), 'Close'),
+  });
   protected readonly watermarkPercent = watermarkPercent;
   protected readonly statsById = computed(
     () => new Map((this.monitor.stats()?.triggers ?? []).map((stats) => [stats.id, stats])),
@@ -89,41 +139,13 @@ export class TriggerList {
     });
   }
 
-  protected setEnabled(trigger: Trigger, enabled: boolean): void {
-    this.busyId.set(trigger.id);
-    this.api.update(trigger.id, { enabled }).subscribe({
-      next: (updated) => {
-        this.busyId.set(null);
-        this.triggers.update((list) => list?.map((t) => (t.id === updated.id ? updated : t)));
-        this.snackBar.open(`${updated.slug} ${enabled ? 'enabled' : 'disabled'}`, undefined, {
-          duration: 2500,
-        });
-      },
-      error: (error: unknown) => {
-        this.busyId.set(null);
-        this.triggers.reload();
-        this.snackBar.open(errorMessage(error), 'Close');
-      },
-    });
+  private replaceRow(updated: Trigger): void {
+    this.triggers.update((list) => list?.map((t) => (t.id === updated.id ? updated : t)));
   }
 
-  /** Pause, resume or release the watermark: the answer replaces the row. */
-  protected control(trigger: Trigger, change: 'pause' | 'resume' | 'releaseWatermark'): void {
-    const done = { pause: 'paused', resume: 'resumed', releaseWatermark: 'watermark released' };
-    this.busyId.set(trigger.id);
-    this.api[change](trigger.id).subscribe({
-      next: (updated) => {
-        this.busyId.set(null);
-        this.triggers.update((list) => list?.map((t) => (t.id === updated.id ? updated : t)));
-        this.monitor.refresh();
-        this.snackBar.open(`${updated.slug} ${done[change]}`, undefined, { duration: 2500 });
-      },
-      error: (error: unknown) => {
-        this.busyId.set(null);
-        this.triggers.reload();
-        this.snackBar.open(errorMessage(error), 'Close');
-      },
-    });
+  private refused(error: unknown): void {
+    this.triggers.reload();
+    this.snackBar.open(errorMessage(error), 'Close');
   }
 
   protected confirmDelete(trigger: Trigger): void {
@@ -137,27 +159,10 @@ export class TriggerList {
     this.dialog
       .open<ConfirmDialog, ConfirmDialogData, boolean>(ConfirmDialog, { data })
       .afterClosed()
-      .pipe(
-        filter((confirmed) => confirmed === true),
-        switchMap(() =>
-          this.api
-            .remove(trigger.id)
-            .pipe(
-              catchError((error: unknown) =>
-                isApiError(error) && error.code === 'trigger_has_open_work'
-                  ? this.confirmForcedDelete(trigger, error.message)
-                  : throwError(() => error),
-              ),
-            ),
-        ),
-      )
-      .subscribe({
-        next: () => {
-          this.triggers.update((list) => list?.filter((t) => t.id !== trigger.id));
-          this.monitor.refresh();
-          this.snackBar.open(`${trigger.slug} deleted`, undefined, { duration: 2500 });
-        },
-        error: (error: unknown) => this.snackBar.open(errorMessage(error), 'Close'),
+      .subscribe((confirmed) => {
+        if (confirmed === true) {
+          this.deleting.run(trigger);
+        }
       });
   }
 

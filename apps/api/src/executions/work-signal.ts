@@ -3,11 +3,13 @@ import { Injectable } from '@nestjs/common';
 type Listener = () => void;
 
 /**
- * In-process wake-up: ingestion and replays tell a worker in the same process that work is
- * due, so the first attempt starts at once instead of after a poll period.
+ * In-process announcement that executions are due. Their producers (ingestion, replays,
+ * redrives, trigger changes, dead-lettering) raise it without knowing who runs them; whoever
+ * runs them subscribes: this process's worker, so that the first attempt starts at once instead
+ * of after a poll period, and the publisher that wakes workers in other processes.
  */
 @Injectable()
-export class DispatchSignal {
+export class WorkSignal {
   private readonly listeners = new Set<Listener>();
 
   executionsAvailable(): void {

@@ -10,12 +10,14 @@ import {
 import { Database, type Sql, type Statement } from '../database/database';
 import { isoOrNull } from '../database/row-values';
 import { SqlConditions } from '../database/sql-conditions';
-import { ExecutionsStore } from '../executions/executions.store';
 import { type Cursor, toPage } from '../http/cursor';
+import { DeliveriesStore } from './deliveries.store';
+import { IS_UNFINISHED } from './execution-lifecycle';
 
-// The one owner of `dead_letters`: it creates them, resolves them and starts their handlers
-// (whose executions it asks the executions store to create). Methods that take `sql` run inside
-// the caller's transaction; the others run on the pool.
+// The one owner of `dead_letters`: it settles what an execution's end means for them (`settle`),
+// resolves them, and reads them for the API and redrives. A dead letter is part of its
+// execution's lifecycle: it is created in the transaction that moves the execution to
+// dead_lettered.
 
 export interface DeadLetterFilter {
   unresolved?: boolean;
@@ -94,7 +96,7 @@ const RESOLVE_HANDLER_FAILED: Statement = {
            AND NOT EXISTS (
              SELECT 1 FROM executions
              WHERE handles_dead_letter_id = $1 AND id <> $2
-               AND status IN ('pending', 'running', 'failed_retryable', 'outcome_unknown'))`,
+               AND ${IS_UNFINISHED})`,
 };
 
 const INSERT: Statement = {
@@ -120,7 +122,7 @@ const HANDLER_CANDIDATES: Statement = {
 export class DeadLettersStore {
   constructor(
     private readonly database: Database,
-    private readonly executions: ExecutionsStore,
+    private readonly deliveries: DeliveriesStore,
   ) {}
 
   /** Unresolved first, then newest first. */
@@ -204,35 +206,35 @@ export class DeadLettersStore {
   }
 
   /**
-   * A handler's success resolves its dead letter `handled_by_script`; its final failure
-   * `handler_failed`, once no other handler of that dead letter is still going.
+   * What the end of an execution means for dead letters, in the transaction that writes that end
+   * (the runner's, or an operator's confirmation). A dead-letter handler's execution never gets a
+   * dead letter (no loops): its success resolves the one it handled `handled_by_script`, its
+   * death `handler_failed` once no other handler of it is still going. Any other execution that
+   * died gets its dead letter, and every enabled handler trigger whose `onDeadLetter` glob
+   * matches `triggerSlug` starts with it. Answers how many handler executions started.
    */
-  async resolveHandled(
-    sql: Sql,
-    input: { deadLetterId: string; handlerExecutionId: string; status: ExecutionStatus },
-  ): Promise<void> {
-    if (input.status === 'succeeded') {
-      await sql.run(RESOLVE_HANDLED, [input.deadLetterId]);
-    } else if (input.status === 'dead_lettered') {
-      await sql.run(RESOLVE_HANDLER_FAILED, [input.deadLetterId, input.handlerExecutionId]);
-    }
-  }
-
-  /**
-   * Creates the dead letter of an execution that just died (its attempts and state already
-   * written in `sql`'s transaction) and starts every enabled handler trigger whose
-   * `onDeadLetter` glob matches `triggerSlug`. Answers the dead letter's id and how many
-   * handler executions it started.
-   */
-  async create(
+  async settle(
     sql: Sql,
     input: {
       executionId: string;
       triggerSlug: string;
+      handlesDeadLetterId: string | null;
+      status: ExecutionStatus;
       /** The operator's, when they confirmed that an unknown outcome was not delivered. */
       note?: string | null;
     },
-  ): Promise<{ deadLetterId: string; handlers: number }> {
+  ): Promise<{ startedHandlers: number }> {
+    if (input.handlesDeadLetterId !== null) {
+      if (input.status === 'succeeded') {
+        await sql.run(RESOLVE_HANDLED, [input.handlesDeadLetterId]);
+      } else if (input.status === 'dead_lettered') {
+        await sql.run(RESOLVE_HANDLER_FAILED, [input.handlesDeadLetterId, input.executionId]);
+      }
+      return { startedHandlers: 0 };
+    }
+    if (input.status !== 'dead_lettered') {
+      return { startedHandlers: 0 };
+    }
     const inserted = await sql.run<{ id: string }>(INSERT, [input.executionId, input.note ?? null]);
     const deadLetterId = inserted.rows[0].id;
     const candidates = await sql.run<{ id: string; on_dead_letter: string }>(HANDLER_CANDIDATES);
@@ -242,13 +244,13 @@ export class DeadLettersStore {
     if (handlerIds.length > 0) {
       // Handlers receive the dead letter as the API shows it.
       const deadLetter = await this.find(deadLetterId, sql);
-      await this.executions.insertHandlerExecutions(sql, {
+      await this.deliveries.insertHandlerExecutions(sql, {
         triggerIds: handlerIds,
         deadLetterId,
         payload: deadLetter,
       });
     }
-    return { deadLetterId, handlers: handlerIds.length };
+    return { startedHandlers: handlerIds.length };
   }
 }
 

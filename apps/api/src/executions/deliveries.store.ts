@@ -1,0 +1,231 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Database, type Sql, type Statement } from '../database/database';
+import { GroupCommit } from './group-commit';
+
+// How executions come to be: deliveries, written by a group commit (and counted here when they
+// are duplicates, in `duplicate_deliveries`), and the executions of dead-letter handlers.
+// Replays are an operator's verb (operator-verbs.store.ts).
+
+export interface NewDelivery {
+  triggerId: string;
+  idempotencyKey: string | null;
+  payload: unknown;
+  headers: Record<string, string>;
+  /** SHA-256 of the raw body, kept with the original to tell a key reused for another event. */
+  bodySha256: Buffer;
+  /** X-Triggerline-Depth of the delivery (0 when absent). */
+  depth: number;
+}
+
+export type DeliveryOutcome =
+  | { kind: 'accepted'; executionId: string }
+  | { kind: 'duplicate'; executionId: string; conflict: boolean };
+
+/** Which executions an erasure deletes: at least one of `triggerId` and `idempotencyKey`. */
+
+// Deduplication: the partial unique index of original deliveries is the arbiter. Racing
+// duplicates wait for the first insert and then do nothing: no check-then-insert, no catching
+// of unique violations.
+const SKIP_DUPLICATE_KEY = `ON CONFLICT (trigger_id, idempotency_key)
+  WHERE idempotency_key IS NOT NULL AND replay_of IS NULL DO NOTHING`;
+
+const INSERT_DELIVERIES: Statement = {
+  name: 'executions_insert_deliveries',
+  // A batch of deliveries (see `GroupCommit`) with their payloads in one statement, hence one
+  // implicit transaction and one commit. The ids come from Node, so that each caller finds its
+  // row among those returned; a row not returned is a duplicate, of an older row or of an
+  // earlier row of this very batch (DO NOTHING skips those too). Arrays make one statement for
+  // every batch size.
+  text: `WITH input AS (
+           SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[],
+                                $6::bytea[], $7::smallint[])
+             AS d(id, trigger_id, idempotency_key, payload, headers, body_sha256, depth)
+         ), inserted AS (
+           INSERT INTO executions (id, trigger_id, status, idempotency_key, due_at, body_sha256,
+                                   depth)
+           SELECT id, trigger_id, 'pending', idempotency_key, now(), body_sha256, depth FROM input
+           ${SKIP_DUPLICATE_KEY}
+           RETURNING id
+         ), stored AS (
+           INSERT INTO execution_payloads (execution_id, payload, headers)
+           SELECT id, d.payload::jsonb, d.headers::jsonb FROM inserted JOIN input d USING (id)
+         )
+         SELECT id FROM inserted`,
+};
+
+const INSERT_DELIVERY: Statement = {
+  name: 'executions_insert_delivery',
+  // One delivery alone, as INSERT_DELIVERIES does it but lighter for PostgreSQL (no arrays to
+  // unpack, no join): a batch of one (every delivery at idle); each delivery of a batch that
+  // failed, so that one bad row's error stays its own; a duplicate whose original was deleted
+  // before it was counted.
+  text: `WITH inserted AS (
+           INSERT INTO executions (trigger_id, status, idempotency_key, due_at, body_sha256, depth)
+           VALUES ($1, 'pending', $2, now(), $5, $6)
+           ${SKIP_DUPLICATE_KEY}
+           RETURNING id
+         ), stored AS (
+           INSERT INTO execution_payloads (execution_id, payload, headers)
+           SELECT id, $3::jsonb, $4::jsonb FROM inserted
+         )
+         SELECT id FROM inserted`,
+};
+
+const COUNT_DUPLICATE: Statement = {
+  name: 'executions_count_duplicate',
+  // Whether the duplicate's body differed from the original's: a key reused for another
+  // event. Originals stored before body hashes existed never conflict.
+  text: `INSERT INTO duplicate_deliveries (trigger_id, execution_id, conflict)
+         SELECT trigger_id, id, coalesce(body_sha256 <> $3, false) FROM executions
+         WHERE trigger_id = $1 AND idempotency_key = $2 AND replay_of IS NULL
+         RETURNING execution_id, conflict`,
+};
+
+/** A delivery as INSERT_DELIVERIES takes it: its id chosen here, its JSON serialised. */
+interface DeliveryRow {
+  id: string;
+  triggerId: string;
+  idempotencyKey: string | null;
+  payload: string;
+  headers: string;
+  bodySha256: Buffer;
+  depth: number;
+}
+
+// Two batches in flight: while PostgreSQL commits one, the api answers the other's webhooks
+// and the deliveries that wait gather for the next, so neither side idles. More would split
+// those into more, smaller commits where the database's CPU is the limit, and take more of the
+// api's pool (10 connections) from other requests.
+const DELIVERY_BATCHES_IN_FLIGHT = 2;
+// At 100 rows a round trip and a commit are shared 100 ways already; larger batches would
+// only make each webhook in them wait for more rows, and hold their keys (which duplicates
+// wait for) longer. The size cap keeps large bodies (up to MAX_BODY_BYTES, 1 MiB by default)
+// from making one huge message.
+const MAX_DELIVERY_BATCH = 100;
+const MAX_DELIVERY_BATCH_CHARS = 4 * 1024 * 1024;
+
+function byTriggerAndKey(a: DeliveryRow, b: DeliveryRow): number {
+  if (a.triggerId !== b.triggerId) {
+    return a.triggerId < b.triggerId ? -1 : 1;
+  }
+  const [keyA, keyB] = [a.idempotencyKey ?? '', b.idempotencyKey ?? ''];
+  return keyA === keyB ? 0 : keyA < keyB ? -1 : 1;
+}
+
+const INSERT_HANDLER_EXECUTIONS: Statement = {
+  name: 'executions_insert_handlers',
+  text: `WITH handler AS (
+           INSERT INTO executions (trigger_id, status, due_at, handles_dead_letter_id, depth)
+           SELECT trigger_id, 'pending', now(), $2,
+                  -- A handler is one more hop: a handler whose action feeds a hook is loop-guarded.
+                  (SELECT e.depth + 1 FROM dead_letters d JOIN executions e ON e.id = d.execution_id
+                   WHERE d.id = $2)
+           FROM unnest($1::uuid[]) AS trigger_id
+           RETURNING id
+         )
+         INSERT INTO execution_payloads (execution_id, payload, headers)
+         SELECT id, $3::jsonb, '{}'::jsonb FROM handler`,
+};
+
+@Injectable()
+export class DeliveriesStore {
+  private readonly deliveries = new GroupCommit<DeliveryRow, string | null>({
+    write: (rows) => this.insertDeliveries(rows),
+    maxInFlight: DELIVERY_BATCHES_IN_FLIGHT,
+    maxItems: MAX_DELIVERY_BATCH,
+    maxWeight: MAX_DELIVERY_BATCH_CHARS,
+    weigh: (row) => row.payload.length + row.headers.length,
+  });
+
+  constructor(private readonly database: Database) {}
+
+  /**
+   * Stores a delivery as a pending execution, or counts it as a duplicate of the original.
+   * Concurrent deliveries share one statement (`deliveries`); this answers once the statement
+   * that wrote this one has committed.
+   */
+  async recordDelivery(delivery: NewDelivery): Promise<DeliveryOutcome> {
+    const row: DeliveryRow = {
+      id: randomUUID(),
+      triggerId: delivery.triggerId,
+      idempotencyKey: delivery.idempotencyKey,
+      payload: JSON.stringify(delivery.payload ?? null),
+      headers: JSON.stringify(delivery.headers),
+      bodySha256: delivery.bodySha256,
+      depth: delivery.depth,
+    };
+    let insertedId = await this.deliveries.submit(row);
+    for (;;) {
+      if (insertedId !== null) {
+        return { kind: 'accepted', executionId: insertedId };
+      }
+      const original = await this.database.run<{ execution_id: string; conflict: boolean }>(
+        COUNT_DUPLICATE,
+        [row.triggerId, row.idempotencyKey, row.bodySha256],
+      );
+      if (original.rows.length > 0) {
+        const [found] = original.rows;
+        return { kind: 'duplicate', executionId: found.execution_id, conflict: found.conflict };
+      }
+      // The original was deleted (retention) between the two statements: insert again.
+      insertedId = await this.insertDelivery(row);
+    }
+  }
+
+  /** Each row's execution id if it was inserted, null if it is a duplicate. */
+  private async insertDeliveries(
+    rows: DeliveryRow[],
+  ): Promise<PromiseSettledResult<string | null>[]> {
+    if (rows.length === 1) {
+      return Promise.allSettled([this.insertDelivery(rows[0])]);
+    }
+    // The same order in every batch: two batches each waiting for a key the other inserted
+    // first would deadlock.
+    const sorted = rows.toSorted(byTriggerAndKey);
+    try {
+      const inserted = await this.database.run<{ id: string }>(INSERT_DELIVERIES, [
+        sorted.map((row) => row.id),
+        sorted.map((row) => row.triggerId),
+        sorted.map((row) => row.idempotencyKey),
+        sorted.map((row) => row.payload),
+        sorted.map((row) => row.headers),
+        sorted.map((row) => row.bodySha256),
+        sorted.map((row) => row.depth),
+      ]);
+      const ids = new Set(inserted.rows.map(({ id }) => id));
+      return rows.map((row) => ({ status: 'fulfilled', value: ids.has(row.id) ? row.id : null }));
+    } catch {
+      // One delivery's refusal (a payload PostgreSQL will not store, a trigger deleted since)
+      // must not become the others' error: each tries alone and gets its own answer.
+      return Promise.allSettled(rows.map((row) => this.insertDelivery(row)));
+    }
+  }
+
+  private async insertDelivery(row: DeliveryRow): Promise<string | null> {
+    const inserted = await this.database.run<{ id: string }>(INSERT_DELIVERY, [
+      row.triggerId,
+      row.idempotencyKey,
+      row.payload,
+      row.headers,
+      row.bodySha256,
+      row.depth,
+    ]);
+    return inserted.rows[0]?.id ?? null;
+  }
+
+  /** Starts one pending execution per handler trigger of a dead letter, with `payload`. */
+  async insertHandlerExecutions(
+    sql: Sql,
+    input: { triggerIds: string[]; deadLetterId: string; payload: unknown },
+  ): Promise<void> {
+    if (input.triggerIds.length === 0) {
+      return;
+    }
+    await sql.run(INSERT_HANDLER_EXECUTIONS, [
+      input.triggerIds,
+      input.deadLetterId,
+      JSON.stringify(input.payload),
+    ]);
+  }
+}
