@@ -73,7 +73,8 @@ describe('Grafana dashboard and Prometheus rules', () => {
   let target: HttpTarget;
 
   beforeAll(async () => {
-    t = await startTestApp();
+    // Any dead letter raises dlq_growing, evaluated every 100 ms.
+    t = await startTestApp({ DLQ_ALERT_THRESHOLD: '0', ALERT_INTERVAL_MS: '100' });
     target = await HttpTarget.start();
     await exerciseEveryCounter();
   });
@@ -105,11 +106,18 @@ describe('Grafana dashboard and Prometheus rules', () => {
       }),
     );
     expect(meta.status).toBe(201);
+    const sifted = await t.api(
+      'POST',
+      '/api/triggers',
+      httpTrigger('sifted', { filter: { 'body.keep': true } }),
+    );
+    expect(sifted.status).toBe(201);
     target.respondInTurn(200, 400);
     const key = { 'idempotency-key': 'evt-1' };
     expect((await t.hook('orders', { n: 1 }, key)).status).toBe(202);
     expect((await t.hook('orders', { n: 1 }, key)).status).toBe(200); // duplicate
     expect((await t.hook('no-such-trigger', { n: 1 })).status).toBe(404); // refused, unknown slug
+    expect((await t.hook('sifted', { keep: false })).body).toEqual({ status: 'filtered' });
     const handshake = await fetch(
       `${t.baseUrl}/hooks/meta?hub.mode=subscribe&hub.verify_token=wrong&hub.challenge=1`,
     );
@@ -147,10 +155,18 @@ describe('Grafana dashboard and Prometheus rules', () => {
   });
 
   it('shows the labelled series of what happened: outcomes, alerts by code, held reasons', async () => {
-    const text = await (await fetch(`${t.baseUrl}/metrics`)).text();
+    // The gauge follows the service's own evaluation of the alerts.
+    const text = await waitFor(
+      async () => {
+        const body = await (await fetch(`${t.baseUrl}/metrics`)).text();
+        return body.includes('triggerline_active_alerts{code="dlq_growing"} 1') ? body : undefined;
+      },
+      { what: 'dlq_growing to be up in /metrics' },
+    );
     for (const sample of [
       'triggerline_deliveries_total{outcome="accepted"} 2',
       'triggerline_deliveries_total{outcome="duplicate"} 1',
+      'triggerline_deliveries_total{outcome="filtered"} 1',
       'triggerline_deliveries_total{outcome="rejected"} 2',
       'triggerline_unknown_trigger_deliveries_total 1',
       'triggerline_handshakes_total{scheme="meta",outcome="refused"} 1',
