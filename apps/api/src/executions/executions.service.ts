@@ -1,13 +1,18 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { EraseExecutionsResult, Execution, Page, ReplayPreview } from '@triggerline/contracts';
-import { pageRequest } from '../http/cursor';
+import { Readable } from 'node:stream';
+import { type Cursor, decodeCursor, pageRequest } from '../http/cursor';
 import { RequestError } from '../http/request.errors';
 import type { EraseExecutionsDto } from './dto/erase-executions.dto';
+import type { ExportExecutionsQueryDto } from './dto/export-executions-query.dto';
 import type { ListExecutionsQueryDto } from './dto/list-executions-query.dto';
 import { ExecutionError } from './executions.errors';
 import { ExecutionsRepository } from './executions.repository';
 import { previewReplay } from './replay-preview';
 import { OperatorVerbsStore } from './operator-verbs.store';
+
+/** Rows per read of an export: large enough to amortise the query, small in memory. */
+const EXPORT_PAGE_SIZE = 1000;
 
 @Injectable()
 export class ExecutionsService {
@@ -27,6 +32,35 @@ export class ExecutionsService {
       to: query.to,
       ...pageRequest(query),
     });
+  }
+
+  /**
+   * Every matching execution with its payload, one JSON line each, newest first. Read by keyset
+   * in pages of EXPORT_PAGE_SIZE, each page read only when the client has taken the last one,
+   * so memory holds a page whatever the count. Executions created while it runs are newer than
+   * its position: they are not part of it.
+   */
+  export(query: ExportExecutionsQueryDto): Readable {
+    const filter = {
+      triggerId: query.triggerId,
+      status: query.status,
+      idempotencyKey: query.idempotencyKey,
+      from: query.from,
+      to: query.to,
+    };
+    const repository = this.repository;
+    async function* pages(): AsyncGenerator<string> {
+      let after: Cursor | undefined;
+      do {
+        const page = await repository.list({ ...filter, limit: EXPORT_PAGE_SIZE, after });
+        if (page.items.length > 0) {
+          yield page.items.map((execution) => `${JSON.stringify(execution)}\n`).join('');
+        }
+        after = page.nextCursor === null ? undefined : decodeCursor(page.nextCursor);
+      } while (after !== undefined);
+    }
+    // Bytes, not objects: the stream buffers 16 KB ahead of the socket, not 16 pages.
+    return Readable.from(pages(), { objectMode: false });
   }
 
   async get(id: string): Promise<Execution> {
