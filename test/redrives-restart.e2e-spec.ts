@@ -79,4 +79,46 @@ describeWithPostgres('redrives across a crash', () => {
     expect(counts).toHaveLength(200);
     expect(counts.filter(([, n]) => n !== 1)).toEqual([]);
   });
+
+  it('finishes a replay from history into another trigger after a crash, each copied once', async () => {
+    const first = await start();
+    const { id: source } = await call(first, 'POST', '/api/triggers', httpTrigger('history'));
+    const { id: target } = await call(first, 'POST', '/api/triggers', httpTrigger('restored'));
+    await query(
+      `WITH created AS (
+         INSERT INTO executions (trigger_id, status, attempt_count, finished_at)
+         SELECT $1, 'succeeded', 1, now() FROM generate_series(1, 200)
+         RETURNING id)
+       INSERT INTO execution_payloads (execution_id, payload, headers)
+       SELECT id, jsonb_build_object('seeded', id), '{}'::jsonb FROM created`,
+      [source],
+    );
+
+    const created = await call(first, 'POST', '/api/redrives', {
+      source: 'executions',
+      triggerId: source,
+      targetTriggerId: target,
+      ratePerSecond: 40,
+    });
+    expect(created.matched).toBe(200);
+    await waitFor(
+      async () =>
+        (await call(first, 'GET', `/api/redrives/${created.id}`)).replayed >= 40 ? true : undefined,
+      { timeoutMs: 30_000, what: 'the first process to replay some' },
+    );
+    await first.stop('SIGKILL');
+
+    const second = await start();
+    const done = await waitFor(
+      async () => {
+        const current = await call(second, 'GET', `/api/redrives/${created.id}`);
+        return current.status === 'done' ? current : undefined;
+      },
+      { timeoutMs: 60_000, what: 'the second process to finish the redrive' },
+    );
+    expect(done).toMatchObject({ matched: 200, replayed: 200, skipped: 0 });
+    const counts = await replayCounts(query, target);
+    expect(counts).toHaveLength(200);
+    expect(counts.filter(([, n]) => n !== 1)).toEqual([]);
+  });
 });
