@@ -60,8 +60,8 @@ export class ExecutionsController {
   })
   @ApiProduces('application/x-ndjson')
   @ApiErrors(400)
-  export(@Query() query: ExportExecutionsQueryDto): StreamableFile {
-    return new StreamableFile(this.service.export(query), { type: 'application/x-ndjson' });
+  async export(@Query() query: ExportExecutionsQueryDto): Promise<StreamableFile> {
+    return new StreamableFile(await this.service.export(query), { type: 'application/x-ndjson' });
   }
 
   @Get(':id')

@@ -40,7 +40,7 @@ export class ExecutionsService {
    * so memory holds a page whatever the count. Executions created while it runs are newer than
    * its position: they are not part of it.
    */
-  export(query: ExportExecutionsQueryDto): Readable {
+  async export(query: ExportExecutionsQueryDto): Promise<Readable> {
     const filter = {
       triggerId: query.triggerId,
       status: query.status,
@@ -48,16 +48,22 @@ export class ExecutionsService {
       from: query.from,
       to: query.to,
     };
-    const repository = this.repository;
+    const read = (after: Cursor | undefined) =>
+      this.repository.list({ ...filter, limit: EXPORT_PAGE_SIZE, after });
+    // The first page is read before answering: a database that fails now gets its proper error
+    // answer instead of an empty 200 cut short.
+    const first = await read(undefined);
     async function* pages(): AsyncGenerator<string> {
-      let after: Cursor | undefined;
-      do {
-        const page = await repository.list({ ...filter, limit: EXPORT_PAGE_SIZE, after });
+      let page = first;
+      for (;;) {
         if (page.items.length > 0) {
           yield page.items.map((execution) => `${JSON.stringify(execution)}\n`).join('');
         }
-        after = page.nextCursor === null ? undefined : decodeCursor(page.nextCursor);
-      } while (after !== undefined);
+        if (page.nextCursor === null) {
+          return;
+        }
+        page = await read(decodeCursor(page.nextCursor));
+      }
     }
     // Bytes, not objects: the stream buffers 16 KB ahead of the socket, not 16 pages.
     return Readable.from(pages(), { objectMode: false });
