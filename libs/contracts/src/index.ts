@@ -304,6 +304,7 @@ export interface RetrySchedule {
 export type * from './error-codes';
 export type * from './requests';
 export * from './redrives';
+export type * from './config-as-code';
 
 // Rules the API and the console both apply, written once (pure functions, tested beside them).
 export * from './rules/action-defaults';

@@ -14,7 +14,8 @@ import { AppConfig } from '../config/app-config';
 import { WorkSignal } from '../executions/work-signal';
 import { FlowStore } from '../flow/flow.store';
 import { SecretBox } from '../secrets/secret-box';
-import { Database, type Statement } from '../database/database';
+import type { QueryResultRow } from 'pg';
+import { Database, type Sql, type Statement } from '../database/database';
 import { ClaimsStore } from '../executions/claims.store';
 import { watermarkScope } from '../executions/flow-settings';
 import { OperatorVerbsStore } from '../executions/operator-verbs.store';
@@ -30,6 +31,19 @@ import { IngestTargets } from './ingest-targets';
 import { TriggerError } from './triggers.errors';
 
 const WHATSAPP_DEFAULT_WATERMARK = 50;
+
+/** The triggers table inside `TriggersService.inTransaction`. */
+export interface TriggersWriter {
+  /** Every trigger, by slug. */
+  all(): Promise<TriggerEntity[]>;
+  save(trigger: TriggerEntity): Promise<TriggerEntity>;
+  /** Refused (trigger_has_open_work) while it has unfinished executions or open dead letters. */
+  remove(trigger: TriggerEntity): Promise<void>;
+}
+
+// Two applies of a whole configuration run one after the other; single trigger changes wait
+// for the row locks of the ones they touch.
+const LOCK_ALL_TRIGGERS_TEXT = `LOCK TABLE triggers IN SHARE ROW EXCLUSIVE MODE`;
 
 // Request fields stored under another name: the v1 `secret` shorthand becomes a verification.
 const STORED_AS = { secret: 'verification' } as const;
@@ -53,7 +67,7 @@ export class TriggersService {
   private readonly triggers: Repository<TriggerEntity>;
 
   constructor(
-    dataSource: DataSource,
+    private readonly dataSource: DataSource,
     private readonly config: AppConfig,
     private readonly box: SecretBox,
     private readonly flow: FlowStore,
@@ -72,6 +86,11 @@ export class TriggersService {
     return {
       items: triggers.map((trigger) => toTriggerResponse(trigger, circuits.get(trigger.id))),
     };
+  }
+
+  /** Every trigger as stored, by slug (configuration as code reads them so). */
+  storedBySlug(): Promise<TriggerEntity[]> {
+    return this.triggers.find({ order: { slug: 'ASC' } });
   }
 
   async get(id: string): Promise<Trigger> {
@@ -127,8 +146,16 @@ export class TriggersService {
   }
 
   async create(dto: CreateTriggerDto): Promise<Trigger> {
+    return this.respond(await this.save(this.newTrigger(dto)));
+  }
+
+  /**
+   * The entity a create stores, secrets sealed, not yet saved (configuration as code builds
+   * its triggers here too, inside its own transaction).
+   */
+  newTrigger(dto: CreateTriggerDto): TriggerEntity {
     const action = toStoredAction(dto.action, null, this.box);
-    const trigger = this.triggers.create({
+    return this.triggers.create({
       name: dto.name,
       slug: dto.slug,
       enabled: dto.enabled ?? true,
@@ -155,7 +182,6 @@ export class TriggersService {
       dailyWatermarkAction: dto.dailyWatermarkAction ?? 'alert',
       watermarkGroup: dto.watermarkGroup ?? null,
     });
-    return this.respond(await this.save(trigger));
   }
 
   /** Reports, through `noteChangedFields`, the fields sent whose stored value changed. */
@@ -166,8 +192,15 @@ export class TriggersService {
   ): Promise<Trigger> {
     const trigger = await this.findOrFail(id);
     const before = structuredClone(trigger);
-    const flowBefore = flowSettingsOf(trigger);
-    const breakerBefore = JSON.stringify(trigger.circuitBreaker);
+    this.applyChanges(trigger, dto);
+    const saved = await this.save(trigger);
+    noteChangedFields(changedFields({ sent: dto, before, after: saved, storedAs: STORED_AS }));
+    await this.afterChange(before, saved);
+    return this.respond(saved);
+  }
+
+  /** Applies an update's fields to `trigger` in memory, secrets sealed; saves nothing. */
+  applyChanges(trigger: TriggerEntity, dto: UpdateTriggerDto): void {
     if (dto.action !== undefined) {
       trigger.action = toStoredAction(dto.action, trigger.action, this.box);
     }
@@ -212,18 +245,62 @@ export class TriggersService {
       trigger.onUnknownOutcome = dto.onUnknownOutcome;
     }
     applyFlowControl(trigger, dto);
-    const saved = await this.save(trigger);
-    noteChangedFields(changedFields({ sent: dto, before, after: saved, storedAs: STORED_AS }));
+  }
+
+  /** What a saved change sets off, after its commit: the breaker reset, held work woken. */
+  async afterChange(before: TriggerEntity, saved: TriggerEntity): Promise<void> {
     // A changed breaker starts closed; held executions are decided again under the new limits.
-    if (JSON.stringify(saved.circuitBreaker) !== breakerBefore) {
+    if (JSON.stringify(saved.circuitBreaker) !== JSON.stringify(before.circuitBreaker)) {
       await this.flow.resetCircuit(saved.id);
     }
-    if (flowSettingsOf(saved) !== flowBefore && !saved.paused) {
+    if (flowSettingsOf(saved) !== flowSettingsOf(before) && !saved.paused) {
       if ((await this.claims.wakeAllHeld(saved.id)) > 0) {
         this.signal.executionsAvailable();
       }
     }
-    return this.respond(saved);
+  }
+
+  /**
+   * Runs `work` in one transaction over every trigger, serialised with any other such
+   * transaction; nothing it saved or removed stays when it throws. The ingest cache is
+   * refreshed after the commit; the caller runs `afterChange` for what it changed.
+   */
+  async inTransaction<T>(work: (writer: TriggersWriter) => Promise<T>): Promise<T> {
+    try {
+      return await this.dataSource.transaction(async (manager) => {
+        await manager.query(LOCK_ALL_TRIGGERS_TEXT);
+        const repository = manager.getRepository(TriggerEntity);
+        const sql: Sql = {
+          run: async <R extends QueryResultRow>(statement: Statement, values: unknown[] = []) => {
+            const rows = await manager.query<R[]>(statement.text, values);
+            return { rows, rowCount: rows.length };
+          },
+        };
+        return work({
+          all: () => repository.find({ order: { slug: 'ASC' } }),
+          save: async (trigger) => {
+            try {
+              return await repository.save(trigger);
+            } catch (error) {
+              throw isSlugTaken(error)
+                ? new TriggerError('slug_taken', `The slug "${trigger.slug}" is already used.`)
+                : error;
+            }
+          },
+          remove: async (trigger) => {
+            await sql.run(LOCK_TRIGGER, [trigger.id]);
+            refuseOpenWork({
+              trigger: `The trigger "${trigger.slug}"`,
+              work: await this.operatorVerbs.openWork(sql, trigger.id),
+              remedy: 'Finish or resolve them first.',
+            });
+            await repository.delete({ id: trigger.id });
+          },
+        });
+      });
+    } finally {
+      this.targets.invalidate();
+    }
   }
 
   private async respond(trigger: TriggerEntity): Promise<Trigger> {
@@ -247,15 +324,11 @@ export class TriggersService {
         throw notFound(id);
       }
       if (!force) {
-        const { unfinished, unresolved } = await this.operatorVerbs.openWork(sql, id);
-        if (unfinished > 0 || unresolved > 0) {
-          throw new TriggerError(
-            'trigger_has_open_work',
-            `The trigger has ${unfinished} unfinished execution(s) and ${unresolved} unresolved ` +
-              'dead letter(s); deleting it deletes them too. Finish or resolve them first, or ' +
-              'delete with ?force=true.',
-          );
-        }
+        refuseOpenWork({
+          trigger: 'The trigger',
+          work: await this.operatorVerbs.openWork(sql, id),
+          remedy: 'Finish or resolve them first, or delete with ?force=true.',
+        });
       }
       await sql.run(DELETE_TRIGGER, [id]);
     });
@@ -320,6 +393,22 @@ function flowSettingsOf(trigger: TriggerEntity): string {
     trigger.dailyWatermarkAction,
     trigger.watermarkGroup,
   ]);
+}
+
+// Deleting a trigger deletes its unfinished work too: refused unless the caller forces it.
+function refuseOpenWork(input: {
+  trigger: string;
+  work: { unfinished: number; unresolved: number };
+  remedy: string;
+}): void {
+  const { unfinished, unresolved } = input.work;
+  if (unfinished > 0 || unresolved > 0) {
+    throw new TriggerError(
+      'trigger_has_open_work',
+      `${input.trigger} has ${unfinished} unfinished execution(s) and ${unresolved} unresolved ` +
+        `dead letter(s); deleting it deletes them too. ${input.remedy}`,
+    );
+  }
 }
 
 function notFound(id: string): TriggerError {
