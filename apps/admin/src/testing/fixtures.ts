@@ -78,6 +78,8 @@ export function httpTriggerWith(overrides: Partial<Trigger> = {}): Trigger {
     idempotencyKeyHeaders: ['Idempotency-Key'],
     filter: null,
     redactPaths: [],
+    classificationRules: [],
+    hasOwnClassificationRules: false,
     ...overrides,
   };
 }

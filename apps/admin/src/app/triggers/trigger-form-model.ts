@@ -341,7 +341,7 @@ export function fillTriggerForm(form: TriggerFormGroup, trigger: Trigger): void 
       baseUrl: action.baseUrl,
       apiKey: '',
       toPath: action.toPath,
-      textTemplate: action.textTemplate,
+      textTemplate: action.textTemplate ?? '',
       timeoutMs: action.timeoutMs,
     });
   }
