@@ -3,6 +3,7 @@ import type {
   DeadLetter,
   Execution,
   HttpAction,
+  WhatsappAction,
   RejectionDetail,
   Stats,
   Trigger,
@@ -47,6 +48,23 @@ export function httpActionWith(overrides: Partial<HttpAction> = {}): HttpAction 
     headers: null,
     secretHeaderNames: [],
     timeoutMs: 10000,
+    ...overrides,
+  };
+}
+
+export function whatsappActionWith(overrides: Partial<WhatsappAction> = {}): WhatsappAction {
+  return {
+    type: 'whatsapp',
+    provider: 'evolution-go',
+    baseUrl: 'http://evolution.test',
+    instance: null,
+    phoneNumberId: null,
+    toPath: 'phone',
+    textTemplate: 'Hi',
+    message: { kind: 'text', textTemplate: 'Hi' },
+    typingDelayMs: null,
+    timeoutMs: 10000,
+    hasApiKey: true,
     ...overrides,
   };
 }

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { httpActionWith, httpTriggerWith, verificationWith } from '../../testing/fixtures';
+import {
+  httpActionWith,
+  httpTriggerWith,
+  verificationWith,
+  whatsappActionWith,
+} from '../../testing/fixtures';
 import {
   addSecretHeader,
   applyActionType,
@@ -126,19 +131,7 @@ describe('trigger form model', () => {
         verification: verificationWith({ scheme: 'github' }),
         idempotencyKeyHeaders: ['Idempotency-Key', 'X-GitHub-Delivery'],
         dailyWatermark: 5,
-        action: {
-          type: 'whatsapp',
-          provider: 'evolution-go',
-          baseUrl: 'http://evolution.test',
-          instance: null,
-          phoneNumberId: null,
-          toPath: 'phone',
-          textTemplate: 'Hi',
-          message: { kind: 'text', textTemplate: 'Hi' },
-          typingDelayMs: null,
-          timeoutMs: 10000,
-          hasApiKey: true,
-        },
+        action: whatsappActionWith(),
       }),
     );
     // The stored API key stays when its field is left empty.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildTriggerForm, fillTriggerForm, toTriggerBody } from './trigger-form-model';
-import { httpTriggerWith } from '../../testing/fixtures';
+import { httpTriggerWith, whatsappActionWith } from '../../testing/fixtures';
 import {
   parseClassificationRules,
   PREVIEW_MESSAGE_ID,
@@ -10,19 +10,10 @@ import {
 
 describe('whatsapp form', () => {
   const v1 = httpTriggerWith({
-    action: {
-      type: 'whatsapp',
-      provider: 'evolution-go',
-      baseUrl: 'http://evolution.test',
-      instance: null,
-      phoneNumberId: null,
-      toPath: 'phone',
+    action: whatsappActionWith({
       textTemplate: 'Hi {{name}}',
       message: { kind: 'text', textTemplate: 'Hi {{name}}' },
-      typingDelayMs: null,
-      timeoutMs: 10000,
-      hasApiKey: true,
-    },
+    }),
   });
 
   it('saves a v1 trigger unchanged in its v1 shape', () => {
