@@ -3,6 +3,7 @@ import type {
   DeadLetter,
   Execution,
   HttpAction,
+  WhatsappAction,
   RejectionDetail,
   Stats,
   Trigger,
@@ -51,6 +52,23 @@ export function httpActionWith(overrides: Partial<HttpAction> = {}): HttpAction 
   };
 }
 
+export function whatsappActionWith(overrides: Partial<WhatsappAction> = {}): WhatsappAction {
+  return {
+    type: 'whatsapp',
+    provider: 'evolution-go',
+    baseUrl: 'http://evolution.test',
+    instance: null,
+    phoneNumberId: null,
+    toPath: 'phone',
+    textTemplate: 'Hi',
+    message: { kind: 'text', textTemplate: 'Hi' },
+    typingDelayMs: null,
+    timeoutMs: 10000,
+    hasApiKey: true,
+    ...overrides,
+  };
+}
+
 export function httpTriggerWith(overrides: Partial<Trigger> = {}): Trigger {
   return {
     id: '11111111-1111-4111-8111-111111111111',
@@ -78,6 +96,8 @@ export function httpTriggerWith(overrides: Partial<Trigger> = {}): Trigger {
     idempotencyKeyHeaders: ['Idempotency-Key'],
     filter: null,
     redactPaths: [],
+    classificationRules: [],
+    hasOwnClassificationRules: false,
     ...overrides,
   };
 }

@@ -40,6 +40,7 @@ const stored = {
   circuitBreaker: null,
   dailyWatermarkAction: 'alert' as const,
   watermarkGroup: null,
+  classificationRules: null,
 };
 
 describe(toConfigTrigger.name, () => {

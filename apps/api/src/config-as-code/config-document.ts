@@ -1,12 +1,16 @@
 import type { ActionRequest, ConfigTrigger, VerificationInput } from '@triggerline/contracts';
 import type { StoredAction, StoredVerification, TriggerEntity } from '../triggers/trigger.entity';
 
-type StoredTrigger = Omit<TriggerEntity, 'id' | 'paused' | 'secret' | 'createdAt' | 'updatedAt'>;
+type StoredTrigger = Omit<
+  TriggerEntity,
+  'id' | 'paused' | 'pausedByRule' | 'secret' | 'createdAt' | 'updatedAt'
+>;
 
 /**
  * A stored trigger as a configuration document holds it: every setting as stored (null where
  * the trigger takes a preset), no secret value. Read back through the create body's rules it
- * gives the same trigger, its secrets kept. `paused` is an operator's state, not configuration.
+ * gives the same trigger, its secrets kept. `paused` (by hand or by a rule) is an operator's
+ * state, not configuration.
  */
 export function toConfigTrigger(trigger: StoredTrigger): ConfigTrigger {
   return {
@@ -34,6 +38,7 @@ export function toConfigTrigger(trigger: StoredTrigger): ConfigTrigger {
     rateLimit: trigger.rateLimit,
     maxConcurrency: trigger.maxConcurrency,
     circuitBreaker: trigger.circuitBreaker,
+    classificationRules: trigger.classificationRules,
   };
 }
 
@@ -55,11 +60,27 @@ function toConfigAction(action: StoredAction): ActionRequest {
       };
     }
     case 'whatsapp':
+      // Only what is set: a v1 row (no provider, a top-level template) stays a v1 document.
       return {
         type: 'whatsapp',
+        ...(action.provider === undefined ? {} : { provider: action.provider }),
         baseUrl: action.baseUrl,
+        ...(action.instance === undefined || action.instance === null
+          ? {}
+          : { instance: action.instance }),
+        ...(action.phoneNumberId === undefined || action.phoneNumberId === null
+          ? {}
+          : { phoneNumberId: action.phoneNumberId }),
         toPath: action.toPath,
-        textTemplate: action.textTemplate,
+        ...(action.textTemplate === undefined || action.textTemplate === null
+          ? {}
+          : { textTemplate: action.textTemplate }),
+        ...(action.message === undefined || action.message === null
+          ? {}
+          : { message: action.message }),
+        ...(action.typingDelayMs === undefined || action.typingDelayMs === null
+          ? {}
+          : { typingDelayMs: action.typingDelayMs }),
         timeoutMs: action.timeoutMs,
       };
   }

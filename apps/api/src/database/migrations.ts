@@ -10,6 +10,7 @@ import { CreateRedrives1764000510000 } from '../../../../migrations/176400051000
 import { AddSlackAlertChannel1764000520000 } from '../../../../migrations/1764000520000-AddSlackAlertChannel';
 import { AddTokenExpiryAndAuditDetails1764000530000 } from '../../../../migrations/1764000530000-AddTokenExpiryAndAuditDetails';
 import { AddReceiving1765000200000 } from '../../../../migrations/1765000200000-AddReceiving';
+import { AddClassificationRules1765000400000 } from '../../../../migrations/1765000400000-AddClassificationRules';
 import { AddIdempotencyKeyPresets1765000100000 } from '../../../../migrations/1765000100000-AddIdempotencyKeyPresets';
 import { MoveCredentialHeadersToSecretHeaders1765000000000 } from '../../../../migrations/1765000000000-MoveCredentialHeadersToSecretHeaders';
 
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   MoveCredentialHeadersToSecretHeaders1765000000000,
   AddIdempotencyKeyPresets1765000100000,
   AddReceiving1765000200000,
+  AddClassificationRules1765000400000,
 ];

@@ -1,3 +1,4 @@
+import { ORIGINAL_EXECUTION } from './original-execution';
 import { Injectable } from '@nestjs/common';
 import type { Attempt, Execution, ExecutionStatus, HeldReason } from '@triggerline/contracts';
 import { DataSource } from 'typeorm';
@@ -101,14 +102,19 @@ export class ExecutionsRepository {
     payload: unknown;
     idempotencyKey: string | null;
     depth: number;
+    event: { triggerId: string; eventId: string };
   } | null> {
     const rows: {
       action: StoredAction;
       payload: unknown;
       idempotency_key: string | null;
       depth: number;
+      trigger_id: string;
+      original_id: string;
     }[] = await this.dataSource.query(
-      `SELECT t.action, p.payload, e.idempotency_key, e.depth
+      // A replay of this execution is an event the original received: same message ids.
+      `SELECT t.action, p.payload, e.idempotency_key, e.depth, e.trigger_id,
+              (${ORIGINAL_EXECUTION.text.replace('$1', 'e.id')}) AS original_id
          FROM executions e
          JOIN triggers t ON t.id = e.trigger_id
          LEFT JOIN execution_payloads p ON p.execution_id = e.id
@@ -122,6 +128,10 @@ export class ExecutionsRepository {
           payload: rows[0].payload ?? null,
           idempotencyKey: rows[0].idempotency_key,
           depth: rows[0].depth,
+          event: {
+            triggerId: rows[0].trigger_id,
+            eventId: rows[0].idempotency_key ?? rows[0].original_id,
+          },
         };
   }
 

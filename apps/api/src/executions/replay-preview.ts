@@ -21,6 +21,8 @@ export function previewReplay(input: {
   idempotencyKey: string | null;
   /** A replay keeps the original's depth (X-Triggerline-Depth goes out as depth + 1). */
   depth: number;
+  /** The event as the replay's attempts will name it (WhatsApp message ids derive from it). */
+  event: { triggerId: string; eventId: string };
 }): PreviewResult {
   const built = buildRequest(input.action, input.payload, {
     // A replay keeps the original's key; without one the worker uses the replay's own id.
@@ -28,6 +30,7 @@ export function previewReplay(input: {
     executionId: ASSIGNED_AT_REPLAY,
     attempt: 1,
     depth: input.depth,
+    event: input.event,
   });
   if (!built.ok) {
     return built;
@@ -59,6 +62,7 @@ function maskedHeaderNames(action: StoredAction): Set<string> {
         ].map((name) => name.toLowerCase()),
       );
     case 'whatsapp':
-      return new Set(['apikey']);
+      // Evolution's `apikey`, Meta's bearer token.
+      return new Set(['apikey', 'authorization']);
   }
 }

@@ -11,6 +11,7 @@ const ALERT_CODES = Object.keys({
   outcome_unknown: true,
   circuit_open: true,
   trigger_rejecting: true,
+  trigger_paused_by_rule: true,
 } satisfies Record<Alert['code'], true>) as Alert['code'][];
 
 /** Prometheus metrics of this process; gauges are read from the database at scrape time. */

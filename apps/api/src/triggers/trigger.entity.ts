@@ -7,6 +7,7 @@ import {
   UpdateDateColumn,
 } from 'typeorm';
 import type {
+  ClassificationRule,
   CircuitBreakerPolicy,
   HmacAlgorithm,
   HttpMethod,
@@ -17,6 +18,7 @@ import type {
   UnknownOutcomePolicy,
   VerificationScheme,
   WatermarkAction,
+  WhatsappSendSettings,
 } from '@triggerline/contracts';
 
 /** A trigger's verification as stored: each secret sealed (see SecretBox), never returned. */
@@ -50,14 +52,17 @@ export type StoredAction =
       secretHeaders?: Record<string, string> | null;
       timeoutMs: number;
     }
-  | {
+  | (WhatsappSendSettings & {
       type: 'whatsapp';
-      baseUrl: string;
       apiKey: string | null;
-      toPath: string;
-      textTemplate: string;
       timeoutMs: number;
-    };
+    });
+
+/** A `pause` classification rule that paused the trigger, kept until it is resumed. */
+export interface StoredRulePause {
+  rule: ClassificationRule;
+  at: string;
+}
 
 // Declares the whole table as the migrations create it (CHECK included), so that TypeORM's
 // schema diff finds nothing to change; test/medium/schema.medium-spec.ts proves it.
@@ -153,6 +158,14 @@ export class TriggerEntity {
   /** A paused trigger accepts deliveries and starts no attempt until resumed. */
   @Column({ type: 'boolean', default: false })
   paused: boolean;
+
+  /** Response rules applied before the built-in classifier, first match wins; null: the provider's. */
+  @Column({ type: 'jsonb', nullable: true, name: 'classification_rules' })
+  classificationRules: ClassificationRule[] | null;
+
+  /** The `pause` rule that paused the trigger, and when; cleared on resume. */
+  @Column({ type: 'jsonb', nullable: true, name: 'paused_by_rule' })
+  pausedByRule: StoredRulePause | null;
 
   @CreateDateColumn({ type: 'timestamptz', name: 'created_at' })
   createdAt: Date;

@@ -1,6 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import {
   DEFAULT_ACTION_TIMEOUT_MS,
+  META_CLOUD_BASE_URL,
+  requiredProviderField,
   type RetryPolicy,
   type RetrySchedule,
   retrySchedule,
@@ -112,7 +114,9 @@ export class TriggersService {
     const trigger = await this.findOrFail(id);
     if (trigger.paused) {
       trigger.paused = false;
-      await this.triggers.update({ id }, { paused: false });
+      trigger.pausedByRule = null;
+      // Resuming also ends the trigger_paused_by_rule alert.
+      await this.triggers.update({ id }, { paused: false, pausedByRule: null });
       const woken = await this.claims.wakeAllHeld(id);
       this.logger.log({ evt: 'trigger_resumed', triggerId: id, trigger: trigger.slug, woken });
       this.signal.executionsAvailable();
@@ -181,6 +185,8 @@ export class TriggersService {
       circuitBreaker: dto.circuitBreaker ?? null,
       dailyWatermarkAction: dto.dailyWatermarkAction ?? 'alert',
       watermarkGroup: dto.watermarkGroup ?? null,
+      classificationRules: dto.classificationRules ?? null,
+      pausedByRule: null,
     });
   }
 
@@ -243,6 +249,9 @@ export class TriggersService {
     }
     if (dto.onUnknownOutcome !== undefined) {
       trigger.onUnknownOutcome = dto.onUnknownOutcome;
+    }
+    if (dto.classificationRules !== undefined) {
+      trigger.classificationRules = dto.classificationRules;
     }
     applyFlowControl(trigger, dto);
   }
@@ -450,16 +459,36 @@ function toStoredAction(
         ? previous.apiKey
         : null;
   if (apiKey === null) {
-    throw new RequestError('validation_failed', 'action.apiKey is required for a WhatsApp action', [
-      'action.apiKey is required for a WhatsApp action',
-    ]);
+    throw invalidAction('action.apiKey is required for a WhatsApp action');
   }
+  const provider = dto.provider ?? 'evolution-go';
+  const baseUrl = dto.baseUrl ?? (provider === 'meta-cloud' ? META_CLOUD_BASE_URL : undefined);
+  if (baseUrl === undefined) {
+    throw invalidAction(`action.baseUrl is required for the ${provider} provider`);
+  }
+  const field = requiredProviderField(provider);
+  if (field !== null && dto[field] === undefined) {
+    throw invalidAction(`action.${field} is required for the ${provider} provider`);
+  }
+  if ((dto.textTemplate === undefined) === (dto.message === undefined)) {
+    throw invalidAction(
+      'a WhatsApp action needs exactly one of action.message and action.textTemplate',
+    );
+  }
+  // v1's shape stays as it was: no provider, a top-level textTemplate.
   return {
     type: 'whatsapp',
-    baseUrl: dto.baseUrl,
+    ...(dto.provider === undefined ? {} : { provider: dto.provider }),
+    baseUrl,
     apiKey,
+    ...(field === null ? {} : { [field]: dto[field] }),
     toPath: dto.toPath,
-    textTemplate: dto.textTemplate,
+    ...(dto.message === undefined ? { textTemplate: dto.textTemplate } : { message: dto.message }),
+    ...(dto.typingDelayMs === undefined ? {} : { typingDelayMs: dto.typingDelayMs }),
     timeoutMs: dto.timeoutMs ?? DEFAULT_ACTION_TIMEOUT_MS,
   };
+}
+
+function invalidAction(message: string): RequestError {
+  return new RequestError('validation_failed', message, [message]);
 }

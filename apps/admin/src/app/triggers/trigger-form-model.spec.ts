@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { httpActionWith, httpTriggerWith, verificationWith } from '../../testing/fixtures';
+import {
+  httpActionWith,
+  httpTriggerWith,
+  verificationWith,
+  whatsappActionWith,
+} from '../../testing/fixtures';
 import {
   addSecretHeader,
   applyActionType,
@@ -126,14 +131,7 @@ describe('trigger form model', () => {
         verification: verificationWith({ scheme: 'github' }),
         idempotencyKeyHeaders: ['Idempotency-Key', 'X-GitHub-Delivery'],
         dailyWatermark: 5,
-        action: {
-          type: 'whatsapp',
-          baseUrl: 'http://evolution.test',
-          toPath: 'phone',
-          textTemplate: 'Hi',
-          timeoutMs: 10000,
-          hasApiKey: true,
-        },
+        action: whatsappActionWith(),
       }),
     );
     // The stored API key stays when its field is left empty.

@@ -34,6 +34,14 @@ import {
 } from '@triggerline/contracts';
 import { deliveryFilterJson, formatFilter, parseFilter } from './delivery-filter-form';
 import {
+  buildWhatsappGroup,
+  classificationRulesJson,
+  formatClassificationRules,
+  parseClassificationRules,
+  toWhatsappActionRequest,
+  whatsappFormValue,
+} from './whatsapp-form';
+import {
   buildVerificationGroup,
   presetInput,
   toVerificationRequest,
@@ -227,19 +235,7 @@ export function buildTriggerForm() {
     enabled: new FormControl(true, { nonNullable: true }),
     actionType: new FormControl<ActionType>('http', { nonNullable: true }),
     http: buildHttpGroup(),
-    whatsapp: new FormGroup({
-      baseUrl: new FormControl('', {
-        nonNullable: true,
-        validators: [Validators.required, httpUrl],
-      }),
-      apiKey: new FormControl('', { nonNullable: true, validators: [Validators.required] }),
-      toPath: new FormControl('', { nonNullable: true, validators: [Validators.required] }),
-      textTemplate: new FormControl('', {
-        nonNullable: true,
-        validators: [Validators.required, Validators.maxLength(4096)],
-      }),
-      timeoutMs: optionalInt(100, 120_000),
-    }),
+    whatsapp: buildWhatsappGroup(httpUrl),
     retryPolicy: new FormGroup({
       maxAttempts: optionalInt(1, 20),
       baseDelayMs: optionalInt(0, 86_400_000),
@@ -264,6 +260,11 @@ export function buildTriggerForm() {
     /** null: the action type's default (hold for WhatsApp, retry for HTTP). */
     onUnknownOutcome: new FormControl<UnknownOutcomePolicy | null>(null),
     flowControl: buildFlowControlForm(),
+    /** SPEC §15: a JSON array of rules; empty: the WhatsApp provider's defaults. */
+    classificationRules: new FormControl('', {
+      nonNullable: true,
+      validators: [classificationRulesJson],
+    }),
   });
 }
 
@@ -318,6 +319,7 @@ export function fillTriggerForm(form: TriggerFormGroup, trigger: Trigger): void 
       dailyWatermarkAction: trigger.dailyWatermarkAction,
       watermarkGroup: trigger.watermarkGroup ?? '',
     },
+    classificationRules: formatClassificationRules(trigger),
   });
   // Values typed for secret headers are dropped: after a save only the stored names show.
   const { storedSecretHeaders, newSecretHeaders } = form.controls.http.controls;
@@ -337,13 +339,7 @@ export function fillTriggerForm(form: TriggerFormGroup, trigger: Trigger): void 
       timeoutMs: action.timeoutMs,
     });
   } else {
-    form.controls.whatsapp.patchValue({
-      baseUrl: action.baseUrl,
-      apiKey: '',
-      toPath: action.toPath,
-      textTemplate: action.textTemplate,
-      timeoutMs: action.timeoutMs,
-    });
+    form.controls.whatsapp.patchValue(whatsappFormValue(action));
   }
   // A stored API key is kept when the field stays empty.
   const apiKey = form.controls.whatsapp.controls.apiKey;
@@ -429,6 +425,12 @@ export function toTriggerBody(
 
   if (value.onUnknownOutcome !== null || mode === 'edit') {
     body.onUnknownOutcome = value.onUnknownOutcome;
+  }
+
+  const rules = parseClassificationRules(value.classificationRules);
+  const ownRules = rules.isValid ? rules.rules : null;
+  if (ownRules !== null || mode === 'edit') {
+    body.classificationRules = ownRules;
   }
   return { ...body, ...toFlowControlBody(value.flowControl, mode) };
 }
@@ -519,15 +521,7 @@ function toActionRequest(value: TriggerFormValue, mode: TriggerFormMode): Action
       ...(http.timeoutMs === null ? {} : { timeoutMs: http.timeoutMs }),
     };
   }
-  const whatsapp = value.whatsapp;
-  return {
-    type: 'whatsapp',
-    baseUrl: whatsapp.baseUrl.trim(),
-    ...(whatsapp.apiKey === '' ? {} : { apiKey: whatsapp.apiKey }),
-    toPath: whatsapp.toPath.trim(),
-    textTemplate: whatsapp.textTemplate,
-    ...(whatsapp.timeoutMs === null ? {} : { timeoutMs: whatsapp.timeoutMs }),
-  };
+  return toWhatsappActionRequest(value.whatsapp);
 }
 
 /**

@@ -207,6 +207,92 @@ describe(TriggerForm.name, () => {
     );
   });
 
+  it('previews the WhatsApp request for a sample payload as the provider expects it', async () => {
+    const { fixture, form, element } = render('admin');
+    form.controls.actionType.setValue('whatsapp');
+    form.controls.whatsapp.patchValue({
+      provider: 'meta-cloud',
+      phoneNumberId: '1065',
+      apiKey: 'token-1',
+      toPath: 'phone',
+      messageKind: 'media',
+      mediaType: 'document',
+      urlTemplate: '{{file}}',
+      fileNameTemplate: 'bill.pdf',
+    });
+    await fixture.whenStable();
+    expect(element.querySelector('[data-testid="whatsapp-preview"]')?.textContent).toContain(
+      'Enter a sample payload',
+    );
+    type(
+      element.querySelector<HTMLTextAreaElement>('[data-testid="whatsapp-sample"]')!,
+      '{ "phone": "5511", "file": "https://f.test/b.pdf" }',
+    );
+    await fixture.whenStable();
+    const preview = element.querySelector('[data-testid="whatsapp-preview"]')?.textContent ?? '';
+    expect(preview).toContain('POST https://graph.facebook.com/v21.0/1065/messages');
+    expect(preview).toContain('"authorization": "Bearer ***"');
+    expect(preview).toContain('"link": "https://f.test/b.pdf"');
+    expect(preview).toContain('"filename": "bill.pdf"');
+    expect(preview).not.toContain('token-1');
+    expect(element.querySelector('[data-testid="default-rules"]')?.textContent).toContain(
+      '4xx + "131047" → permanent',
+    );
+
+    form.controls.whatsapp.controls.provider.setValue('evolution-v2');
+    await fixture.whenStable();
+    expect(element.querySelector('[data-testid="whatsapp-missing"]')?.textContent).toContain(
+      'An instance is required',
+    );
+    expect(element.querySelector('[data-testid="default-rules"]')?.textContent).toContain(
+      'Connection Closed',
+    );
+  });
+
+  it('sends the provider, the media message and the classification rules', async () => {
+    const { fixture, form, element } = render('admin');
+    form.patchValue({ name: 'Invoices', slug: 'invoices', actionType: 'whatsapp' });
+    form.controls.whatsapp.patchValue({
+      provider: 'evolution-v2',
+      baseUrl: 'http://evolution.test',
+      instance: 'sales',
+      apiKey: 'k',
+      toPath: 'phone',
+      messageKind: 'media',
+      mediaType: 'image',
+      urlTemplate: '{{image}}',
+      captionTemplate: 'For {{name}}',
+      typingDelayMs: 900,
+    });
+    await fixture.whenStable();
+    type(
+      element.querySelector<HTMLTextAreaElement>('[data-testid="classification-rules"]')!,
+      '[{ "status": 500, "outcome": "pause" }]',
+    );
+    await fixture.whenStable();
+    element.querySelector<HTMLButtonElement>('button[type="submit"]')!.click();
+    const request = backend.expectOne('/api/triggers');
+    expect(request.request.body).toMatchObject({
+      action: {
+        type: 'whatsapp',
+        provider: 'evolution-v2',
+        baseUrl: 'http://evolution.test',
+        instance: 'sales',
+        apiKey: 'k',
+        toPath: 'phone',
+        message: {
+          kind: 'media',
+          mediaType: 'image',
+          urlTemplate: '{{image}}',
+          captionTemplate: 'For {{name}}',
+        },
+        typingDelayMs: 900,
+      },
+      classificationRules: [{ status: 500, outcome: 'pause' }],
+    });
+    expect(request.request.body.action).not.toHaveProperty('textTemplate');
+  });
+
   it('marks a stored Meta verify token as stored, and keeps it when left empty', async () => {
     const trigger = httpTriggerWith({
       verification: verificationWith({

@@ -25,9 +25,13 @@ import {
   type CreateTriggerRequest,
   defaultIdempotencyKeyHeaders,
   defaultIdempotencyKeyPaths,
+  defaultClassificationRules,
   defaultRedactPaths,
+  describeRule,
   HTTP_METHODS,
   type Trigger,
+  WHATSAPP_MEDIA_TYPES,
+  WHATSAPP_PROVIDERS,
 } from '@triggerline/contracts';
 import { map, of, startWith } from 'rxjs';
 import { isApiError } from '../core/api-error';
@@ -54,6 +58,7 @@ import {
 } from './trigger-form-model';
 import { VerificationFields } from './verification-fields';
 import { presetInput } from './verification-form';
+import { whatsappPreview } from './whatsapp-form';
 
 @Component({
   selector: 'tl-trigger-form',
@@ -164,6 +169,17 @@ export class TriggerForm {
     this.formValue();
     return formRetrySchedule(this.form, this.stored());
   });
+  // SPEC §15: the WhatsApp provider's request for the sample payload, and its default rules.
+  protected readonly providers = WHATSAPP_PROVIDERS;
+  protected readonly mediaTypes = WHATSAPP_MEDIA_TYPES;
+  protected readonly whatsapp = computed(() => this.formValue().whatsapp);
+  protected readonly whatsappPreview = computed(() => whatsappPreview(this.whatsapp()));
+  protected readonly previewJson = (value: unknown) => JSON.stringify(value, null, 2);
+  protected readonly defaultRules = computed(() =>
+    this.actionType() === 'whatsapp'
+      ? defaultClassificationRules(this.whatsapp().provider).map(describeRule)
+      : [],
+  );
   protected readonly hookUrl = computed(() =>
     webhookUrl(location.origin, this.slug().trim() || '<slug>'),
   );

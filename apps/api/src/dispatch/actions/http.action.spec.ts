@@ -1,7 +1,13 @@
 import { buildHttpRequest } from './http.action';
 
 describe(buildHttpRequest.name, () => {
-  const meta = { idempotencyKey: 'evt-9', executionId: 'exec-9', attempt: 1, depth: 0 };
+  const meta = {
+    idempotencyKey: 'evt-9',
+    executionId: 'exec-9',
+    attempt: 1,
+    depth: 0,
+    event: { triggerId: 't-1', eventId: 'evt-9' },
+  };
 
   it('sends the payload as JSON with the action headers, which cannot override delivery headers', () => {
     const sut = buildHttpRequest(

@@ -16,6 +16,11 @@ export interface DeliveryMeta {
   attempt: number;
   /** Depth of the delivery that created the execution; the target sees one more. */
   depth: number;
+  /**
+   * The event across attempts and replays: its trigger, and its idempotency key or else the id
+   * of the execution that first received it (client message ids derive from it).
+   */
+  event: { triggerId: string; eventId: string };
 }
 
 export function deliveryHeaders(meta: DeliveryMeta): Record<string, string> {
