@@ -1,6 +1,6 @@
 // `npm run bench`: Triggerline measured against baselines and peers taken in the same run, on
 // the same machine and PostgreSQL, one phase at a time (never two loads at once). Each phase is
-// one file under bench/phases; README.md ("Benchmarks") says what each measures and the knobs
+// one file under bench/phases; docs/benchmarks.md says what each measures and the knobs
 // (bench/support/config.mjs). Ends with a table of the SPEC §12 targets, also written to
 // bench/results/latest.md.
 import { mkdirSync, writeFileSync } from 'node:fs';

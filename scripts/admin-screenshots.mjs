@@ -1,4 +1,4 @@
-// Screenshots of the admin console for the README, against a running, empty instance:
+// Screenshots of the admin console for docs/console.md, against a running, empty instance:
 //   BASE_URL=http://127.0.0.1:3000 ADMIN_TOKEN=... node scripts/admin-screenshots.mjs
 // It creates a few triggers pointed at a local stand-in target, delivers webhooks, waits for
 // them to settle and saves docs/screenshots/*.png (1280×800, plus one at phone width).

@@ -17,7 +17,8 @@ const OPERATOR_ROUTES = [
 ];
 
 function roleInSpec(method: string, path: string): AccessRole {
-  if (/^\/api\/(tokens|audit)(\/|$)/.test(path)) {
+  // SPEC §18: the configuration document, read or applied, is for admins.
+  if (/^\/api\/(tokens|audit|config)(\/|$)/.test(path)) {
     return 'admin';
   }
   // SPEC §13: testing a filter reads, changes nothing.

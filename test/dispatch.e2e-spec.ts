@@ -217,6 +217,8 @@ describe('dispatch', () => {
     expect(JSON.parse(request.body)).toEqual({
       number: '5511999990000',
       text: 'Hello Ana, order A-1 shipped',
+      // SPEC §15: Evolution Go's client message id, derived from the event.
+      id: expect.stringMatching(/^3EB0[0-9A-F]{18}$/),
     });
   });
 

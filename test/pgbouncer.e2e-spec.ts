@@ -9,7 +9,7 @@ import { createTestDatabase, type TestDatabase } from './support/test-database';
 const EXECUTIONS = 1000;
 const IN_FLIGHT = 25;
 
-// Scale-out as README "Running on PostgreSQL" describes it: every process's pool goes through
+// Scale-out as docs/scaling.md describes it: every process's pool goes through
 // PgBouncer in transaction mode (1.18: no prepared statements there), while LISTEN and the
 // migrations' session lock connect directly.
 describeWithPgBouncer('api and worker processes behind PgBouncer (transaction pooling)', () => {

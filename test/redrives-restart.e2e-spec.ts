@@ -38,6 +38,27 @@ describeWithPostgres('redrives across a crash', () => {
     return (await response.json()) as Redrive & { id: string };
   };
 
+  /** Kills `first` once it replayed some of the redrive; a second process finishes it. */
+  async function finishAfterCrash(first: SpawnedApp, redriveId: string): Promise<Redrive> {
+    await waitFor(
+      async () =>
+        (await call(first, 'GET', `/api/redrives/${redriveId}`)).replayed >= 40 ? true : undefined,
+      { timeoutMs: 30_000, what: 'the first process to replay some' },
+    );
+    await first.stop('SIGKILL');
+    const atCrash = (await query(`SELECT replayed FROM redrives WHERE id = $1`, [redriveId]))[0]
+      .replayed as number;
+    expect(atCrash).toBeLessThan(200);
+    const second = await start();
+    return waitFor(
+      async () => {
+        const current = await call(second, 'GET', `/api/redrives/${redriveId}`);
+        return current.status === 'done' ? current : undefined;
+      },
+      { timeoutMs: 60_000, what: 'the second process to finish the redrive' },
+    );
+  }
+
   beforeAll(async () => {
     database = await createTestDatabase();
     db = new Client({ connectionString: database.url! });
@@ -56,26 +77,37 @@ describeWithPostgres('redrives across a crash', () => {
 
     const created = await call(first, 'POST', '/api/redrives', { triggerId, ratePerSecond: 40 });
     expect(created.matched).toBe(200);
-    await waitFor(
-      async () =>
-        (await call(first, 'GET', `/api/redrives/${created.id}`)).replayed >= 40 ? true : undefined,
-      { timeoutMs: 30_000, what: 'the first process to replay some' },
-    );
-    await first.stop('SIGKILL');
-    const atCrash = (await query(`SELECT replayed FROM redrives WHERE id = $1`, [created.id]))[0]
-      .replayed as number;
-    expect(atCrash).toBeLessThan(200);
-
-    const second = await start();
-    const done = await waitFor(
-      async () => {
-        const current = await call(second, 'GET', `/api/redrives/${created.id}`);
-        return current.status === 'done' ? current : undefined;
-      },
-      { timeoutMs: 60_000, what: 'the second process to finish the redrive' },
-    );
+    const done = await finishAfterCrash(first, created.id);
     expect(done).toMatchObject({ matched: 200, replayed: 200, skipped: 0 });
     const counts = await replayCounts(query, triggerId);
+    expect(counts).toHaveLength(200);
+    expect(counts.filter(([, n]) => n !== 1)).toEqual([]);
+  });
+
+  it('finishes a replay from history into another trigger after a crash, each copied once', async () => {
+    const first = await start();
+    const { id: source } = await call(first, 'POST', '/api/triggers', httpTrigger('history'));
+    const { id: target } = await call(first, 'POST', '/api/triggers', httpTrigger('restored'));
+    await query(
+      `WITH created AS (
+         INSERT INTO executions (trigger_id, status, attempt_count, finished_at)
+         SELECT $1, 'succeeded', 1, now() FROM generate_series(1, 200)
+         RETURNING id)
+       INSERT INTO execution_payloads (execution_id, payload, headers)
+       SELECT id, jsonb_build_object('seeded', id), '{}'::jsonb FROM created`,
+      [source],
+    );
+
+    const created = await call(first, 'POST', '/api/redrives', {
+      source: 'executions',
+      triggerId: source,
+      targetTriggerId: target,
+      ratePerSecond: 40,
+    });
+    expect(created.matched).toBe(200);
+    const done = await finishAfterCrash(first, created.id);
+    expect(done).toMatchObject({ matched: 200, replayed: 200, skipped: 0 });
+    const counts = await replayCounts(query, target);
     expect(counts).toHaveLength(200);
     expect(counts.filter(([, n]) => n !== 1)).toEqual([]);
   });

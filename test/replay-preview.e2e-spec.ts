@@ -165,6 +165,8 @@ describe('replay preview', () => {
     expect(preview.body).toEqual({
       number: '+5511999',
       text: 'Hello Ana, order A-1 shipped',
+      // SPEC §15: Evolution Go's client message id, the one every attempt and replay sends.
+      id: expect.stringMatching(/^3EB0[0-9A-F]{18}$/),
     });
   });
 

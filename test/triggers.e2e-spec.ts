@@ -64,6 +64,9 @@ describe('triggers API', () => {
       watermarkGroup: null,
       paused: false,
       circuit: { state: 'closed', consecutiveFailures: 0, openedAt: null, reopensAt: null },
+      // SPEC §15: an http trigger has no provider, so no default rules.
+      classificationRules: [],
+      hasOwnClassificationRules: false,
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
       // The v1 `secret` is the hmac-sha256 shorthand.
@@ -97,11 +100,17 @@ describe('triggers API', () => {
     );
     expect(created.status).toBe(201);
     expect(created.body.dailyWatermark).toBe(50);
+    // SPEC §15: a v1 action reads as Evolution Go with its text message.
     expect(created.body.action).toEqual({
       type: 'whatsapp',
+      provider: 'evolution-go',
       baseUrl: 'http://127.0.0.1:8080',
+      instance: null,
+      phoneNumberId: null,
       toPath: 'phone',
       textTemplate: 'Hello {{name}}, order {{order.id}} shipped',
+      message: { kind: 'text', textTemplate: 'Hello {{name}}, order {{order.id}} shipped' },
+      typingDelayMs: null,
       timeoutMs: 10000,
       hasApiKey: true,
     });

@@ -84,7 +84,7 @@ describe('admin console: tokens, roles and verification', () => {
     await page.getByLabel('Name', { exact: true }).fill('Svix orders');
     await page.getByLabel('Slug', { exact: true }).fill('svix-orders');
     await page.getByLabel('Target URL').fill(`${suite.target.url}/orders`);
-    await selectOption(page, 'Signature scheme', 'Standard Webhooks (Svix)');
+    await selectOption(page, 'Verification scheme', 'Standard Webhooks (Svix)');
     await page
       .getByTestId('sender-setup')
       .filter({ hasText: 'webhook-signature' })

@@ -56,6 +56,7 @@ export function engineStores(database: Database, flow = new FlowStore(database))
     completions: new CompletionsStore(database),
     deadLetters: new DeadLettersStore(database, deliveries),
     gate: new FlowGate(database, claims, flow),
+    flow,
   };
 }
 
@@ -93,6 +94,7 @@ export function startWorker(
     new Metrics(db.dataSource),
     new SecretBox(randomBytes(32)),
     stores.gate,
+    stores.flow,
     signal,
     config,
     options.clock,

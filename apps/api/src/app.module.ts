@@ -12,6 +12,7 @@ import { RedrivesModule } from './redrives/redrives.module';
 import { SecretsModule } from './secrets/secrets.module';
 import { StatsModule } from './stats/stats.module';
 import { ConfigModule } from './config/config.module';
+import { ConfigAsCodeModule } from './config-as-code/config-as-code.module';
 import { DatabaseModule } from './database/database.module';
 import { DispatchModule } from './dispatch/dispatch.module';
 import { WakeupChannelModule } from './dispatch/wakeup-channel.module';
@@ -65,6 +66,7 @@ export class AppModule {
           StatsModule,
           RedrivesModule,
           RejectionsModule,
+          ConfigAsCodeModule,
         ]
       : [];
     const workerModules = config.runsWorker ? [DispatchModule] : [];

@@ -17,6 +17,8 @@ export * from './flow-control';
 export * from './verification';
 export * from './receiving';
 import type { OutcomeUnknownAlert, UnknownOutcomePolicy } from './lifecycle';
+import type { WhatsappMessage, WhatsappProvider } from './rules/whatsapp-request';
+import type { ClassificationRule } from './rules/classification-rules';
 
 export const EXECUTION_STATUSES = [
   'pending',
@@ -85,9 +87,17 @@ export const MAX_FORWARD_HEADERS = 20;
 /** As returned by the API: `apiKey` is write-only and never part of a response. */
 export interface WhatsappAction {
   type: 'whatsapp';
+  /** SPEC §15: the effective provider (`evolution-go` for v1 triggers). */
+  provider: WhatsappProvider;
   baseUrl: string;
+  instance: string | null;
+  phoneNumberId: string | null;
   toPath: string;
-  textTemplate: string;
+  /** v1's shorthand; null when `message` is not a text message. */
+  textTemplate: string | null;
+  /** The effective message (v1's `textTemplate` as a text message). */
+  message: WhatsappMessage;
+  typingDelayMs: number | null;
   timeoutMs: number;
   hasApiKey: boolean;
 }
@@ -147,6 +157,11 @@ export interface Trigger {
   /** A paused trigger accepts deliveries and starts no attempt until resumed. */
   paused: boolean;
   circuit: Circuit;
+  // §15 WhatsApp delivery
+  /** Effective list: the trigger's own, or its provider's documented defaults (http: none). */
+  classificationRules: ClassificationRule[];
+  /** True when `classificationRules` are the trigger's own rather than the defaults. */
+  hasOwnClassificationRules: boolean;
 }
 
 export interface Attempt {
@@ -272,7 +287,17 @@ export interface TriggerSilentAlert {
   thresholdMinutes: number;
 }
 
+/** SPEC §15: a classification rule with outcome `pause` paused the trigger; up until resumed. */
+export interface TriggerPausedByRuleAlert {
+  code: 'trigger_paused_by_rule';
+  triggerId: string;
+  /** The rule that matched, as configured. */
+  rule: ClassificationRule;
+  at: string;
+}
+
 export type Alert =
+  | TriggerPausedByRuleAlert
   | WatermarkAlert
   | DlqGrowingAlert
   | TriggerSilentAlert
@@ -340,6 +365,7 @@ export interface RetrySchedule {
 export type * from './error-codes';
 export type * from './requests';
 export * from './redrives';
+export type * from './config-as-code';
 
 // Rules the API and the console both apply, written once (pure functions, tested beside them).
 export * from './rules/action-defaults';
@@ -354,4 +380,6 @@ export * from './rules/retry-policy';
 export * from './rules/retry-schedule';
 export * from './rules/slug';
 export * from './rules/whatsapp-message';
+export * from './rules/whatsapp-request';
+export * from './rules/classification-rules';
 export * from './lifecycle';

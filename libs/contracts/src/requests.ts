@@ -11,6 +11,8 @@ import type { CircuitBreakerPolicy, RateLimit, WatermarkAction } from './flow-co
 import type { VerificationInput } from './verification';
 import type { DeliveryFilter } from './receiving';
 import type { UnknownOutcomePolicy } from './lifecycle';
+import type { WhatsappMessage, WhatsappProvider } from './rules/whatsapp-request';
+import type { ClassificationRule } from './rules/classification-rules';
 
 export interface HttpActionRequest {
   type: 'http';
@@ -37,11 +39,22 @@ export interface HttpActionRequest {
 
 export interface WhatsappActionRequest {
   type: 'whatsapp';
-  baseUrl: string;
+  /** Required, except for `meta-cloud` (default https://graph.facebook.com/v21.0). */
+  baseUrl?: string;
   /** Write-only; kept when left out on update. */
   apiKey?: string;
   toPath: string;
-  textTemplate: string;
+  /** v1's shorthand for `message: { kind: "text", textTemplate }`; give one of the two. */
+  textTemplate?: string;
+  /** SPEC §15; default `evolution-go`. */
+  provider?: WhatsappProvider;
+  /** Required by `evolution-v2`. */
+  instance?: string;
+  /** Required by `meta-cloud`. */
+  phoneNumberId?: string;
+  message?: WhatsappMessage;
+  /** Sent as the provider's `delay` where it has one. */
+  typingDelayMs?: number;
   timeoutMs?: number;
 }
 
@@ -82,6 +95,8 @@ export interface CreateTriggerRequest {
   circuitBreaker?: CircuitBreakerPolicy | null;
   dailyWatermarkAction?: WatermarkAction;
   watermarkGroup?: string | null;
+  /** SPEC §15: at most 20, first match wins; `null`: the provider's defaults. */
+  classificationRules?: ClassificationRule[] | null;
 }
 
 /** `PATCH /api/triggers/:id`: only the fields given change. */

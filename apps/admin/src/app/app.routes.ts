@@ -25,6 +25,11 @@ export const routes: Routes = [
         loadComponent: () => import('./triggers/trigger-form').then((m) => m.TriggerForm),
       },
       {
+        path: 'triggers/:id/rejections',
+        title: 'Rejected deliveries · Triggerline',
+        loadComponent: () => import('./rejections/rejection-list').then((m) => m.RejectionList),
+      },
+      {
         path: 'triggers/:id',
         title: 'Edit trigger · Triggerline',
         loadComponent: () => import('./triggers/trigger-form').then((m) => m.TriggerForm),

@@ -1,5 +1,14 @@
 // Shapes of API answers for the component tests.
-import type { DeadLetter, HttpAction, Stats, Trigger } from '@triggerline/contracts';
+import type {
+  DeadLetter,
+  Execution,
+  HttpAction,
+  WhatsappAction,
+  RejectionDetail,
+  Stats,
+  Trigger,
+  Verification,
+} from '@triggerline/contracts';
 
 /** Quiet stats: nothing counted, no alerts. */
 export function statsWith(overrides: Partial<Stats> = {}): Stats {
@@ -46,6 +55,23 @@ export function httpActionWith(overrides: Partial<HttpAction> = {}): HttpAction 
   };
 }
 
+export function whatsappActionWith(overrides: Partial<WhatsappAction> = {}): WhatsappAction {
+  return {
+    type: 'whatsapp',
+    provider: 'evolution-go',
+    baseUrl: 'http://evolution.test',
+    instance: null,
+    phoneNumberId: null,
+    toPath: 'phone',
+    textTemplate: 'Hi',
+    message: { kind: 'text', textTemplate: 'Hi' },
+    typingDelayMs: null,
+    timeoutMs: 10000,
+    hasApiKey: true,
+    ...overrides,
+  };
+}
+
 export function httpTriggerWith(overrides: Partial<Trigger> = {}): Trigger {
   return {
     id: '11111111-1111-4111-8111-111111111111',
@@ -74,6 +100,8 @@ export function httpTriggerWith(overrides: Partial<Trigger> = {}): Trigger {
     idempotencyKeyHeaders: ['Idempotency-Key'],
     filter: null,
     redactPaths: [],
+    classificationRules: [],
+    hasOwnClassificationRules: false,
     ...overrides,
   };
 }
@@ -98,6 +126,50 @@ export function deadLetterWith(overrides: Partial<DeadLetter> = {}): DeadLetter 
   };
 }
 
+export function executionWith(overrides: Partial<Execution> = {}): Execution {
+  return {
+    id: '33333333-3333-4333-8333-333333333333',
+    triggerId: '11111111-1111-4111-8111-111111111111',
+    status: 'succeeded',
+    idempotencyKey: 'm-1',
+    payload: { messageId: 'm-1' },
+    headers: {},
+    attemptCount: 1,
+    nextAttemptAt: null,
+    lastError: null,
+    errorCategory: null,
+    replayOf: null,
+    lastReplayAt: null,
+    createdAt: '2026-01-01T10:00:00.000Z',
+    updatedAt: '2026-01-01T10:00:01.000Z',
+    finishedAt: '2026-01-01T10:00:01.000Z',
+    duplicateCount: 0,
+    conflictCount: 0,
+    heldBy: null,
+    routedFrom: null,
+    ...overrides,
+  };
+}
+
+/** A refused delivery with its body; `Rejection` list items are the same without the body. */
+export function rejectionWith(overrides: Partial<RejectionDetail> = {}): RejectionDetail {
+  return {
+    id: '44444444-4444-4444-8444-444444444444',
+    triggerId: '11111111-1111-4111-8111-111111111111',
+    triggerSlug: 'orders',
+    reason: 'invalid_signature',
+    receivedAt: '2026-01-01T10:00:00.000Z',
+    sourceIp: '203.0.113.7',
+    headers: { 'content-type': 'application/json', 'x-signature-256': '***' },
+    bodyBytes: 21,
+    retriedAt: null,
+    retryResult: null,
+    body: '{"messageId":"m-1"}',
+    bodyEncoding: 'text',
+    ...overrides,
+  };
+}
+
 /** The `verification` fields of the configurable schemes, unset. */
 export const NO_SCHEME_OPTIONS = {
   in: null,
@@ -108,3 +180,15 @@ export const NO_SCHEME_OPTIONS = {
   prefix: null,
   hasVerifyToken: false,
 } as const;
+
+/** A stored verification with one secret without expiry; other schemes' fields unset. */
+export function verificationWith(
+  overrides: Partial<Verification> & Pick<Verification, 'scheme'>,
+): Verification {
+  return {
+    ...NO_SCHEME_OPTIONS,
+    secrets: [{ expiresAt: null }],
+    toleranceSeconds: 300,
+    ...overrides,
+  };
+}

@@ -80,6 +80,7 @@ export class AlertsRepository {
         dlqThreshold,
         outcomeUnknown: await this.stats.outcomeUnknownCount(manager),
         silences: silence.watches,
+        pausedByRule: await this.stats.pausedByRule(manager),
         now: silence.now,
       });
       const stored: { key: string; details: Alert }[] = await manager.query(

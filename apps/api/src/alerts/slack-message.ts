@@ -1,4 +1,4 @@
-import type { Alert } from '@triggerline/contracts';
+import { type Alert, describeRule } from '@triggerline/contracts';
 import { assertUnreachable } from '../http/domain-error';
 
 /**
@@ -46,6 +46,13 @@ export function slackText(input: {
         `:no_entry: trigger_rejecting: ${trigger} refused ${alert.count} deliveries in the last ` +
         `15 minutes, mostly ${alert.reason}; they are kept and can be retried.` +
         link(`triggers/${alert.triggerId}/rejections`)
+      );
+    case 'trigger_paused_by_rule':
+      return (
+        `:pause_button: trigger_paused_by_rule: ${trigger} was paused at ` +
+        `${readable(new Date(alert.at))} by its classification rule ` +
+        `${escape(describeRule(alert.rule))}; resume it once the gateway is fixed.` +
+        link(`triggers/${alert.triggerId}`)
       );
     case 'outcome_unknown':
       return (

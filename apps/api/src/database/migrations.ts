@@ -10,10 +10,11 @@ import { CreateRedrives1764000510000 } from '../../../../migrations/176400051000
 import { AddSlackAlertChannel1764000520000 } from '../../../../migrations/1764000520000-AddSlackAlertChannel';
 import { AddTokenExpiryAndAuditDetails1764000530000 } from '../../../../migrations/1764000530000-AddTokenExpiryAndAuditDetails';
 import { AddReceiving1765000200000 } from '../../../../migrations/1765000200000-AddReceiving';
+import { AddClassificationRules1765000400000 } from '../../../../migrations/1765000400000-AddClassificationRules';
 import { AddIdempotencyKeyPresets1765000100000 } from '../../../../migrations/1765000100000-AddIdempotencyKeyPresets';
-import { AddRoutes1765000400200 } from '../../../../migrations/1765000400200-AddRoutes';
-import { AddExecutionEventIds1765000400100 } from '../../../../migrations/1765000400100-AddExecutionEventIds';
-import { KeepForwardedRequestParts1765000400000 } from '../../../../migrations/1765000400000-KeepForwardedRequestParts';
+import { AddRoutes1765000500200 } from '../../../../migrations/1765000500200-AddRoutes';
+import { AddExecutionEventIds1765000500100 } from '../../../../migrations/1765000500100-AddExecutionEventIds';
+import { KeepForwardedRequestParts1765000500000 } from '../../../../migrations/1765000500000-KeepForwardedRequestParts';
 import { MoveCredentialHeadersToSecretHeaders1765000000000 } from '../../../../migrations/1765000000000-MoveCredentialHeadersToSecretHeaders';
 
 /** Every migration, in order. Listed explicitly so the app and the CLI run the same set. */
@@ -32,7 +33,8 @@ export const MIGRATIONS = [
   MoveCredentialHeadersToSecretHeaders1765000000000,
   AddIdempotencyKeyPresets1765000100000,
   AddReceiving1765000200000,
-  KeepForwardedRequestParts1765000400000,
-  AddExecutionEventIds1765000400100,
-  AddRoutes1765000400200,
+  AddClassificationRules1765000400000,
+  KeepForwardedRequestParts1765000500000,
+  AddExecutionEventIds1765000500100,
+  AddRoutes1765000500200,
 ];

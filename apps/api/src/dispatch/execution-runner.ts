@@ -1,4 +1,5 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import type { ClassificationRule } from '@triggerline/contracts';
 import { AppConfig } from '../config/app-config';
 import { Database, type Sql } from '../database/database';
 import { EgressAgents } from '../egress/egress-agents';
@@ -15,6 +16,9 @@ import { SecretBox } from '../secrets/secret-box';
 import { openAction } from '../triggers/trigger-secrets';
 import type { StoredAction } from '../triggers/trigger.entity';
 import { buildRequest } from './actions/build-request';
+import { ORIGINAL_EXECUTION } from '../executions/original-execution';
+import { FlowStore } from '../flow/flow.store';
+import { applyClassificationRules } from '../retry/apply-classification-rules';
 import {
   type AttemptResult,
   MAX_ERROR_LENGTH,
@@ -62,6 +66,7 @@ export class ExecutionRunner implements OnApplicationShutdown {
     private readonly metrics: Metrics,
     private readonly box: SecretBox,
     private readonly flowGate: FlowGate,
+    private readonly flowStore: FlowStore,
     private readonly signal: WorkSignal,
     private readonly config: AppConfig,
     private readonly clock: Clock,
@@ -95,7 +100,18 @@ export class ExecutionRunner implements OnApplicationShutdown {
         return null;
       }
       const startedAt = this.clock.now();
-      const result = await this.attempt(execution, workerId);
+      const ruled = applyClassificationRules(
+        await this.attempt(execution, workerId),
+        execution.classificationRules,
+      );
+      if (ruled.pauseRule !== null) {
+        // Before the attempt is recorded: its retry must find the trigger paused.
+        await this.pauseByRule(execution, ruled.pauseRule);
+      }
+      const result = {
+        ...ruled.result,
+        error: ruled.result.error === null ? null : truncate(ruled.result.error, MAX_ERROR_LENGTH),
+      };
       return await this.record(execution, workerId, startedAt, result);
     } catch (error) {
       this.logRecordFailed(execution, error);
@@ -150,6 +166,7 @@ export class ExecutionRunner implements OnApplicationShutdown {
         depth: execution.depth,
         webhookId: `msg_${execution.eventId}`,
         sentAt: this.clock.now(),
+        event: { triggerId: execution.triggerId, eventId: await this.eventId(execution) },
       },
       { rawBody: execution.received.rawBody, headers: receivedHeaders },
     );
@@ -163,6 +180,32 @@ export class ExecutionRunner implements OnApplicationShutdown {
       };
     }
     return sendRequest(built.request, { agents: this.agents, now: () => this.clock.now() });
+  }
+
+  private async pauseByRule(execution: ClaimedExecution, rule: ClassificationRule): Promise<void> {
+    const at = this.clock.now().toISOString();
+    if (await this.flowStore.pauseByRule(execution.triggerId, { rule, at })) {
+      this.logger.warn({
+        evt: 'trigger_paused',
+        triggerId: execution.triggerId,
+        trigger: execution.triggerSlug,
+        executionId: execution.id,
+        byRule: rule,
+      });
+    }
+  }
+
+  // The event's key, else the execution that first received it: a replay without a key sends the
+  // same WhatsApp message id as its original. Only then is the replay chain read.
+  private async eventId(execution: ClaimedExecution): Promise<string> {
+    if (execution.idempotencyKey !== null) {
+      return execution.idempotencyKey;
+    }
+    if (execution.replayOf === null || execution.action?.type !== 'whatsapp') {
+      return execution.id;
+    }
+    const { rows } = await this.database.run<{ id: string }>(ORIGINAL_EXECUTION, [execution.id]);
+    return rows[0]?.id ?? execution.id;
   }
 
   private async record(

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import {
+  type ClassificationRule,
+  effectiveClassificationRules,
   effectiveUnknownOutcome,
   type ExecutionStatus,
   HELD_REASONS,
@@ -25,6 +27,7 @@ interface ClaimRow extends FlowColumns {
   trigger_id: string;
   attempt_count: number;
   idempotency_key: string | null;
+  replay_of: string | null;
   handles_dead_letter_id: string | null;
   previous_status: ExecutionStatus;
   previous_owner: string | null;
@@ -33,6 +36,7 @@ interface ClaimRow extends FlowColumns {
   action: StoredAction | null;
   retry_policy: RetryPolicy;
   on_unknown_outcome: UnknownOutcomePolicy | null;
+  classification_rules: ClassificationRule[] | null;
   depth: number;
   payload: unknown;
   raw_body: Buffer | null;
@@ -48,7 +52,7 @@ const startAttempt = (
   due_at = now() + ${lease} * interval '1 millisecond',
   attempt_count = e.attempt_count + 1, held_by = NULL, updated_at = now()`;
 
-const CLAIMED_COLUMNS = `c.*, t.slug, t.action, t.retry_policy, t.on_unknown_outcome,
+const CLAIMED_COLUMNS = `c.*, t.slug, t.action, t.retry_policy, t.on_unknown_outcome, t.classification_rules,
   ${FLOW_COLUMNS}, p.payload, p.raw_body, p.forwarded_headers`;
 
 // One statement per claim size, with the size written as its LIMIT (see `claimBatchSize`).
@@ -80,7 +84,7 @@ const claimStatement = (size: number): Statement => ({
            FROM due WHERE e.id = due.id AND NOT due.is_gated
            RETURNING e.id, coalesce(e.event_id, e.id) AS event_id, e.trigger_id, e.attempt_count,
                      e.idempotency_key,
-                     e.handles_dead_letter_id, e.depth, due.previous_status, due.previous_owner,
+                     e.handles_dead_letter_id, e.depth, e.replay_of, due.previous_status, due.previous_owner,
                      due.previous_claimed_at
          )
          SELECT n.next_due_at, g.gated_trigger_ids, ${CLAIMED_COLUMNS}
@@ -126,7 +130,7 @@ const START_GATED: Statement = {
            WHERE e.id = before.id
            RETURNING e.id, coalesce(e.event_id, e.id) AS event_id, e.trigger_id, e.attempt_count,
                      e.idempotency_key,
-                     e.handles_dead_letter_id, e.depth, before.status AS previous_status,
+                     e.handles_dead_letter_id, e.depth, e.replay_of, before.status AS previous_status,
                      before.lease_owner AS previous_owner, before.updated_at AS previous_claimed_at
          )
          SELECT ${CLAIMED_COLUMNS}
@@ -344,6 +348,7 @@ function toClaimedExecution(row: ClaimRow): ClaimedExecution {
     triggerSlug: row.slug,
     attempt: row.attempt_count,
     idempotencyKey: row.idempotency_key,
+    replayOf: row.replay_of,
     handlesDeadLetterId: row.handles_dead_letter_id,
     action: row.action,
     retryPolicy: row.retry_policy,
@@ -354,6 +359,10 @@ function toClaimedExecution(row: ClaimRow): ClaimedExecution {
     },
     depth: row.depth,
     onUnknownOutcome: effectiveUnknownOutcome(row.action?.type ?? 'http', row.on_unknown_outcome),
+    classificationRules: effectiveClassificationRules({
+      action: row.action,
+      rules: row.classification_rules,
+    }),
     reclaimedFrom:
       row.previous_status === 'running'
         ? { workerId: row.previous_owner, claimedAt: row.previous_claimed_at }

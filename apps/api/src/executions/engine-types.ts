@@ -1,4 +1,5 @@
 import type {
+  ClassificationRule,
   AttemptOutcome,
   ErrorCategory,
   ExecutionStatus,
@@ -20,6 +21,8 @@ export interface ClaimedExecution {
   /** Number of the attempt about to start. */
   attempt: number;
   idempotencyKey: string | null;
+  /** The execution this one replays; null for an original delivery. */
+  replayOf: string | null;
   handlesDeadLetterId: string | null;
   /** null: the trigger became a pure router after this execution was created. */
   action: StoredAction | null;
@@ -31,6 +34,8 @@ export interface ClaimedExecution {
   depth: number;
   /** The trigger's effective `onUnknownOutcome`. */
   onUnknownOutcome: UnknownOutcomePolicy;
+  /** The trigger's effective classification rules (SPEC §15), applied before the built-in ones. */
+  classificationRules: ClassificationRule[];
   /** Set when the row was running under another worker whose lease expired. */
   reclaimedFrom: { workerId: string | null; claimedAt: Date } | null;
   /** The row as it was before this claim, to put it back unattempted (`release`). */

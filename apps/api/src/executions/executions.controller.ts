@@ -1,5 +1,15 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  Body,
+  Controller,
+  Get,
+  Header,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  StreamableFile,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type {
   EraseExecutionsResult,
   Execution,
@@ -13,6 +23,7 @@ import { UuidParamPipe } from '../http/uuid-param.pipe';
 import { ConfirmService } from './confirm.service';
 import { ConfirmDeliveryDto } from './dto/confirm-delivery.dto';
 import { EraseExecutionsDto } from './dto/erase-executions.dto';
+import { ExportExecutionsQueryDto } from './dto/export-executions-query.dto';
 import { ListExecutionsQueryDto } from './dto/list-executions-query.dto';
 import { ExecutionsService } from './executions.service';
 import { ReplayService } from './replay.service';
@@ -36,6 +47,21 @@ export class ExecutionsController {
   @ApiErrors(400)
   list(@Query() query: ListExecutionsQueryDto): Promise<Page<Execution>> {
     return this.service.list(query);
+  }
+
+  // Viewers already read every payload through GET /api/executions; the export shows no more.
+  @Get('export')
+  @Header('content-disposition', 'attachment; filename="executions.ndjson"')
+  @ApiOperation({
+    summary: 'Every matching execution with its payload, as NDJSON, newest first',
+    description:
+      'The filters of GET /api/executions (triggerId, status, idempotencyKey, from, to); ' +
+      'streamed page by page in constant memory. Redacted fields were removed before storage.',
+  })
+  @ApiProduces('application/x-ndjson')
+  @ApiErrors(400)
+  async export(@Query() query: ExportExecutionsQueryDto): Promise<StreamableFile> {
+    return new StreamableFile(await this.service.export(query), { type: 'application/x-ndjson' });
   }
 
   @Get(':id')

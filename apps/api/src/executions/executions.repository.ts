@@ -1,3 +1,4 @@
+import { ORIGINAL_EXECUTION } from './original-execution';
 import { Injectable } from '@nestjs/common';
 import type { Attempt, Execution, ExecutionStatus, HeldReason } from '@triggerline/contracts';
 import { DataSource } from 'typeorm';
@@ -104,6 +105,7 @@ export class ExecutionsRepository {
     depth: number;
     received: { rawBody: Buffer | null; headers: Record<string, string> };
     eventId: string;
+    event: { triggerId: string; eventId: string };
   } | null> {
     const rows: {
       action: StoredAction | null;
@@ -113,9 +115,13 @@ export class ExecutionsRepository {
       raw_body: Buffer | null;
       forwarded_headers: Record<string, string> | null;
       event_id: string;
+      trigger_id: string;
+      original_id: string;
     }[] = await this.dataSource.query(
+      // A replay of this execution is an event the original received: same message ids.
       `SELECT t.action, p.payload, e.idempotency_key, e.depth, p.raw_body, p.forwarded_headers,
-              coalesce(e.event_id, e.id) AS event_id
+              coalesce(e.event_id, e.id) AS event_id, e.trigger_id,
+              (${ORIGINAL_EXECUTION.text.replace('$1', 'e.id')}) AS original_id
          FROM executions e
          JOIN triggers t ON t.id = e.trigger_id
          LEFT JOIN execution_payloads p ON p.execution_id = e.id
@@ -134,6 +140,10 @@ export class ExecutionsRepository {
             headers: rows[0].forwarded_headers ?? {},
           },
           eventId: rows[0].event_id,
+          event: {
+            triggerId: rows[0].trigger_id,
+            eventId: rows[0].idempotency_key ?? rows[0].original_id,
+          },
         };
   }
 

@@ -9,6 +9,14 @@ import { executionConditions, type ExecutionMatch } from './execution-conditions
 /** Which executions an erasure deletes: at least one of `triggerId` and `idempotencyKey`. */
 export type ErasureFilter = ExecutionMatch;
 
+/** Which executions a replay from history copies: created no later than `asOf`. */
+export interface HistoryFilter extends ExecutionMatch {
+  status?: ExecutionStatus;
+  asOf: Date;
+}
+
+export type CopyOutcome = { kind: 'replayed'; executionId: string } | { kind: 'not_found' };
+
 /** What a confirmation found; on `confirmed`, what the caller must finish in its transaction. */
 
 /** What a confirmation found; on `confirmed`, what the caller must finish in its transaction. */
@@ -57,6 +65,25 @@ const INSERT_REPLAY: Statement = {
            FROM replay, execution_payloads p WHERE p.execution_id = $1
          )
          SELECT id FROM replay`,
+};
+
+const INSERT_COPY: Statement = {
+  name: 'executions_insert_copy',
+  // A replay from history: a new delivery of the original's payload, to its own trigger or
+  // $2's; the original keeps its status. Nothing when either is gone (deleted meanwhile).
+  text: `WITH copy AS (
+           INSERT INTO executions (trigger_id, status, idempotency_key, due_at, replay_of,
+                                   last_replay_at, depth)
+           SELECT t.id, 'pending', e.idempotency_key, now(), e.id, now(), e.depth
+           FROM executions e JOIN triggers t ON t.id = coalesce($2::uuid, e.trigger_id)
+           WHERE e.id = $1
+           RETURNING id
+         ), payload AS (
+           INSERT INTO execution_payloads (execution_id, payload, headers)
+           SELECT copy.id, p.payload, p.headers
+           FROM copy, execution_payloads p WHERE p.execution_id = $1
+         )
+         SELECT id FROM copy`,
 };
 
 const MARK_REPLAYED: Statement = {
@@ -159,6 +186,55 @@ export class OperatorVerbsStore {
     const replay = await sql.run<{ id: string }>(INSERT_REPLAY, [input.executionId]);
     await sql.run(MARK_REPLAYED, [input.executionId]);
     return { kind: 'replayed', executionId: replay.rows[0].id };
+  }
+
+  /**
+   * Copies an execution of any status as a new pending one of `targetTriggerId` (else of its
+   * own trigger) with the original's payload, inside the caller's transaction.
+   */
+  async copyAsReplay(
+    sql: Sql,
+    input: { executionId: string; targetTriggerId: string | null },
+  ): Promise<CopyOutcome> {
+    const { rows } = await sql.run<{ id: string }>(INSERT_COPY, [
+      input.executionId,
+      input.targetTriggerId,
+    ]);
+    return rows.length === 0
+      ? { kind: 'not_found' }
+      : { kind: 'replayed', executionId: rows[0].id };
+  }
+
+  /** How many executions a replay from history matches now, and that now. */
+  async countHistory(
+    filter: Omit<HistoryFilter, 'asOf'>,
+  ): Promise<{ matched: number; asOf: Date }> {
+    const conditions = historyConditions(filter);
+    const { rows } = await this.database.query<{ n: number; as_of: Date }>(
+      `SELECT count(*)::int AS n, now() AS as_of FROM executions e ${conditions.where}`,
+      conditions.params,
+    );
+    return { matched: rows[0].n, asOf: rows[0].as_of };
+  }
+
+  /** One batch of matching executions after `afterId` (by id), for a replay from history. */
+  async nextHistoryBatch(
+    filter: HistoryFilter,
+    afterId: string | null,
+    size: number,
+  ): Promise<{ id: string }[]> {
+    const conditions = historyConditions(filter);
+    // Replays it created itself are newer than asOf: a redrive never feeds on its own output.
+    conditions.add('e.created_at <= ?::timestamptz', filter.asOf);
+    if (afterId !== null) {
+      conditions.add('e.id > ?::uuid', afterId);
+    }
+    const { rows } = await this.database.query<{ id: string }>(
+      `SELECT e.id FROM executions e ${conditions.where}
+       ORDER BY e.id LIMIT ${conditions.param(size)}`,
+      conditions.params,
+    );
+    return rows;
   }
 
   /**
@@ -268,4 +344,12 @@ export class OperatorVerbsStore {
     ]);
     return rowCount;
   }
+}
+
+function historyConditions(filter: Omit<HistoryFilter, 'asOf'>) {
+  const conditions = executionConditions(filter);
+  if (filter.status !== undefined) {
+    conditions.add('e.status = ?', filter.status);
+  }
+  return conditions;
 }

@@ -13,6 +13,7 @@ describe(previewReplay.name, () => {
       payload: { order: 1 },
       idempotencyKey: 'evt-1',
       depth: 2,
+      event: { triggerId: 't-1', eventId: 'evt-1' },
     });
     expect(sut).toEqual({
       ok: true,
@@ -47,6 +48,7 @@ describe(previewReplay.name, () => {
       payload: { phone: 55, name: 'Ana' },
       idempotencyKey: null,
       depth: 0,
+      event: { triggerId: 't-1', eventId: 'evt-1' },
     });
     expect(sut.ok && sut.preview).toMatchObject({
       url: 'http://gw.test/send/text',
@@ -68,6 +70,7 @@ describe(previewReplay.name, () => {
       payload: {},
       idempotencyKey: 'k',
       depth: 0,
+      event: { triggerId: 't-1', eventId: 'evt-1' },
     });
     expect(sut).toEqual({ ok: false, error: 'No recipient at "phone" in the payload' });
   });

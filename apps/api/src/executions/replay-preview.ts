@@ -28,6 +28,8 @@ export function previewReplay(input: {
   eventId?: string;
   /** When the preview is made: the signature's timestamp. */
   now?: Date;
+  /** The event as the replay's attempts will name it (WhatsApp message ids derive from it). */
+  event: { triggerId: string; eventId: string };
 }): PreviewResult {
   const built = buildRequest(
     input.action,
@@ -40,6 +42,7 @@ export function previewReplay(input: {
       depth: input.depth,
       webhookId: input.eventId === undefined ? ASSIGNED_AT_REPLAY : `msg_${input.eventId}`,
       sentAt: input.now ?? new Date(),
+      event: input.event,
     },
     // Forwarded credentials are never opened here: they go into the preview already masked.
     {
@@ -80,6 +83,7 @@ function maskedHeaderNames(action: StoredAction): Set<string> {
         ].map((name) => name.toLowerCase()),
       );
     case 'whatsapp':
-      return new Set(['apikey']);
+      // Evolution's `apikey`, Meta's bearer token.
+      return new Set(['apikey', 'authorization']);
   }
 }

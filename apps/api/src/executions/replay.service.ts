@@ -5,7 +5,7 @@ import { Database, type Sql } from '../database/database';
 import { Metrics } from '../metrics/metrics';
 import { DeadLettersStore } from './dead-letters.store';
 import { ExecutionError, ReplayRateLimitedError } from './executions.errors';
-import { OperatorVerbsStore, type ReplayOutcome } from './operator-verbs.store';
+import { type CopyOutcome, OperatorVerbsStore, type ReplayOutcome } from './operator-verbs.store';
 import { WorkSignal } from './work-signal';
 
 /** Replays a failed execution as a new one, at most once per REPLAY_COOLDOWN_MS per event. */
@@ -35,6 +35,17 @@ export class ReplayService {
       await this.deadLetters.resolveReplayed(sql, executionId);
     }
     return outcome;
+  }
+
+  /**
+   * A replay from history, inside the caller's transaction: a copy of the execution, whatever
+   * its status, into its own trigger or `targetTriggerId`'s; the original is left as it is.
+   */
+  async copyWithin(
+    sql: Sql,
+    input: { executionId: string; targetTriggerId: string | null },
+  ): Promise<CopyOutcome> {
+    return this.executions.copyAsReplay(sql, input);
   }
 
   async replay(executionId: string): Promise<ReplayAccepted> {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Circuit, CircuitState } from '@triggerline/contracts';
+import type { Circuit, CircuitState, ClassificationRule } from '@triggerline/contracts';
 import { Database, type Sql, type Statement } from '../database/database';
 import { isoOrNull } from '../database/row-values';
 import { CLOSED_CIRCUIT, type CircuitSnapshot, rateWindowMs } from './flow-decision';
@@ -29,6 +29,13 @@ const LOCK_FLOW_ROW: Statement = {
   text: `SELECT circuit_state, consecutive_failures, opened_at, reopens_at,
                 clock_timestamp() AS now
          FROM trigger_flow WHERE trigger_id = $1 FOR UPDATE`,
+};
+
+const PAUSE_BY_RULE: Statement = {
+  name: 'triggers_pause_by_rule',
+  // Only a running trigger: an operator's pause, or an earlier rule's, is kept as it is.
+  text: `UPDATE triggers SET paused = true, paused_by_rule = $2::jsonb, updated_at = now()
+         WHERE id = $1 AND NOT paused`,
 };
 
 const ENSURE_SCOPE: Statement = {
@@ -203,6 +210,19 @@ export class FlowStore {
       toDate(circuit.openedAt),
       toDate(circuit.reopensAt),
     ]);
+  }
+
+  /**
+   * Pauses a trigger as SPEC §7's pause, because a `pause` classification rule matched (§15);
+   * the rule is kept for the trigger_paused_by_rule alert until the trigger is resumed.
+   * Answers whether it was running until now.
+   */
+  async pauseByRule(
+    triggerId: string,
+    pause: { rule: ClassificationRule; at: string },
+  ): Promise<boolean> {
+    const { rowCount } = await this.database.run(PAUSE_BY_RULE, [triggerId, JSON.stringify(pause)]);
+    return rowCount > 0;
   }
 
   /** A fresh closed circuit, when an operator changes or removes the breaker. */

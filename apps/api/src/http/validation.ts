@@ -1,13 +1,14 @@
 import { ValidationPipe, type ValidationError } from '@nestjs/common';
 import { RequestError } from './request.errors';
 
-function describe(errors: ValidationError[], prefix = ''): string[] {
+/** One message per failed constraint, each starting with the field's path. */
+export function describeValidationErrors(errors: ValidationError[], prefix = ''): string[] {
   return errors.flatMap((error) => {
     const path = prefix + error.property;
     const own = Object.values(error.constraints ?? {}).map((message) =>
       message.startsWith(error.property) ? path + message.slice(error.property.length) : message,
     );
-    return [...own, ...describe(error.children ?? [], `${path}.`)];
+    return [...own, ...describeValidationErrors(error.children ?? [], `${path}.`)];
   });
 }
 
@@ -18,7 +19,7 @@ export function createValidationPipe(): ValidationPipe {
     forbidNonWhitelisted: true,
     transform: true,
     exceptionFactory: (errors) => {
-      const details = describe(errors);
+      const details = describeValidationErrors(errors);
       return new RequestError('validation_failed', details[0] ?? 'Invalid request.', details);
     },
   });

@@ -1,7 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
-import { HELD_REASONS, type HeldReason } from '@triggerline/contracts';
+import { type Alert, HELD_REASONS, type HeldReason } from '@triggerline/contracts';
 import { DataSource } from 'typeorm';
+
+// Every alert code, so that each has a series (0 while it is down); the compiler checks the list.
+const ALERT_CODES = Object.keys({
+  watermark_hit: true,
+  dlq_growing: true,
+  trigger_silent: true,
+  outcome_unknown: true,
+  circuit_open: true,
+  trigger_rejecting: true,
+  trigger_paused_by_rule: true,
+} satisfies Record<Alert['code'], true>) as Alert['code'][];
 
 /** Prometheus metrics of this process; gauges are read from the database at scrape time. */
 @Injectable()
@@ -98,18 +109,47 @@ export class Metrics {
       'Executions waiting for an attempt whose time has come',
       (q) => q.dueBacklog,
     );
-    new Gauge({
-      name: 'triggerline_held_executions',
-      help: 'Executions flow control holds back, by reason',
-      labelNames: ['reason'] as const,
-      registers: [this.registry],
-      collect: async function () {
-        const held = (await queue.read()).heldByReason;
-        for (const reason of HELD_REASONS) {
-          this.set({ reason }, held[reason] ?? 0);
-        }
-      },
-    });
+    // Every label value gets a series, 0 when nothing counts: a bounded, stable set.
+    const labelledGauge = (
+      name: string,
+      help: string,
+      label: string,
+      values: readonly string[],
+      read: (state: QueueState) => Partial<Record<string, number>>,
+    ) =>
+      new Gauge({
+        name,
+        help,
+        labelNames: [label],
+        registers: [this.registry],
+        collect: async function () {
+          const counts = read(await queue.read());
+          for (const value of values) {
+            this.set({ [label]: value }, counts[value] ?? 0);
+          }
+        },
+      });
+    labelledGauge(
+      'triggerline_held_executions',
+      'Executions flow control holds back, by reason',
+      'reason',
+      HELD_REASONS,
+      (q) => q.heldByReason,
+    );
+    gauge(
+      'triggerline_outcome_unknown_executions',
+      'Executions waiting for an operator to confirm their outcome',
+      (q) => q.outcomeUnknown,
+    );
+    // The alerts the service raised (the `alerts` table, shared by every process), by code: the
+    // Prometheus rules mirror them without knowing each trigger's thresholds.
+    labelledGauge(
+      'triggerline_active_alerts',
+      'Alerts currently up, by code (the service evaluates them every ALERT_INTERVAL_MS)',
+      'code',
+      ALERT_CODES,
+      (q) => q.activeAlerts,
+    );
     gauge(
       'triggerline_oldest_due_execution_age_seconds',
       'How long the oldest due execution has been waiting',
@@ -120,12 +160,14 @@ export class Metrics {
 
 interface QueueState {
   heldByReason: Partial<Record<HeldReason, number>>;
+  activeAlerts: Partial<Record<Alert['code'], number>>;
   dlqSize: number;
+  outcomeUnknown: number;
   dueBacklog: number;
   oldestDueAgeSeconds: number;
 }
 
-// One query per scrape feeds the three gauges.
+// One query per scrape feeds every gauge.
 class QueueGauges {
   private pending: Promise<QueueState> | null = null;
 
@@ -141,12 +183,17 @@ class QueueGauges {
   private async query(): Promise<QueueState> {
     const [row]: {
       dlq_size: number;
+      outcome_unknown: number;
       due_backlog: number;
       oldest_due_age_seconds: number | null;
       held: Partial<Record<HeldReason, number>> | null;
+      alerts: Partial<Record<Alert['code'], number>> | null;
     }[] = await this.dataSource.query(
       `SELECT
          (SELECT count(*)::int FROM dead_letters WHERE resolved_at IS NULL) AS dlq_size,
+         (SELECT count(*)::int FROM executions WHERE status = 'outcome_unknown') AS outcome_unknown,
+         (SELECT jsonb_object_agg(code, n) FROM (
+            SELECT code, count(*)::int AS n FROM alerts GROUP BY code) active) AS alerts,
          (SELECT jsonb_object_agg(held_by, n) FROM (
             SELECT held_by, count(*)::int AS n FROM executions
             WHERE held_by IS NOT NULL AND status IN ('pending', 'failed_retryable')
@@ -158,7 +205,9 @@ class QueueGauges {
     );
     return {
       heldByReason: row.held ?? {},
+      activeAlerts: row.alerts ?? {},
       dlqSize: row.dlq_size,
+      outcomeUnknown: row.outcome_unknown,
       dueBacklog: row.due_backlog,
       oldestDueAgeSeconds: row.oldest_due_age_seconds ?? 0,
     };

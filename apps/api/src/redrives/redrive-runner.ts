@@ -9,13 +9,14 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { AppConfig } from '../config/app-config';
 import { Database } from '../database/database';
 import { DeadLettersStore } from '../executions/dead-letters.store';
+import { OperatorVerbsStore } from '../executions/operator-verbs.store';
 import { WorkSignal } from '../executions/work-signal';
 import { createWorkerId } from '../dispatch/worker-id';
 import { ReplayService } from '../executions/replay.service';
 import { Metrics } from '../metrics/metrics';
 import { schedulePeriodicJob } from '../scheduling/periodic-job';
 import { pauseAfterBatch, redriveBatchSize } from './redrive-pacing';
-import { RedrivesStore } from './redrives.store';
+import { type RedriveProgress, RedrivesStore } from './redrives.store';
 
 const POLL_JOB = 'redrives-poll';
 const POLL_INTERVAL_MS = 1000;
@@ -42,6 +43,7 @@ export class RedriveRunner implements OnApplicationBootstrap, OnApplicationShutd
   constructor(
     private readonly store: RedrivesStore,
     private readonly deadLetters: DeadLettersStore,
+    private readonly executions: OperatorVerbsStore,
     private readonly replays: ReplayService,
     private readonly database: Database,
     private readonly config: AppConfig,
@@ -124,6 +126,34 @@ export class RedriveRunner implements OnApplicationBootstrap, OnApplicationShutd
     }
   }
 
+  /** The next batch after the cursor: `id` is the cursor's key, `executionId` what is replayed. */
+  private async nextBatch(
+    redrive: RedriveProgress,
+  ): Promise<{ id: string; executionId: string }[]> {
+    const { filter } = redrive;
+    const size = redriveBatchSize(redrive.ratePerSecond);
+    if (filter.source === 'executions') {
+      const rows = await this.executions.nextHistoryBatch(
+        {
+          triggerId: filter.triggerId,
+          status: filter.status,
+          idempotencyKey: filter.idempotencyKey,
+          from: filter.from,
+          to: filter.to,
+          asOf: redrive.asOf,
+        },
+        redrive.cursor,
+        size,
+      );
+      return rows.map((row) => ({ id: row.id, executionId: row.id }));
+    }
+    return this.deadLetters.nextBatch(
+      { ...redrive.filter, asOf: redrive.asOf },
+      redrive.cursor,
+      size,
+    );
+  }
+
   /**
    * One batch in one transaction: the replays, the cursor and the counts commit together. The
    * batch is read before the transaction, which then checks the cursor has not moved: the
@@ -134,11 +164,7 @@ export class RedriveRunner implements OnApplicationBootstrap, OnApplicationShutd
     if (seen === null) {
       return { kind: 'stopped' }; // cancelled, or taken over after our lease ran out
     }
-    const batch = await this.deadLetters.nextBatch(
-      { ...seen.filter, asOf: seen.asOf },
-      seen.cursor,
-      redriveBatchSize(seen.ratePerSecond),
-    );
+    const batch = await this.nextBatch(seen);
     return this.database.transaction(async (sql): Promise<BatchResult> => {
       const redrive = await this.store.lockOwned(sql, id, this.owner);
       if (redrive === null) {
@@ -153,8 +179,15 @@ export class RedriveRunner implements OnApplicationBootstrap, OnApplicationShutd
         return { kind: 'done' };
       }
       let replayed = 0;
-      for (const deadLetter of batch) {
-        const outcome = await this.replays.replayWithin(sql, deadLetter.executionId);
+      const { source, targetTriggerId } = redrive.filter;
+      for (const item of batch) {
+        const outcome =
+          source === 'executions'
+            ? await this.replays.copyWithin(sql, {
+                executionId: item.executionId,
+                targetTriggerId: targetTriggerId ?? null,
+              })
+            : await this.replays.replayWithin(sql, item.executionId);
         if (outcome.kind === 'replayed') {
           replayed++;
         }

@@ -19,10 +19,13 @@ export class RedrivesController {
   @RouteAccess({ role: 'operator', action: 'redrive.create' })
   @HttpCode(202)
   @ApiOperation({
-    summary: 'Replay every matching unresolved dead letter in the background, at a rate',
+    summary:
+      'Replay every matching unresolved dead letter (or, with source executions, any execution) in the background, at a rate',
     description:
       'Counts the matches now, then replays them in batches at `ratePerSecond` (default 10). ' +
-      'Survives restarts; cancel with POST /api/redrives/:id/cancel.',
+      'Survives restarts; cancel with POST /api/redrives/:id/cancel. `source: "executions"` ' +
+      'copies executions of any status (filters triggerId, status, idempotencyKey, from, to) as ' +
+      'new executions, into `targetTriggerId` when given; the originals are left as they are.',
   })
   @ApiResponse({ status: 202, description: 'The redrive, running (or done when nothing matched)' })
   @ApiErrors(400)

@@ -62,6 +62,29 @@ describe(currentAlerts.name, () => {
     expect(alertKey(sut[0])).toBe('outcome_unknown');
   });
 
+  it('raises trigger_paused_by_rule with the rule for each trigger a rule paused', () => {
+    const rule = {
+      status: '5xx' as const,
+      bodyContains: 'client disconnected',
+      outcome: 'pause' as const,
+    };
+    const sut = currentAlerts({
+      triggers: [],
+      openCircuits: [],
+      dlqSize: 0,
+      dlqThreshold: 10,
+      outcomeUnknown: 0,
+      silences: [],
+      rejecting: [],
+      pausedByRule: [{ triggerId: 't1', rule, at: '2026-12-06T11:00:00.000Z' }],
+      now,
+    });
+    expect(sut).toEqual([
+      { code: 'trigger_paused_by_rule', triggerId: 't1', rule, at: '2026-12-06T11:00:00.000Z' },
+    ]);
+    expect(alertKey(sut[0])).toBe('trigger_paused_by_rule:t1');
+  });
+
   it('keys watermark and circuit alerts by trigger', () => {
     expect(alertKey({ code: 'circuit_open', triggerId: 't1', since: '2026-11-24T14:00:00Z' })).toBe(
       'circuit_open:t1',

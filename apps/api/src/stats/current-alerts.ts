@@ -1,4 +1,9 @@
-import type { Alert, RejectionReason, TriggerStats } from '@triggerline/contracts';
+import type {
+  Alert,
+  ClassificationRule,
+  RejectionReason,
+  TriggerStats,
+} from '@triggerline/contracts';
 import { assertUnreachable } from '../http/domain-error';
 
 /** A trigger with a silence alert, and when a webhook last reached it (else its creation). */
@@ -22,6 +27,8 @@ export function currentAlerts(input: {
   silences: SilenceWatch[];
   /** Triggers that refused more deliveries in 15 minutes than REJECTION_ALERT_THRESHOLD. */
   rejecting: { triggerId: string; count: number; reason: RejectionReason }[];
+  /** Triggers a `pause` classification rule paused, not resumed since (SPEC §15). */
+  pausedByRule?: { triggerId: string; rule: ClassificationRule; at: string }[];
   /** The database's clock, which stamped the deliveries. */
   now: Date;
 }): Alert[] {
@@ -59,6 +66,9 @@ export function currentAlerts(input: {
   for (const rejecting of input.rejecting) {
     alerts.push({ code: 'trigger_rejecting', ...rejecting });
   }
+  for (const paused of input.pausedByRule ?? []) {
+    alerts.push({ code: 'trigger_paused_by_rule', ...paused });
+  }
   return alerts;
 }
 
@@ -75,6 +85,7 @@ export function alertTriggerId(alert: Alert): string | null {
     case 'circuit_open':
     case 'trigger_silent':
     case 'trigger_rejecting':
+    case 'trigger_paused_by_rule':
       return alert.triggerId;
     case 'dlq_growing':
     case 'outcome_unknown':

@@ -3,12 +3,14 @@ import {
   ACTION_TYPES,
   type ActionType,
   type CircuitState,
+  type ClassificationRule,
   EXECUTION_STATUSES,
   type ExecutionBucket,
   type ExecutionStatus,
   type TriggerStats,
 } from '@triggerline/contracts';
 import { DataSource, type EntityManager } from 'typeorm';
+import type { StoredRulePause } from '../triggers/trigger.entity';
 import type { SilenceWatch } from './current-alerts';
 
 export interface WindowCounts {
@@ -103,6 +105,17 @@ export class StatsRepository {
       `SELECT count(*)::int AS n FROM executions WHERE status = 'outcome_unknown'`,
     );
     return row.n;
+  }
+
+  /** Triggers a `pause` classification rule paused and nobody resumed since (SPEC §15). */
+  async pausedByRule(
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<{ triggerId: string; rule: ClassificationRule; at: string }[]> {
+    const rows: { id: string; paused_by_rule: StoredRulePause }[] = await manager.query(
+      `SELECT id, paused_by_rule FROM triggers
+       WHERE paused AND paused_by_rule IS NOT NULL ORDER BY id`,
+    );
+    return rows.map((row) => ({ triggerId: row.id, ...row.paused_by_rule }));
   }
 
   /**

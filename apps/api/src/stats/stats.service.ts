@@ -19,7 +19,7 @@ export class StatsService {
 
   /** Live numbers, read on every call. */
   async stats(days: number): Promise<Stats> {
-    const [window, dlqSize, triggers, outcomeUnknown, silence, openCircuits, rejecting] =
+    const [window, dlqSize, triggers, outcomeUnknown, silence, openCircuits, rejecting, paused] =
       await Promise.all([
         this.repository.windowCounts(days),
         this.repository.dlqSize(),
@@ -28,6 +28,7 @@ export class StatsService {
         this.repository.silenceWatches(),
         this.flow.openCircuits(),
         this.rejections.rejecting(this.config.rejectionAlertThreshold),
+        this.repository.pausedByRule(),
       ]);
     const uncounted = await this.outcomeCounts.since(window.since);
     const rejected: Stats['rejected'] = {};
@@ -57,6 +58,7 @@ export class StatsService {
         outcomeUnknown,
         silences: silence.watches,
         rejecting,
+        pausedByRule: paused,
         now: silence.now,
       }),
       series: window.series,

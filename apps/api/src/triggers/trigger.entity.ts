@@ -7,6 +7,7 @@ import {
   UpdateDateColumn,
 } from 'typeorm';
 import type {
+  ClassificationRule,
   CircuitBreakerPolicy,
   HmacAlgorithm,
   HttpBodyMode,
@@ -19,6 +20,7 @@ import type {
   UnknownOutcomePolicy,
   VerificationScheme,
   WatermarkAction,
+  WhatsappSendSettings,
 } from '@triggerline/contracts';
 
 /** A trigger's verification as stored: each secret sealed (see SecretBox), never returned. */
@@ -58,14 +60,17 @@ export type StoredAction =
       signing?: { scheme: OutboundSigningScheme; secret: string } | null;
       timeoutMs: number;
     }
-  | {
+  | (WhatsappSendSettings & {
       type: 'whatsapp';
-      baseUrl: string;
       apiKey: string | null;
-      toPath: string;
-      textTemplate: string;
       timeoutMs: number;
-    };
+    });
+
+/** A `pause` classification rule that paused the trigger, kept until it is resumed. */
+export interface StoredRulePause {
+  rule: ClassificationRule;
+  at: string;
+}
 
 /** A route as stored: the routed-to trigger's slug and the §13 filter deliveries must pass. */
 export interface StoredRoute {
@@ -171,6 +176,14 @@ export class TriggerEntity {
   /** A paused trigger accepts deliveries and starts no attempt until resumed. */
   @Column({ type: 'boolean', default: false })
   paused: boolean;
+
+  /** Response rules applied before the built-in classifier, first match wins; null: the provider's. */
+  @Column({ type: 'jsonb', nullable: true, name: 'classification_rules' })
+  classificationRules: ClassificationRule[] | null;
+
+  /** The `pause` rule that paused the trigger, and when; cleared on resume. */
+  @Column({ type: 'jsonb', nullable: true, name: 'paused_by_rule' })
+  pausedByRule: StoredRulePause | null;
 
   @CreateDateColumn({ type: 'timestamptz', name: 'created_at' })
   createdAt: Date;

@@ -1,6 +1,9 @@
 import {
   type Action,
   type Circuit,
+  effectiveClassificationRules,
+  effectiveMessage,
+  effectiveProvider,
   effectiveUnknownOutcome,
   type Trigger,
 } from '@triggerline/contracts';
@@ -32,8 +35,21 @@ export function toActionResponse(action: StoredAction): Action {
         timeoutMs: action.timeoutMs,
       };
     case 'whatsapp': {
-      const { apiKey, ...visible } = action;
-      return { ...visible, hasApiKey: apiKey !== null && apiKey !== '' };
+      // Field by field, as for http: the sealed apiKey never reaches an answer.
+      const message = effectiveMessage(action) ?? { kind: 'text', textTemplate: '' };
+      return {
+        type: action.type,
+        provider: effectiveProvider(action),
+        baseUrl: action.baseUrl,
+        instance: action.instance ?? null,
+        phoneNumberId: action.phoneNumberId ?? null,
+        toPath: action.toPath,
+        textTemplate: message.kind === 'text' ? message.textTemplate : null,
+        message,
+        typingDelayMs: action.typingDelayMs ?? null,
+        timeoutMs: action.timeoutMs,
+        hasApiKey: action.apiKey !== null && action.apiKey !== '',
+      };
     }
   }
 }
@@ -83,5 +99,10 @@ export function toTriggerResponse(
     watermarkGroup: trigger.watermarkGroup,
     paused: trigger.paused,
     circuit,
+    classificationRules: effectiveClassificationRules({
+      action: trigger.action,
+      rules: trigger.classificationRules,
+    }),
+    hasOwnClassificationRules: trigger.classificationRules !== null,
   };
 }

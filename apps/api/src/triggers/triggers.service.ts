@@ -1,6 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import {
   DEFAULT_ACTION_TIMEOUT_MS,
+  META_CLOUD_BASE_URL,
+  requiredProviderField,
   type RetryPolicy,
   type RetrySchedule,
   retrySchedule,
@@ -14,7 +16,8 @@ import { AppConfig } from '../config/app-config';
 import { WorkSignal } from '../executions/work-signal';
 import { FlowStore } from '../flow/flow.store';
 import { SecretBox } from '../secrets/secret-box';
-import { Database, type Statement } from '../database/database';
+import type { QueryResultRow } from 'pg';
+import { Database, type Sql, type Statement } from '../database/database';
 import { ClaimsStore } from '../executions/claims.store';
 import { watermarkScope } from '../executions/flow-settings';
 import { OperatorVerbsStore } from '../executions/operator-verbs.store';
@@ -30,6 +33,19 @@ import { IngestTargets } from './ingest-targets';
 import { TriggerError } from './triggers.errors';
 
 const WHATSAPP_DEFAULT_WATERMARK = 50;
+
+/** The triggers table inside `TriggersService.inTransaction`. */
+export interface TriggersWriter {
+  /** Every trigger, by slug. */
+  all(): Promise<TriggerEntity[]>;
+  save(trigger: TriggerEntity): Promise<TriggerEntity>;
+  /** Refused (trigger_has_open_work) while it has unfinished executions or open dead letters. */
+  remove(trigger: TriggerEntity): Promise<void>;
+}
+
+// Two applies of a whole configuration run one after the other; single trigger changes wait
+// for the row locks of the ones they touch.
+const LOCK_ALL_TRIGGERS_TEXT = `LOCK TABLE triggers IN SHARE ROW EXCLUSIVE MODE`;
 
 // Request fields stored under another name: the v1 `secret` shorthand becomes a verification.
 const STORED_AS = { secret: 'verification' } as const;
@@ -53,7 +69,7 @@ export class TriggersService {
   private readonly triggers: Repository<TriggerEntity>;
 
   constructor(
-    dataSource: DataSource,
+    private readonly dataSource: DataSource,
     private readonly config: AppConfig,
     private readonly box: SecretBox,
     private readonly flow: FlowStore,
@@ -72,6 +88,11 @@ export class TriggersService {
     return {
       items: triggers.map((trigger) => toTriggerResponse(trigger, circuits.get(trigger.id))),
     };
+  }
+
+  /** Every trigger as stored, by slug (configuration as code reads them so). */
+  storedBySlug(): Promise<TriggerEntity[]> {
+    return this.triggers.find({ order: { slug: 'ASC' } });
   }
 
   async get(id: string): Promise<Trigger> {
@@ -93,7 +114,9 @@ export class TriggersService {
     const trigger = await this.findOrFail(id);
     if (trigger.paused) {
       trigger.paused = false;
-      await this.triggers.update({ id }, { paused: false });
+      trigger.pausedByRule = null;
+      // Resuming also ends the trigger_paused_by_rule alert.
+      await this.triggers.update({ id }, { paused: false, pausedByRule: null });
       const woken = await this.claims.wakeAllHeld(id);
       this.logger.log({ evt: 'trigger_resumed', triggerId: id, trigger: trigger.slug, woken });
       this.signal.executionsAvailable();
@@ -127,8 +150,16 @@ export class TriggersService {
   }
 
   async create(dto: CreateTriggerDto): Promise<Trigger> {
+    return this.respond(await this.save(this.newTrigger(dto)));
+  }
+
+  /**
+   * The entity a create stores, secrets sealed, not yet saved (configuration as code builds
+   * its triggers here too, inside its own transaction).
+   */
+  newTrigger(dto: CreateTriggerDto): TriggerEntity {
     const action = dto.action === null ? null : toStoredAction(dto.action, null, this.box);
-    const trigger = this.triggers.create({
+    return this.triggers.create({
       name: dto.name,
       slug: dto.slug,
       enabled: dto.enabled ?? true,
@@ -155,8 +186,9 @@ export class TriggersService {
       circuitBreaker: dto.circuitBreaker ?? null,
       dailyWatermarkAction: dto.dailyWatermarkAction ?? 'alert',
       watermarkGroup: dto.watermarkGroup ?? null,
+      classificationRules: dto.classificationRules ?? null,
+      pausedByRule: null,
     });
-    return this.respond(await this.save(trigger));
   }
 
   /** Reports, through `noteChangedFields`, the fields sent whose stored value changed. */
@@ -167,8 +199,15 @@ export class TriggersService {
   ): Promise<Trigger> {
     const trigger = await this.findOrFail(id);
     const before = structuredClone(trigger);
-    const flowBefore = flowSettingsOf(trigger);
-    const breakerBefore = JSON.stringify(trigger.circuitBreaker);
+    this.applyChanges(trigger, dto);
+    const saved = await this.save(trigger);
+    noteChangedFields(changedFields({ sent: dto, before, after: saved, storedAs: STORED_AS }));
+    await this.afterChange(before, saved);
+    return this.respond(saved);
+  }
+
+  /** Applies an update's fields to `trigger` in memory, secrets sealed; saves nothing. */
+  applyChanges(trigger: TriggerEntity, dto: UpdateTriggerDto): void {
     if (dto.action !== undefined) {
       trigger.action =
         dto.action === null ? null : toStoredAction(dto.action, trigger.action, this.box);
@@ -216,19 +255,66 @@ export class TriggersService {
     if (dto.onUnknownOutcome !== undefined) {
       trigger.onUnknownOutcome = dto.onUnknownOutcome;
     }
+    if (dto.classificationRules !== undefined) {
+      trigger.classificationRules = dto.classificationRules;
+    }
     applyFlowControl(trigger, dto);
-    const saved = await this.save(trigger);
-    noteChangedFields(changedFields({ sent: dto, before, after: saved, storedAs: STORED_AS }));
+  }
+
+  /** What a saved change sets off, after its commit: the breaker reset, held work woken. */
+  async afterChange(before: TriggerEntity, saved: TriggerEntity): Promise<void> {
     // A changed breaker starts closed; held executions are decided again under the new limits.
-    if (JSON.stringify(saved.circuitBreaker) !== breakerBefore) {
+    if (JSON.stringify(saved.circuitBreaker) !== JSON.stringify(before.circuitBreaker)) {
       await this.flow.resetCircuit(saved.id);
     }
-    if (flowSettingsOf(saved) !== flowBefore && !saved.paused) {
+    if (flowSettingsOf(saved) !== flowSettingsOf(before) && !saved.paused) {
       if ((await this.claims.wakeAllHeld(saved.id)) > 0) {
         this.signal.executionsAvailable();
       }
     }
-    return this.respond(saved);
+  }
+
+  /**
+   * Runs `work` in one transaction over every trigger, serialised with any other such
+   * transaction; nothing it saved or removed stays when it throws. The ingest cache is
+   * refreshed after the commit; the caller runs `afterChange` for what it changed.
+   */
+  async inTransaction<T>(work: (writer: TriggersWriter) => Promise<T>): Promise<T> {
+    try {
+      return await this.dataSource.transaction(async (manager) => {
+        await manager.query(LOCK_ALL_TRIGGERS_TEXT);
+        const repository = manager.getRepository(TriggerEntity);
+        const sql: Sql = {
+          run: async <R extends QueryResultRow>(statement: Statement, values: unknown[] = []) => {
+            const rows = await manager.query<R[]>(statement.text, values);
+            return { rows, rowCount: rows.length };
+          },
+        };
+        return work({
+          all: () => repository.find({ order: { slug: 'ASC' } }),
+          save: async (trigger) => {
+            try {
+              return await repository.save(trigger);
+            } catch (error) {
+              throw isSlugTaken(error)
+                ? new TriggerError('slug_taken', `The slug "${trigger.slug}" is already used.`)
+                : error;
+            }
+          },
+          remove: async (trigger) => {
+            await sql.run(LOCK_TRIGGER, [trigger.id]);
+            refuseOpenWork({
+              trigger: `The trigger "${trigger.slug}"`,
+              work: await this.operatorVerbs.openWork(sql, trigger.id),
+              remedy: 'Finish or resolve them first.',
+            });
+            await repository.delete({ id: trigger.id });
+          },
+        });
+      });
+    } finally {
+      this.targets.invalidate();
+    }
   }
 
   private async respond(trigger: TriggerEntity): Promise<Trigger> {
@@ -255,15 +341,11 @@ export class TriggersService {
         throw notFound(id);
       }
       if (!force) {
-        const { unfinished, unresolved } = await this.operatorVerbs.openWork(sql, id);
-        if (unfinished > 0 || unresolved > 0) {
-          throw new TriggerError(
-            'trigger_has_open_work',
-            `The trigger has ${unfinished} unfinished execution(s) and ${unresolved} unresolved ` +
-              'dead letter(s); deleting it deletes them too. Finish or resolve them first, or ' +
-              'delete with ?force=true.',
-          );
-        }
+        refuseOpenWork({
+          trigger: 'The trigger',
+          work: await this.operatorVerbs.openWork(sql, id),
+          remedy: 'Finish or resolve them first, or delete with ?force=true.',
+        });
       }
       await sql.run(DELETE_TRIGGER, [id]);
     });
@@ -381,6 +463,22 @@ function flowSettingsOf(trigger: TriggerEntity): string {
   ]);
 }
 
+// Deleting a trigger deletes its unfinished work too: refused unless the caller forces it.
+function refuseOpenWork(input: {
+  trigger: string;
+  work: { unfinished: number; unresolved: number };
+  remedy: string;
+}): void {
+  const { unfinished, unresolved } = input.work;
+  if (unfinished > 0 || unresolved > 0) {
+    throw new TriggerError(
+      'trigger_has_open_work',
+      `${input.trigger} has ${unfinished} unfinished execution(s) and ${unresolved} unresolved ` +
+        `dead letter(s); deleting it deletes them too. ${input.remedy}`,
+    );
+  }
+}
+
 function notFound(id: string): TriggerError {
   return new TriggerError('trigger_not_found', `No trigger with id ${id}.`);
 }
@@ -467,16 +565,36 @@ function toStoredAction(
         ? previous.apiKey
         : null;
   if (apiKey === null) {
-    throw new RequestError('validation_failed', 'action.apiKey is required for a WhatsApp action', [
-      'action.apiKey is required for a WhatsApp action',
-    ]);
+    throw invalidAction('action.apiKey is required for a WhatsApp action');
   }
+  const provider = dto.provider ?? 'evolution-go';
+  const baseUrl = dto.baseUrl ?? (provider === 'meta-cloud' ? META_CLOUD_BASE_URL : undefined);
+  if (baseUrl === undefined) {
+    throw invalidAction(`action.baseUrl is required for the ${provider} provider`);
+  }
+  const field = requiredProviderField(provider);
+  if (field !== null && dto[field] === undefined) {
+    throw invalidAction(`action.${field} is required for the ${provider} provider`);
+  }
+  if ((dto.textTemplate === undefined) === (dto.message === undefined)) {
+    throw invalidAction(
+      'a WhatsApp action needs exactly one of action.message and action.textTemplate',
+    );
+  }
+  // v1's shape stays as it was: no provider, a top-level textTemplate.
   return {
     type: 'whatsapp',
-    baseUrl: dto.baseUrl,
+    ...(dto.provider === undefined ? {} : { provider: dto.provider }),
+    baseUrl,
     apiKey,
+    ...(field === null ? {} : { [field]: dto[field] }),
     toPath: dto.toPath,
-    textTemplate: dto.textTemplate,
+    ...(dto.message === undefined ? { textTemplate: dto.textTemplate } : { message: dto.message }),
+    ...(dto.typingDelayMs === undefined ? {} : { typingDelayMs: dto.typingDelayMs }),
     timeoutMs: dto.timeoutMs ?? DEFAULT_ACTION_TIMEOUT_MS,
   };
+}
+
+function invalidAction(message: string): RequestError {
+  return new RequestError('validation_failed', message, [message]);
 }

@@ -88,10 +88,12 @@ describe('alertBanners', () => {
     });
     expect(alertBanners(stats)).toEqual([
       {
+        key: 'trigger_silent',
         level: 'warning',
         code: 'trigger_silent',
         message:
           'No webhook for longer than the silence alert allows: github (since 2026-11-24 05:00 UTC).',
+        link: { commands: ['/stats'], label: 'See stats' },
       },
     ]);
   });
@@ -100,9 +102,15 @@ describe('alertBanners', () => {
     const sut = alertBanners(statsWith({ alerts: [{ code: 'outcome_unknown', count: 2 }] }));
     expect(sut).toEqual([
       {
+        key: 'outcome_unknown',
         level: 'warning',
         code: 'outcome_unknown',
         message: '2 execution(s) sent with no answer: confirm whether they were delivered.',
+        link: {
+          commands: ['/executions'],
+          queryParams: { status: 'outcome_unknown' },
+          label: 'Review them',
+        },
       },
     ]);
   });
@@ -129,5 +137,47 @@ describe('alertBanners', () => {
     expect(sut.map((banner) => banner.code)).toEqual(['dlq_growing', 'circuit_open']);
     expect(sut[1]).toMatchObject({ level: 'danger' });
     expect(sut[1].message).toContain('wa (since 2026-11-24 14:05 UTC)');
+  });
+
+  it('shows a red banner per refusing trigger, linking to its rejected deliveries', () => {
+    const sut = alertBanners(
+      statsWith({
+        triggers: [
+          {
+            id: 't1',
+            slug: 'stripe',
+            executions24h: 0,
+            dailyWatermark: null,
+            watermarkHit: false,
+            ...quietFlow,
+          },
+        ],
+        alerts: [
+          {
+            code: 'trigger_silent',
+            triggerId: 't1',
+            lastDeliveryAt: '2026-11-24T05:00:00.000Z',
+            thresholdMinutes: 60,
+          },
+          { code: 'trigger_rejecting', triggerId: 't1', count: 12, reason: 'invalid_signature' },
+          { code: 'trigger_rejecting', triggerId: 't2', count: 11, reason: 'invalid_body' },
+          { code: 'dlq_growing', dlqSize: 12, threshold: 10 },
+        ],
+      }),
+    );
+    expect(sut.map((banner) => banner.key)).toEqual([
+      'dlq_growing',
+      'trigger_rejecting:t1',
+      'trigger_rejecting:t2',
+      'trigger_silent',
+    ]);
+    expect(sut[1]).toEqual({
+      key: 'trigger_rejecting:t1',
+      level: 'danger',
+      code: 'trigger_rejecting',
+      message: 'Trigger stripe refused 12 deliveries in 15 minutes (invalid signature).',
+      link: { commands: ['/triggers', 't1', 'rejections'], label: 'See rejected deliveries' },
+    });
+    expect(sut[2].message).toBe('Trigger t2 refused 11 deliveries in 15 minutes (invalid body).');
   });
 });

@@ -8,7 +8,10 @@ import { TestBed } from '@angular/core/testing';
 import { MAT_DIALOG_DATA, MatDialogRef } from '@angular/material/dialog';
 import { provideRouter } from '@angular/router';
 import type { Redrive } from '@triggerline/contracts';
+import { TestbedHarnessEnvironment } from '@angular/cdk/testing/testbed';
+import { MatSelectHarness } from '@angular/material/select/testing';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { httpTriggerWith } from '../../testing/fixtures';
 import { apiInterceptor } from '../core/api.interceptor';
 import { StatsMonitor } from '../stats/stats-monitor';
 import { RedriveDialog, type RedriveDialogData } from './redrive-dialog';
@@ -34,14 +37,16 @@ const redrive = (overrides: Partial<Redrive> = {}): Redrive => ({
 
 describe(RedriveDialog.name, () => {
   let backend: HttpTestingController;
+  let dialogData: RedriveDialogData = data;
 
   beforeEach(() => {
+    dialogData = data;
     TestBed.configureTestingModule({
       providers: [
         provideRouter([]),
         provideHttpClient(withInterceptors([apiInterceptor])),
         provideHttpClientTesting(),
-        { provide: MAT_DIALOG_DATA, useValue: data },
+        { provide: MAT_DIALOG_DATA, useFactory: () => dialogData },
         { provide: MatDialogRef, useValue: { close: vi.fn() } },
         { provide: StatsMonitor, useValue: { refresh: vi.fn() } },
       ],
@@ -97,6 +102,31 @@ describe(RedriveDialog.name, () => {
     backend.match('/api/redrives/r-1').forEach((request) => request.flush(redrive()));
     TestBed.tick();
     expect(text('redrive-progress')).toContain('Redrive cancelled');
+    fixture.destroy();
+  });
+
+  it('replays executions from history into the trigger chosen, without a dry run', async () => {
+    const restored = httpTriggerWith({
+      id: '22222222-2222-4222-8222-222222222222',
+      slug: 'restored',
+    });
+    const filter = { source: 'executions' as const, status: 'succeeded' as const };
+    dialogData = { filter, scope: 'of every trigger', targets: [restored] };
+    const fixture = TestBed.createComponent(RedriveDialog);
+    fixture.detectChanges();
+    const element = fixture.nativeElement as HTMLElement;
+    expect(element.textContent).toContain('Replay all matching executions of every trigger');
+    const select = await TestbedHarnessEnvironment.loader(fixture).getHarness(MatSelectHarness);
+    await select.clickOptions({ text: 'restored' });
+
+    element.querySelector<HTMLButtonElement>('[data-testid="confirm-redrive"]')!.click();
+    const create = backend.expectOne({ method: 'POST', url: '/api/redrives' });
+    expect(create.request.body).toEqual({
+      ...filter,
+      targetTriggerId: restored.id,
+      ratePerSecond: 10,
+    });
+    create.flush(redrive({ filter: { ...filter, targetTriggerId: restored.id }, status: 'done' }));
     fixture.destroy();
   });
 });

@@ -14,11 +14,13 @@ import { MAT_DIALOG_DATA, MatDialogModule, MatDialogRef } from '@angular/materia
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
+import { MatSelectModule } from '@angular/material/select';
 import {
   DEFAULT_REDRIVE_RATE_PER_SECOND,
   MAX_REDRIVE_RATE_PER_SECOND,
   type Redrive,
   type RedriveFilter,
+  type Trigger,
 } from '@triggerline/contracts';
 import { errorMessage } from '../core/api-error';
 import { mutation } from '../core/mutation';
@@ -28,21 +30,27 @@ import { RedriveApi } from './redrive-api';
 import { followRedrive, redrivePercent, redriveSummary } from './redrive-progress';
 
 export interface RedriveDialogData {
-  /** The dead-letter page's current filters. */
+  /** The list page's current filters; `source: "executions"` replays from history. */
   filter: RedriveFilter;
   /** How the filters read, for the title ("of orders", "of every trigger"). */
   scope: string;
+  /** From history: the triggers a replay may go into (none: each execution's own). */
+  targets?: readonly Trigger[];
 }
 
 type RedriveState =
   | { step: 'counting' }
-  | { step: 'confirm'; matched: number }
+  // matched: null when nothing counted first (history has no dry run; the redrive counts).
+  | { step: 'confirm'; matched: number | null }
   | { step: 'starting' }
   | { step: 'running'; redrive: Redrive }
   | { step: 'finished'; redrive: Redrive }
   | { step: 'failed'; message: string };
 
-/** "Replay all matching": counts (dry run), then follows the background redrive it starts. */
+/**
+ * "Replay all matching": counts dead letters (dry run), or for history lets the operator pick
+ * the target trigger, then follows the background redrive it starts.
+ */
 @Component({
   selector: 'tl-redrive-dialog',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -54,9 +62,10 @@ type RedriveState =
     MatFormFieldModule,
     MatInputModule,
     MatProgressBarModule,
+    MatSelectModule,
   ],
   template: `
-    <h2 mat-dialog-title>Replay all matching dead letters {{ data.scope }}</h2>
+    <h2 mat-dialog-title>Replay all matching {{ what }} {{ data.scope }}</h2>
     <mat-dialog-content>
       @switch (state().step) {
         @case ('counting') {
@@ -64,11 +73,29 @@ type RedriveState =
           <mat-progress-bar mode="indeterminate" aria-label="Dry run" />
         }
         @case ('confirm') {
-          <p role="status" data-testid="redrive-matched">
-            <strong>{{ matched() }}</strong> unresolved dead letters match. They are replayed in the
-            background at the rate below, so a downstream that just recovered is not flooded; you
-            can close this dialog and cancel at any time.
-          </p>
+          @if (isHistory) {
+            <p role="status" data-testid="redrive-matched">
+              Every execution that matches these filters now, whatever its status, is sent again as
+              a new execution with its original payload; the originals stay as they are. They are
+              replayed in the background at the rate below; you can close this dialog and cancel at
+              any time.
+            </p>
+            <mat-form-field>
+              <mat-label>Into trigger</mat-label>
+              <mat-select [(ngModel)]="targetTriggerId" data-testid="redrive-target">
+                <mat-option [value]="null">Each execution's own trigger</mat-option>
+                @for (trigger of data.targets ?? []; track trigger.id) {
+                  <mat-option [value]="trigger.id">{{ trigger.slug }}</mat-option>
+                }
+              </mat-select>
+            </mat-form-field>
+          } @else {
+            <p role="status" data-testid="redrive-matched">
+              <strong>{{ matched() }}</strong> unresolved dead letters match. They are replayed in
+              the background at the rate below, so a downstream that just recovered is not flooded;
+              you can close this dialog and cancel at any time.
+            </p>
+          }
           <mat-form-field>
             <mat-label>Replays per second</mat-label>
             <input
@@ -112,7 +139,7 @@ type RedriveState =
             [disabled]="matched() === 0 || !isRateValid()"
             data-testid="confirm-redrive"
           >
-            Replay {{ matched() }}
+            Replay {{ matched() ?? '' }}
           </button>
         }
         @case ('running') {
@@ -138,9 +165,14 @@ export class RedriveDialog {
   private readonly monitor = inject(StatsMonitor);
   private readonly destroyRef = inject(DestroyRef);
 
+  protected readonly isHistory = this.data.filter.source === 'executions';
+  protected readonly what = this.isHistory ? 'executions' : 'dead letters';
   protected readonly maxRate = MAX_REDRIVE_RATE_PER_SECOND;
   protected rate: number | null = DEFAULT_REDRIVE_RATE_PER_SECOND;
-  protected readonly state = signal<RedriveState>({ step: 'counting' });
+  protected targetTriggerId: string | null = null;
+  protected readonly state = signal<RedriveState>(
+    this.isHistory ? { step: 'confirm', matched: null } : { step: 'counting' },
+  );
   protected readonly matched = computed(() => {
     const state = this.state();
     return state.step === 'confirm' ? state.matched : 0;
@@ -169,7 +201,11 @@ export class RedriveDialog {
   });
   private readonly starting = mutation({
     request: (ratePerSecond: number | undefined) =>
-      this.redrives.create({ ...this.data.filter, ratePerSecond }),
+      this.redrives.create({
+        ...this.data.filter,
+        ...(this.targetTriggerId === null ? {} : { targetTriggerId: this.targetTriggerId }),
+        ratePerSecond,
+      }),
     onSuccess: (redrive) => this.follow(redrive),
     onError: (error) => this.fail('The redrive could not start', error),
   });
@@ -180,7 +216,9 @@ export class RedriveDialog {
   });
 
   constructor() {
-    this.counting.run();
+    if (!this.isHistory) {
+      this.counting.run();
+    }
   }
 
   protected isRateValid(): boolean {

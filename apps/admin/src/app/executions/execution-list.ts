@@ -10,11 +10,16 @@ import { MatSelectModule } from '@angular/material/select';
 import { MatSnackBar } from '@angular/material/snack-bar';
 import { MatTableModule } from '@angular/material/table';
 import { Router, RouterLink } from '@angular/router';
-import { EXECUTION_STATUSES, type EraseExecutionsResult } from '@triggerline/contracts';
+import {
+  EXECUTION_STATUSES,
+  type EraseExecutionsResult,
+  type RedriveFilter,
+} from '@triggerline/contracts';
 import { Icon } from '../core/icon';
 import { CursorPages, Pager } from '../core/pager';
 import { Session } from '../core/session';
 import { type TimeRange, TimeRangeFields } from '../core/time-range';
+import { RedriveDialog, type RedriveDialogData } from '../dead-letters/redrive-dialog';
 import { TriggerApi } from '../triggers/trigger-api';
 import { TriggerSelect } from '../triggers/trigger-select';
 import { EraseDialog, type EraseDialogData } from './erase-dialog';
@@ -52,6 +57,8 @@ export class ExecutionList {
   private readonly snackBar = inject(MatSnackBar);
   /** Erasure is for admins (the API refuses it to others with 403). */
   protected readonly isAdmin = inject(Session).isAdmin;
+  /** Replays from history are for operators and admins. */
+  protected readonly canOperate = inject(Session).canOperate;
 
   /** Query parameters, bound by the router, so filtered lists can be linked to. */
   readonly triggerId = input<string>();
@@ -131,6 +138,36 @@ export class ExecutionList {
 
   protected filterKey(value: string): void {
     this.filter({ idempotencyKey: value.trim() === '' ? null : value.trim() });
+  }
+
+  /** A background redrive of every execution the current filters match (SPEC §18). */
+  protected replayMatching(): void {
+    const triggerId = this.triggerId() ?? null;
+    const status = this.selectedStatus();
+    const idempotencyKey = this.idempotencyKey() || null;
+    const { from, to } = this.range();
+    const filter: RedriveFilter = {
+      source: 'executions',
+      ...(triggerId === null ? {} : { triggerId }),
+      ...(status === null ? {} : { status }),
+      ...(idempotencyKey === null ? {} : { idempotencyKey }),
+      ...(from === null ? {} : { from }),
+      ...(to === null ? {} : { to }),
+    };
+    const slug = triggerId === null ? null : (this.slugById().get(triggerId) ?? 'this trigger');
+    const data: RedriveDialogData = {
+      filter,
+      scope: slug === null ? 'of every trigger' : `of ${slug}`,
+      targets: this.triggers.hasValue() ? this.triggers.value() : [],
+    };
+    this.dialog
+      .open(RedriveDialog, { data, width: '560px', disableClose: true })
+      .afterClosed()
+      .subscribe((redrive) => {
+        if (redrive !== undefined) {
+          this.page.reload();
+        }
+      });
   }
 
   /** Admin only: erasure by trigger and/or key, prefilled from the filters shown. */

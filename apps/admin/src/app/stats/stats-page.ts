@@ -7,6 +7,7 @@ import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { RouterLink } from '@angular/router';
 import { EXECUTION_STATUSES } from '@triggerline/contracts';
 import { Icon } from '../core/icon';
+import { rejectionCounts } from '../rejections/rejection-outcome';
 import { ExecutionChart } from './execution-chart';
 import { STATS_WINDOWS, StatsApi, type StatsWindow } from './stats-api';
 import { watermarkPercent } from './stats-monitor';
@@ -40,6 +41,17 @@ export class StatsPage {
   });
   protected readonly maxByStatus = computed(() =>
     this.stats.hasValue() ? Math.max(1, ...Object.values(this.stats.value().byStatus)) : 1,
+  );
+
+  /** Refused deliveries of the window by reason, most frequent first. */
+  protected readonly rejections = computed(() =>
+    this.stats.hasValue() ? rejectionCounts(this.stats.value().rejected) : [],
+  );
+  protected readonly rejectedTotal = computed(() =>
+    this.rejections().reduce((total, row) => total + row.count, 0),
+  );
+  protected readonly maxRejected = computed(() =>
+    Math.max(1, ...this.rejections().map((row) => row.count)),
   );
 
   protected windowLabel(days: number): string {

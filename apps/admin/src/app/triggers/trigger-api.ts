@@ -2,6 +2,8 @@ import { HttpClient, HttpParams } from '@angular/common/http';
 import { inject, Injectable } from '@angular/core';
 import type {
   CreateTriggerRequest,
+  FilterTestRequest,
+  FilterTestResult,
   Trigger,
   TriggerList,
   UpdateTriggerRequest,
@@ -38,6 +40,14 @@ export class TriggerApi {
 
   releaseWatermark(id: string): Observable<Trigger> {
     return this.http.post<Trigger>(`/api/triggers/${encodeURIComponent(id)}/release-watermark`, {});
+  }
+
+  /** Whether `filter` keeps a stored delivery (execution) of the trigger; viewers may ask. */
+  filterTest(id: string, request: FilterTestRequest): Observable<FilterTestResult> {
+    return this.http.post<FilterTestResult>(
+      `/api/triggers/${encodeURIComponent(id)}/filter-test`,
+      request,
+    );
   }
 
   /** Without `force`, a trigger with open work answers 409 trigger_has_open_work. */

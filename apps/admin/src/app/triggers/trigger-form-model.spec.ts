@@ -1,12 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { httpActionWith, httpTriggerWith, NO_SCHEME_OPTIONS } from '../../testing/fixtures';
+import {
+  httpActionWith,
+  httpTriggerWith,
+  verificationWith,
+  whatsappActionWith,
+} from '../../testing/fixtures';
 import {
   addSecretHeader,
   applyActionType,
   buildTriggerForm,
   credentialHeaderNames,
   discardSecretHeader,
-  generateStandardWebhooksSecret,
   curlExample,
   fillTriggerForm,
   formRetrySchedule,
@@ -16,6 +20,12 @@ import {
   type TriggerFormGroup,
 } from './trigger-form-model';
 import { formatDuration } from './retry-schedule-view';
+import {
+  applyTokenShortcut,
+  generateStandardWebhooksSecret,
+  TOKEN_SHORTCUTS,
+  toVerificationRequest,
+} from './verification-form';
 
 function validHttpForm() {
   const sut = buildTriggerForm();
@@ -118,22 +128,10 @@ describe('trigger form model', () => {
       sut,
       httpTriggerWith({
         hasSecret: true,
-        verification: {
-          scheme: 'github',
-          secrets: [{ expiresAt: null }],
-          toleranceSeconds: 300,
-          ...NO_SCHEME_OPTIONS,
-        },
+        verification: verificationWith({ scheme: 'github' }),
         idempotencyKeyHeaders: ['Idempotency-Key', 'X-GitHub-Delivery'],
         dailyWatermark: 5,
-        action: {
-          type: 'whatsapp',
-          baseUrl: 'http://evolution.test',
-          toPath: 'phone',
-          textTemplate: 'Hi',
-          timeoutMs: 10000,
-          hasApiKey: true,
-        },
+        action: whatsappActionWith(),
       }),
     );
     // The stored API key stays when its field is left empty.
@@ -145,13 +143,12 @@ describe('trigger form model', () => {
       dailyWatermark: 5,
       onDeadLetter: null,
       // The stored secret is kept by an item without value; the scheme's key headers stay default.
-      verification: {
-        scheme: 'github',
-        secrets: [{ expiresAt: null }],
-        toleranceSeconds: 300,
-      },
+      verification: { scheme: 'github', secrets: [{ expiresAt: null }], toleranceSeconds: 300 },
       idempotencyKeyHeaders: null,
     });
+    // Only the scheme's own options are sent: the API refuses those of other schemes.
+    expect(kept.verification).not.toHaveProperty('in');
+    expect(kept.verification).not.toHaveProperty('hasVerifyToken');
 
     sut.controls.verification.patchValue({ scheme: null });
     expect(toTriggerBody(sut.getRawValue(), 'edit')).toMatchObject({ verification: null });
@@ -162,12 +159,7 @@ describe('trigger form model', () => {
     fillTriggerForm(
       sut,
       httpTriggerWith({
-        verification: {
-          ...NO_SCHEME_OPTIONS,
-          scheme: 'stripe',
-          secrets: [{ expiresAt: null }],
-          toleranceSeconds: 300,
-        },
+        verification: verificationWith({ scheme: 'stripe' }),
       }),
     );
     sut.controls.verification.patchValue({
@@ -195,6 +187,191 @@ describe('trigger form model', () => {
     expect(toTriggerBody(sut.getRawValue(), 'create')).toMatchObject({
       idempotencyKeyHeaders: ['X-Event-Id'],
       verification: { scheme: 'github', secrets: [{ value: 'gh-secret' }] },
+    });
+  });
+
+  it('sends null key paths when left empty or equal to the preset, so the preset follows the scheme', () => {
+    const sut = validHttpForm();
+    expect(toTriggerBody(sut.getRawValue(), 'create')).not.toHaveProperty('idempotencyKeyPaths');
+    expect(toTriggerBody(sut.getRawValue(), 'edit')).toMatchObject({ idempotencyKeyPaths: null });
+    sut.controls.verification.patchValue({ scheme: 'evolution', secret: 'instance-key' });
+    sut.controls.idempotencyKeyPaths.setValue('data.key.id');
+    expect(toTriggerBody(sut.getRawValue(), 'edit')).toMatchObject({ idempotencyKeyPaths: null });
+    sut.controls.idempotencyKeyPaths.setValue('data.key.id\ndata.id');
+    expect(toTriggerBody(sut.getRawValue(), 'create')).toMatchObject({
+      idempotencyKeyPaths: ['data.key.id', 'data.id'],
+    });
+  });
+
+  it('shows effective lists equal to the scheme preset as empty, and own lists as they are', () => {
+    const sut = buildTriggerForm();
+    const evolution = verificationWith({
+      scheme: 'evolution',
+      in: 'body',
+      name: 'apikey',
+    });
+    fillTriggerForm(
+      sut,
+      httpTriggerWith({
+        verification: evolution,
+        idempotencyKeyPaths: ['data.key.id'],
+        idempotencyKeyHeaders: ['Idempotency-Key'],
+        redactPaths: ['apikey'],
+      }),
+    );
+    expect(sut.getRawValue()).toMatchObject({
+      idempotencyKeyPaths: '',
+      idempotencyKeyHeaders: '',
+      redactPaths: '',
+      filter: '',
+    });
+    // The evolution scheme's fixed token place is not an option sent back.
+    expect(toTriggerBody(sut.getRawValue(), 'edit')).toMatchObject({
+      verification: { scheme: 'evolution', secrets: [{ expiresAt: null }] },
+      idempotencyKeyPaths: null,
+      redactPaths: null,
+      filter: null,
+    });
+    expect(toTriggerBody(sut.getRawValue(), 'edit').verification).not.toHaveProperty('name');
+
+    fillTriggerForm(
+      sut,
+      httpTriggerWith({
+        verification: evolution,
+        idempotencyKeyPaths: ['data.id'],
+        redactPaths: ['apikey', 'data.secret'],
+        filter: { 'body.event': 'MESSAGE' },
+      }),
+    );
+    expect(sut.getRawValue()).toMatchObject({
+      idempotencyKeyPaths: 'data.id',
+      redactPaths: 'apikey\ndata.secret',
+      filter: '{"body.event":"MESSAGE"}',
+    });
+    expect(toTriggerBody(sut.getRawValue(), 'edit')).toMatchObject({
+      redactPaths: ['apikey', 'data.secret'],
+      filter: { 'body.event': 'MESSAGE' },
+    });
+  });
+
+  it('accepts a filter that is a JSON object of known operators, and sends it', () => {
+    const sut = validHttpForm();
+    const filter = sut.controls.filter;
+    for (const text of [
+      '[1]',
+      '"event"',
+      '{"body.x": ',
+      '{"$where": "1"}',
+      '{"a": {"$eval": 1}}',
+    ]) {
+      filter.setValue(text);
+      expect(filter.invalid, text).toBe(true);
+    }
+    filter.setValue('{"a": {"$eval": 1}}');
+    expect(filter.getError('filter')).toBe('$eval is not an operator filters may use.');
+    filter.setValue('{"body.event": {"$in": ["messages.upsert", "MESSAGE"]}}');
+    expect(filter.valid).toBe(true);
+    expect(toTriggerBody(sut.getRawValue(), 'create')).toMatchObject({
+      filter: { 'body.event': { $in: ['messages.upsert', 'MESSAGE'] } },
+    });
+    filter.setValue('  ');
+    expect(toTriggerBody(sut.getRawValue(), 'create')).not.toHaveProperty('filter');
+  });
+
+  it('sends each scheme its own options, and checks them', () => {
+    const sut = validHttpForm();
+    const verification = sut.controls.verification;
+    verification.patchValue({ scheme: 'token', secret: 'glpat' });
+    expect(verification.hasError('tokenName')).toBe(true);
+    applyTokenShortcut(verification, TOKEN_SHORTCUTS[0]);
+    expect(verification.valid).toBe(true);
+    expect(toVerificationRequest(verification.getRawValue())).toEqual({
+      scheme: 'token',
+      secrets: [{ value: 'glpat' }],
+      in: 'header',
+      name: 'X-Gitlab-Token',
+    });
+    // GitLab's token scheme brings its event UUID as a key header.
+    expect(toTriggerBody(sut.getRawValue(), 'create')).not.toHaveProperty('idempotencyKeyHeaders');
+    sut.controls.idempotencyKeyHeaders.setValue('Idempotency-Key\nX-Gitlab-Event-UUID');
+    expect(toTriggerBody(sut.getRawValue(), 'create')).not.toHaveProperty('idempotencyKeyHeaders');
+
+    verification.patchValue({ scheme: 'hmac', secret: 'k' });
+    expect(verification.hasError('hmacHeader')).toBe(true);
+    verification.patchValue({ header: 'X-Hub-Signature', algorithm: 'sha1', prefix: 'sha1=' });
+    expect(toVerificationRequest(verification.getRawValue())).toEqual({
+      scheme: 'hmac',
+      secrets: [{ value: 'k' }],
+      header: 'X-Hub-Signature',
+      algorithm: 'sha1',
+      encoding: 'hex',
+      prefix: 'sha1=',
+    });
+
+    verification.patchValue({ scheme: 'basic', secret: 'no-colon' });
+    expect(verification.hasError('basicSecret')).toBe(true);
+    verification.patchValue({ secret: 'user:pass' });
+    expect(verification.valid).toBe(true);
+
+    verification.patchValue({ scheme: 'meta', secret: 'app-secret' });
+    expect(verification.hasError('verifyTokenRequired')).toBe(true);
+    verification.patchValue({ verifyToken: 'my-verify-token' });
+    expect(toVerificationRequest(verification.getRawValue())).toEqual({
+      scheme: 'meta',
+      secrets: [{ value: 'app-secret' }],
+      verifyToken: 'my-verify-token',
+    });
+  });
+
+  it('keeps a stored Meta verify token when its field is left empty', () => {
+    const sut = buildTriggerForm();
+    fillTriggerForm(
+      sut,
+      httpTriggerWith({
+        verification: verificationWith({
+          scheme: 'meta',
+          hasVerifyToken: true,
+        }),
+      }),
+    );
+    expect(sut.controls.verification.valid).toBe(true);
+    expect(toTriggerBody(sut.getRawValue(), 'edit').verification).toEqual({
+      scheme: 'meta',
+      secrets: [{ expiresAt: null }],
+      toleranceSeconds: 300,
+    });
+  });
+
+  it('fills the token and hmac options of a stored verification', () => {
+    const sut = buildTriggerForm();
+    fillTriggerForm(
+      sut,
+      httpTriggerWith({
+        verification: verificationWith({
+          scheme: 'token',
+          in: 'query',
+          name: 'token',
+        }),
+      }),
+    );
+    expect(sut.controls.verification.getRawValue()).toMatchObject({ in: 'query', name: 'token' });
+    fillTriggerForm(
+      sut,
+      httpTriggerWith({
+        verification: verificationWith({
+          scheme: 'hmac',
+          header: 'X-Sig',
+          algorithm: 'sha512',
+          encoding: 'base64',
+          prefix: '',
+        }),
+      }),
+    );
+    expect(sut.controls.verification.getRawValue()).toMatchObject({
+      name: '',
+      header: 'X-Sig',
+      algorithm: 'sha512',
+      encoding: 'base64',
     });
   });
 

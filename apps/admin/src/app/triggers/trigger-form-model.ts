@@ -17,7 +17,8 @@ import {
   type TriggerRoute,
   DEFAULT_ACTION_TIMEOUT_MS,
   defaultIdempotencyKeyHeaders,
-  DEFAULT_IDEMPOTENCY_KEY_PATHS,
+  defaultIdempotencyKeyPaths,
+  defaultRedactPaths,
   effectiveUnknownOutcome,
   FLOW_CONTROL_LIMITS,
   type HttpActionRequest,
@@ -33,11 +34,23 @@ import {
   SLUG_PATTERN,
   type Trigger,
   type UnknownOutcomePolicy,
-  type VerificationInput,
-  type VerificationScheme,
-  type VerificationSecretView,
   type WatermarkAction,
 } from '@triggerline/contracts';
+import { deliveryFilterJson, formatFilter, parseFilter } from './delivery-filter-form';
+import {
+  buildWhatsappGroup,
+  classificationRulesJson,
+  formatClassificationRules,
+  parseClassificationRules,
+  toWhatsappActionRequest,
+  whatsappFormValue,
+} from './whatsapp-form';
+import {
+  buildVerificationGroup,
+  presetInput,
+  toVerificationRequest,
+  verificationFormValue,
+} from './verification-form';
 
 export type TriggerFormMode = 'create' | 'edit';
 
@@ -283,41 +296,6 @@ const deadLetterGlob: ValidatorFn = (control) => {
   return value === '' || isValidDeadLetterGlob(value) ? null : { glob: true };
 };
 
-const STANDARD_WEBHOOKS_SECRET = /^whsec_[A-Za-z0-9+/]{32,}={0,2}$/;
-
-/** A scheme needs a secret: a new one, or one already stored; standard-webhooks' has a format. */
-const verificationRule: ValidatorFn = (group: AbstractControl): ValidationErrors | null => {
-  const { scheme, secret, storedSecrets } = (group as VerificationFormGroup).getRawValue();
-  if (scheme === null) {
-    return null;
-  }
-  if (secret === '') {
-    return storedSecrets.length > 0 ? null : { secretRequired: true };
-  }
-  return scheme === 'standard-webhooks' && !STANDARD_WEBHOOKS_SECRET.test(secret)
-    ? { whsec: true }
-    : null;
-};
-
-function buildVerificationGroup() {
-  return new FormGroup(
-    {
-      /** null: deliveries are not verified. */
-      scheme: new FormControl<VerificationScheme | null>(null),
-      /** A new secret; empty keeps the stored ones. */
-      secret: new FormControl('', { nonNullable: true, validators: [Validators.maxLength(512)] }),
-      /** With a new secret: keep the current one until then (rotation); empty: replace it now. */
-      keepCurrentUntil: new FormControl('', { nonNullable: true }),
-      toleranceSeconds: optionalInt(1, 86_400),
-      /** What the API says is stored (values are never shown). */
-      storedSecrets: new FormControl<VerificationSecretView[]>([], { nonNullable: true }),
-    },
-    { validators: verificationRule },
-  );
-}
-
-type VerificationFormGroup = ReturnType<typeof buildVerificationGroup>;
-
 function optionalInt(min: number, max: number): FormControl<number | null> {
   return new FormControl<number | null>(null, [Validators.min(min), Validators.max(max)]);
 }
@@ -376,34 +354,25 @@ export function buildTriggerForm() {
     enabled: new FormControl(true, { nonNullable: true }),
     actionType: new FormControl<ActionType>('http', { nonNullable: true }),
     http: buildHttpGroup(),
-    whatsapp: new FormGroup({
-      baseUrl: new FormControl('', {
-        nonNullable: true,
-        validators: [Validators.required, httpUrl],
-      }),
-      apiKey: new FormControl('', { nonNullable: true, validators: [Validators.required] }),
-      toPath: new FormControl('', { nonNullable: true, validators: [Validators.required] }),
-      textTemplate: new FormControl('', {
-        nonNullable: true,
-        validators: [Validators.required, Validators.maxLength(4096)],
-      }),
-      timeoutMs: optionalInt(100, 120_000),
-    }),
+    whatsapp: buildWhatsappGroup(httpUrl),
     retryPolicy: new FormGroup({
       maxAttempts: optionalInt(1, 20),
       baseDelayMs: optionalInt(0, 86_400_000),
       maxDelayMs: optionalInt(0, 86_400_000),
       jitterMs: optionalInt(0, 3_600_000),
     }),
-    idempotencyKeyPaths: new FormControl(DEFAULT_IDEMPOTENCY_KEY_PATHS.join('\n'), {
-      nonNullable: true,
-    }),
+    /** One path per line; empty: the scheme's preset. */
+    idempotencyKeyPaths: new FormControl('', { nonNullable: true }),
     dailyWatermark: new FormControl<number | null>(null, [Validators.min(1)]),
     verification: buildVerificationGroup(),
     /** One header per line; empty: the scheme's default. */
     idempotencyKeyHeaders: new FormControl('', { nonNullable: true }),
     /** SPEC §14 routes as JSON text: [{ "trigger": "<slug>", "filter"?: {...} }]. */
     routes: new FormControl('', { nonNullable: true, validators: [routesJson] }),
+    /** A JSON query over { body, headers, query }; empty: every delivery is kept. */
+    filter: new FormControl('', { nonNullable: true, validators: [deliveryFilterJson] }),
+    /** Body paths removed before storage, one per line; empty: the scheme's default. */
+    redactPaths: new FormControl('', { nonNullable: true }),
     onDeadLetter: new FormControl('', {
       nonNullable: true,
       validators: [deadLetterGlob],
@@ -412,6 +381,11 @@ export function buildTriggerForm() {
     /** null: the action type's default (hold for WhatsApp, retry for HTTP). */
     onUnknownOutcome: new FormControl<UnknownOutcomePolicy | null>(null),
     flowControl: buildFlowControlForm(),
+    /** SPEC §15: a JSON array of rules; empty: the WhatsApp provider's defaults. */
+    classificationRules: new FormControl('', {
+      nonNullable: true,
+      validators: [classificationRulesJson],
+    }),
   });
 }
 
@@ -452,16 +426,20 @@ export function fillTriggerForm(form: TriggerFormGroup, trigger: Trigger): void 
     actionType: action.type,
     routes: trigger.routes.length === 0 ? '' : JSON.stringify(trigger.routes, null, 2),
     retryPolicy: trigger.retryPolicy,
-    idempotencyKeyPaths: trigger.idempotencyKeyPaths.join('\n'),
+    // The API answers effective lists; one equal to the scheme's preset shows as empty.
+    idempotencyKeyPaths: unlessPreset(
+      trigger.idempotencyKeyPaths,
+      defaultIdempotencyKeyPaths(trigger.verification),
+    ),
     dailyWatermark: trigger.dailyWatermark,
-    verification: {
-      scheme: trigger.verification?.scheme ?? null,
-      secret: '',
-      keepCurrentUntil: '',
-      toleranceSeconds: trigger.verification?.toleranceSeconds ?? null,
-      storedSecrets: trigger.verification?.secrets ?? [],
-    },
-    idempotencyKeyHeaders: trigger.idempotencyKeyHeaders.join('\n'),
+    verification: verificationFormValue(trigger.verification),
+    idempotencyKeyHeaders: unlessPreset(
+      trigger.idempotencyKeyHeaders,
+      defaultIdempotencyKeyHeaders(trigger.verification),
+      true,
+    ),
+    filter: formatFilter(trigger.filter),
+    redactPaths: unlessPreset(trigger.redactPaths, defaultRedactPaths(trigger.verification)),
     onDeadLetter: trigger.onDeadLetter ?? '',
     silenceAlertMinutes: trigger.silenceAlertMinutes,
     // The API shows the effective value; the action type's default shows as "default".
@@ -476,6 +454,7 @@ export function fillTriggerForm(form: TriggerFormGroup, trigger: Trigger): void 
       dailyWatermarkAction: trigger.dailyWatermarkAction,
       watermarkGroup: trigger.watermarkGroup ?? '',
     },
+    classificationRules: formatClassificationRules(trigger),
   });
   // Values typed for secret headers are dropped: after a save only the stored names show.
   const { storedSecretHeaders, newSecretHeaders } = form.controls.http.controls;
@@ -504,13 +483,7 @@ export function fillTriggerForm(form: TriggerFormGroup, trigger: Trigger): void 
       hasSigningSecret: action.signing?.hasSecret ?? false,
     });
   } else {
-    form.controls.whatsapp.patchValue({
-      baseUrl: action.baseUrl,
-      apiKey: '',
-      toPath: action.toPath,
-      textTemplate: action.textTemplate,
-      timeoutMs: action.timeoutMs,
-    });
+    form.controls.whatsapp.patchValue(whatsappFormValue(action));
   }
   // A stored API key is kept when the field stays empty.
   const apiKey = form.controls.whatsapp.controls.apiKey;
@@ -557,8 +530,6 @@ export function toTriggerBody(
     body.retryPolicy = retryPolicy;
   }
 
-  body.idempotencyKeyPaths = parseKeyPaths(value.idempotencyKeyPaths);
-
   if (value.dailyWatermark !== null || mode === 'edit') {
     body.dailyWatermark = value.dailyWatermark;
   }
@@ -567,17 +538,28 @@ export function toTriggerBody(
   if (verification !== undefined) {
     body.verification = verification;
   }
-  const keyHeaders = parseKeyPaths(value.idempotencyKeyHeaders);
-  const isDefault =
-    keyHeaders.length === 0 ||
-    sameHeaders(
-      keyHeaders,
-      defaultIdempotencyKeyHeaders(
-        value.verification.scheme === null ? null : { scheme: value.verification.scheme },
-      ),
-    );
-  if (!isDefault || mode === 'edit') {
-    body.idempotencyKeyHeaders = isDefault ? null : keyHeaders;
+  // Lists left empty, or equal to the scheme's preset, are sent as null: the preset follows
+  // the scheme if it changes later.
+  const preset = presetInput(value.verification);
+  const lists = {
+    idempotencyKeyPaths: ownList(value.idempotencyKeyPaths, defaultIdempotencyKeyPaths(preset)),
+    idempotencyKeyHeaders: ownList(
+      value.idempotencyKeyHeaders,
+      defaultIdempotencyKeyHeaders(preset),
+      true,
+    ),
+    redactPaths: ownList(value.redactPaths, defaultRedactPaths(preset)),
+  };
+  for (const [name, list] of Object.entries(lists) as [keyof typeof lists, string[] | null][]) {
+    if (list !== null || mode === 'edit') {
+      body[name] = list;
+    }
+  }
+
+  const filter = parseFilter(value.filter);
+  const filterValue = filter.isValid ? filter.filter : null;
+  if (filterValue !== null || mode === 'edit') {
+    body.filter = filterValue;
   }
 
   const onDeadLetter = value.onDeadLetter.trim();
@@ -591,6 +573,12 @@ export function toTriggerBody(
 
   if (value.onUnknownOutcome !== null || mode === 'edit') {
     body.onUnknownOutcome = value.onUnknownOutcome;
+  }
+
+  const rules = parseClassificationRules(value.classificationRules);
+  const ownRules = rules.isValid ? rules.rules : null;
+  if (ownRules !== null || mode === 'edit') {
+    body.classificationRules = ownRules;
   }
   return { ...body, ...toFlowControlBody(value.flowControl, mode) };
 }
@@ -693,15 +681,7 @@ function toActionRequest(value: TriggerFormValue, mode: TriggerFormMode): Action
       ...(http.timeoutMs === null ? {} : { timeoutMs: http.timeoutMs }),
     };
   }
-  const whatsapp = value.whatsapp;
-  return {
-    type: 'whatsapp',
-    baseUrl: whatsapp.baseUrl.trim(),
-    ...(whatsapp.apiKey === '' ? {} : { apiKey: whatsapp.apiKey }),
-    toPath: whatsapp.toPath.trim(),
-    textTemplate: whatsapp.textTemplate,
-    ...(whatsapp.timeoutMs === null ? {} : { timeoutMs: whatsapp.timeoutMs }),
-  };
+  return toWhatsappActionRequest(value.whatsapp);
 }
 
 /** `signing` to send: a secret typed is sent, none keeps the stored one; off removes it. */
@@ -743,47 +723,18 @@ export function toSecretHeadersRequest(
   return mode === 'create' && Object.keys(secretHeaders).length === 0 ? undefined : secretHeaders;
 }
 
-/**
- * The `verification` to send, or undefined to leave it as it is. The stored secrets are never
- * known here: an item without `value` keeps one (the API's rule), which is how a new secret is
- * added while the current one stays valid until `keepCurrentUntil`.
- */
-export function toVerificationRequest(
-  value: TriggerFormValue['verification'],
-): VerificationInput | null | undefined {
-  const { scheme, secret, keepCurrentUntil, toleranceSeconds, storedSecrets } = value;
-  if (scheme === null) {
-    return storedSecrets.length > 0 ? null : undefined;
-  }
-  const tolerance = toleranceSeconds === null ? {} : { toleranceSeconds };
-  if (secret === '') {
-    return {
-      scheme,
-      secrets: storedSecrets.map((stored) => ({ expiresAt: stored.expiresAt })),
-      ...tolerance,
-    };
-  }
-  const keepsCurrent = keepCurrentUntil !== '' && storedSecrets.length > 0;
-  return {
-    scheme,
-    secrets: keepsCurrent
-      ? [{ value: secret }, { expiresAt: new Date(keepCurrentUntil).toISOString() }]
-      : [{ value: secret }],
-    ...tolerance,
-  };
+/** The list a textarea holds, or null when it is empty or the preset itself. */
+function ownList(text: string, preset: string[], ignoreCase = false): string[] | null {
+  const list = parseKeyPaths(text);
+  const same = (a: string, b: string) =>
+    ignoreCase ? a.toLowerCase() === b.toLowerCase() : a === b;
+  const isPreset = list.length === preset.length && list.every((item, i) => same(item, preset[i]));
+  return list.length === 0 || isPreset ? null : list;
 }
 
-/** A Standard Webhooks secret: `whsec_` and the base64 of 32 random bytes. */
-export function generateStandardWebhooksSecret(
-  fillRandom: (bytes: Uint8Array<ArrayBuffer>) => void = (bytes) => crypto.getRandomValues(bytes),
-): string {
-  const bytes = new Uint8Array(new ArrayBuffer(32));
-  fillRandom(bytes);
-  return `whsec_${btoa(String.fromCharCode(...bytes))}`;
-}
-
-function sameHeaders(a: string[], b: string[]): boolean {
-  return a.length === b.length && a.every((name, i) => name.toLowerCase() === b[i].toLowerCase());
+/** A stored effective list as its textarea shows it: empty when it is the preset. */
+function unlessPreset(list: string[], preset: string[], ignoreCase = false): string {
+  return ownList(list.join('\n'), preset, ignoreCase) === null ? '' : list.join('\n');
 }
 
 /** `${origin}/hooks/<slug>`: where senders deliver webhooks for this trigger. */

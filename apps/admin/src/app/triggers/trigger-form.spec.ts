@@ -1,11 +1,14 @@
-import { provideHttpClient, withInterceptors } from '@angular/common/http';
-import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import type { HttpTestingController } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
-import { provideRouter } from '@angular/router';
-import type { AccessRole } from '@triggerline/contracts';
+import type { AccessRole, Execution } from '@triggerline/contracts';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { httpActionWith, httpTriggerWith, NO_SCHEME_OPTIONS } from '../../testing/fixtures';
-import { apiInterceptor } from '../core/api.interceptor';
+import {
+  executionWith,
+  httpActionWith,
+  httpTriggerWith,
+  verificationWith,
+} from '../../testing/fixtures';
+import { setUpApi } from '../../testing/api-testing';
 import { Session } from '../core/session';
 import { StatsMonitor } from '../stats/stats-monitor';
 import { TriggerForm } from './trigger-form';
@@ -15,16 +18,15 @@ describe(TriggerForm.name, () => {
   let backend: HttpTestingController;
 
   beforeEach(() => {
-    TestBed.configureTestingModule({
-      providers: [
-        provideRouter([]),
-        provideHttpClient(withInterceptors([apiInterceptor])),
-        provideHttpClientTesting(),
-        { provide: StatsMonitor, useValue: { refresh: vi.fn() } },
-      ],
-    });
-    backend = TestBed.inject(HttpTestingController);
+    backend = setUpApi([{ provide: StatsMonitor, useValue: { refresh: vi.fn() } }]);
   });
+
+  /** Answers the filter test's `GET /api/executions?triggerId&limit=10`. */
+  function flushRecentDeliveries(items: Execution[]): void {
+    const request = backend.expectOne((r) => r.url === '/api/executions');
+    expect(request.request.params.get('limit')).toBe('10');
+    request.flush({ items, nextCursor: null });
+  }
 
   function render(role: AccessRole, id?: string) {
     TestBed.inject(Session).signIn('token', { name: 'someone', role });
@@ -114,17 +116,13 @@ describe(TriggerForm.name, () => {
 
   it('shows a stored trigger read-only to a viewer, without a save button', async () => {
     const trigger = httpTriggerWith({
-      verification: {
-        ...NO_SCHEME_OPTIONS,
-        scheme: 'github',
-        secrets: [{ expiresAt: null }],
-        toleranceSeconds: 300,
-      },
+      verification: verificationWith({ scheme: 'github' }),
     });
     const { fixture, form, element } = render('viewer', trigger.id);
     TestBed.tick();
     backend.expectOne(`/api/triggers/${trigger.id}`).flush(trigger);
     flushLatestDelivery(null);
+    flushRecentDeliveries([]);
     await fixture.whenStable();
 
     expect(form.disabled).toBe(true);
@@ -142,6 +140,7 @@ describe(TriggerForm.name, () => {
     TestBed.tick();
     backend.expectOne(`/api/triggers/${trigger.id}`).flush(trigger);
     flushLatestDelivery(null);
+    flushRecentDeliveries([]);
     await fixture.whenStable();
 
     const rows = () => [...element.querySelectorAll('[data-testid="stored-secret-header"]')];
@@ -180,6 +179,198 @@ describe(TriggerForm.name, () => {
         headers: { 'X-Api-Key': 'k' },
         secretHeaders: { Authorization: null, 'X-Signing-Secret': 'shh' },
       },
+    });
+  });
+
+  it("offers each scheme's options, the GitLab shortcut, and Meta's handshake for the dashboard", async () => {
+    const { fixture, form, element } = render('admin');
+    await fixture.whenStable();
+    form.controls.slug.setValue('wa-cloud');
+    form.controls.verification.controls.scheme.setValue('token');
+    await fixture.whenStable();
+    const shortcut = [...element.querySelectorAll<HTMLButtonElement>('button')].find((button) =>
+      button.textContent?.includes('GitLab (X-Gitlab-Token header)'),
+    )!;
+    shortcut.click();
+    await fixture.whenStable();
+    expect(element.querySelector<HTMLInputElement>('[data-testid="token-name"]')!.value).toBe(
+      'X-Gitlab-Token',
+    );
+    expect(element.querySelector('[data-testid="sender-setup"]')?.textContent).toContain(
+      'in the header X-Gitlab-Token',
+    );
+
+    form.controls.verification.controls.scheme.setValue('hmac');
+    await fixture.whenStable();
+    expect(element.querySelector('[data-testid="hmac-options"]')).not.toBeNull();
+    expect(element.querySelector('[data-testid="token-options"]')).toBeNull();
+
+    form.controls.verification.controls.scheme.setValue('meta');
+    await fixture.whenStable();
+    expect(element.querySelector('[data-testid="verify-token"]')).not.toBeNull();
+    expect(element.textContent).toContain("Meta's subscription handshake needs one");
+    const setup = element.querySelector('[data-testid="sender-setup"]')?.textContent ?? '';
+    expect(setup).toContain(`${location.origin}/hooks/wa-cloud`);
+    expect(setup).toContain('Verify token: the Verify Token entered here');
+  });
+
+  it("shows the scheme's key paths and redaction as the placeholders of empty fields", async () => {
+    const { fixture, form, element } = render('admin');
+    await fixture.whenStable();
+    const keyPaths = element.querySelector<HTMLTextAreaElement>(
+      '[data-testid="idempotency-key-paths"]',
+    )!;
+    const redact = element.querySelector<HTMLTextAreaElement>('[data-testid="redact-paths"]')!;
+    expect(keyPaths.value).toBe('');
+    expect(keyPaths.placeholder).toContain('messageId');
+    expect(redact.placeholder).toBe('');
+
+    form.controls.verification.controls.scheme.setValue('evolution');
+    await fixture.whenStable();
+    expect(keyPaths.placeholder).toBe('data.key.id');
+    expect(
+      element.querySelector('[data-testid="idempotency-key-paths-hint"]')?.textContent,
+    ).toContain('Empty: data.key.id.');
+    expect(redact.placeholder).toBe('apikey');
+  });
+
+  it('lets a viewer test the stored filter against a recent delivery', async () => {
+    const trigger = httpTriggerWith({ filter: { 'body.event': 'MESSAGE' } });
+    const { fixture, element } = render('viewer', trigger.id);
+    TestBed.tick();
+    backend.expectOne(`/api/triggers/${trigger.id}`).flush(trigger);
+    flushRecentDeliveries([
+      executionWith({ id: 'e-2', idempotencyKey: 'msg-2' }),
+      executionWith({ id: 'e-1', idempotencyKey: 'msg-1' }),
+    ]);
+    await fixture.whenStable();
+    expect(element.querySelector<HTMLTextAreaElement>('[data-testid="filter"]')!.disabled).toBe(
+      true,
+    );
+
+    element.querySelector<HTMLButtonElement>('[data-testid="filter-test-run"]')!.click();
+    const request = backend.expectOne(`/api/triggers/${trigger.id}/filter-test`);
+    expect(request.request.body).toEqual({
+      filter: { 'body.event': 'MESSAGE' },
+      executionId: 'e-2',
+    });
+    request.flush({ matches: false });
+    await fixture.whenStable();
+    expect(element.querySelector('[data-testid="filter-test-verdict"]')?.textContent).toBe(
+      'filtered out',
+    );
+    expect(element.querySelector('[data-testid="rejections-link"]')?.getAttribute('href')).toBe(
+      `/triggers/${trigger.id}/rejections`,
+    );
+  });
+
+  it('previews the WhatsApp request for a sample payload as the provider expects it', async () => {
+    const { fixture, form, element } = render('admin');
+    form.controls.actionType.setValue('whatsapp');
+    form.controls.whatsapp.patchValue({
+      provider: 'meta-cloud',
+      phoneNumberId: '1065',
+      apiKey: 'token-1',
+      toPath: 'phone',
+      messageKind: 'media',
+      mediaType: 'document',
+      urlTemplate: '{{file}}',
+      fileNameTemplate: 'bill.pdf',
+    });
+    await fixture.whenStable();
+    expect(element.querySelector('[data-testid="whatsapp-preview"]')?.textContent).toContain(
+      'Enter a sample payload',
+    );
+    type(
+      element.querySelector<HTMLTextAreaElement>('[data-testid="whatsapp-sample"]')!,
+      '{ "phone": "5511", "file": "https://f.test/b.pdf" }',
+    );
+    await fixture.whenStable();
+    const preview = element.querySelector('[data-testid="whatsapp-preview"]')?.textContent ?? '';
+    expect(preview).toContain('POST https://graph.facebook.com/v21.0/1065/messages');
+    expect(preview).toContain('"authorization": "Bearer ***"');
+    expect(preview).toContain('"link": "https://f.test/b.pdf"');
+    expect(preview).toContain('"filename": "bill.pdf"');
+    expect(preview).not.toContain('token-1');
+    expect(element.querySelector('[data-testid="default-rules"]')?.textContent).toContain(
+      '4xx + "131047" → permanent',
+    );
+
+    form.controls.whatsapp.controls.provider.setValue('evolution-v2');
+    await fixture.whenStable();
+    expect(element.querySelector('[data-testid="whatsapp-missing"]')?.textContent).toContain(
+      'An instance is required',
+    );
+    expect(element.querySelector('[data-testid="default-rules"]')?.textContent).toContain(
+      'Connection Closed',
+    );
+  });
+
+  it('sends the provider, the media message and the classification rules', async () => {
+    const { fixture, form, element } = render('admin');
+    form.patchValue({ name: 'Invoices', slug: 'invoices', actionType: 'whatsapp' });
+    form.controls.whatsapp.patchValue({
+      provider: 'evolution-v2',
+      baseUrl: 'http://evolution.test',
+      instance: 'sales',
+      apiKey: 'k',
+      toPath: 'phone',
+      messageKind: 'media',
+      mediaType: 'image',
+      urlTemplate: '{{image}}',
+      captionTemplate: 'For {{name}}',
+      typingDelayMs: 900,
+    });
+    await fixture.whenStable();
+    type(
+      element.querySelector<HTMLTextAreaElement>('[data-testid="classification-rules"]')!,
+      '[{ "status": 500, "outcome": "pause" }]',
+    );
+    await fixture.whenStable();
+    element.querySelector<HTMLButtonElement>('button[type="submit"]')!.click();
+    const request = backend.expectOne('/api/triggers');
+    expect(request.request.body).toMatchObject({
+      action: {
+        type: 'whatsapp',
+        provider: 'evolution-v2',
+        baseUrl: 'http://evolution.test',
+        instance: 'sales',
+        apiKey: 'k',
+        toPath: 'phone',
+        message: {
+          kind: 'media',
+          mediaType: 'image',
+          urlTemplate: '{{image}}',
+          captionTemplate: 'For {{name}}',
+        },
+        typingDelayMs: 900,
+      },
+      classificationRules: [{ status: 500, outcome: 'pause' }],
+    });
+    expect(request.request.body.action).not.toHaveProperty('textTemplate');
+  });
+
+  it('marks a stored Meta verify token as stored, and keeps it when left empty', async () => {
+    const trigger = httpTriggerWith({
+      verification: verificationWith({
+        scheme: 'meta',
+        hasVerifyToken: true,
+      }),
+    });
+    const { fixture, element } = render('admin', trigger.id);
+    TestBed.tick();
+    backend.expectOne(`/api/triggers/${trigger.id}`).flush(trigger);
+    flushRecentDeliveries([]);
+    await fixture.whenStable();
+    expect(element.querySelector('[data-testid="verify-token-stored"]')?.textContent).toBe(
+      'stored',
+    );
+    element.querySelector<HTMLButtonElement>('button[type="submit"]')!.click();
+    const request = backend.expectOne(`/api/triggers/${trigger.id}`);
+    expect(request.request.body.verification).toEqual({
+      scheme: 'meta',
+      secrets: [{ expiresAt: null }],
+      toleranceSeconds: 300,
     });
   });
 });

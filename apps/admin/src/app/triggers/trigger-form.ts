@@ -1,3 +1,4 @@
+import { generateStandardWebhooksSecret } from './verification-form';
 import { ClipboardModule } from '@angular/cdk/clipboard';
 import {
   ChangeDetectionStrategy,
@@ -20,15 +21,18 @@ import { MatSelectModule } from '@angular/material/select';
 import { MatSlideToggleModule } from '@angular/material/slide-toggle';
 import { MatSnackBar } from '@angular/material/snack-bar';
 import { Router, RouterLink } from '@angular/router';
-import { DatePipe } from '@angular/common';
 import {
   ACTION_TYPES,
   type CreateTriggerRequest,
   defaultIdempotencyKeyHeaders,
+  defaultIdempotencyKeyPaths,
+  defaultClassificationRules,
+  defaultRedactPaths,
+  describeRule,
   HTTP_METHODS,
-  SCHEME_DESCRIPTIONS,
   type Trigger,
-  VERIFICATION_SCHEMES,
+  WHATSAPP_MEDIA_TYPES,
+  WHATSAPP_PROVIDERS,
 } from '@triggerline/contracts';
 import { map, of, startWith } from 'rxjs';
 import { isApiError } from '../core/api-error';
@@ -36,6 +40,7 @@ import { Icon } from '../core/icon';
 import { mutation } from '../core/mutation';
 import { Session } from '../core/session';
 import { StatsMonitor } from '../stats/stats-monitor';
+import { DeliveryFilterFields } from './delivery-filter-fields';
 import { RetryScheduleView } from './retry-schedule-view';
 import { TriggerApi } from './trigger-api';
 import { ExecutionApi, type ExecutionQuery } from '../executions/execution-api';
@@ -48,13 +53,15 @@ import {
   discardSecretHeader,
   fillTriggerForm,
   formRetrySchedule,
-  generateStandardWebhooksSecret,
   previewBodyTemplate,
   readableDuration,
   setSecretHeaderRemoved,
   toTriggerBody,
   webhookUrl,
 } from './trigger-form-model';
+import { VerificationFields } from './verification-fields';
+import { presetInput } from './verification-form';
+import { whatsappPreview } from './whatsapp-form';
 
 const LATEST_DELIVERY: ExecutionQuery = {
   triggerId: null,
@@ -70,7 +77,6 @@ const LATEST_DELIVERY: ExecutionQuery = {
   selector: 'tl-trigger-form',
   changeDetection: ChangeDetectionStrategy.OnPush,
   imports: [
-    DatePipe,
     ReactiveFormsModule,
     RouterLink,
     ClipboardModule,
@@ -83,7 +89,9 @@ const LATEST_DELIVERY: ExecutionQuery = {
     MatSelectModule,
     MatSlideToggleModule,
     Icon,
+    DeliveryFilterFields,
     RetryScheduleView,
+    VerificationFields,
   ],
   templateUrl: './trigger-form.html',
   styleUrl: './trigger-form.css',
@@ -101,8 +109,6 @@ export class TriggerForm {
   /** Only admins change triggers; the others see the form read-only. */
   protected readonly isAdmin = inject(Session).isAdmin;
   protected readonly actionTypes = ACTION_TYPES;
-  protected readonly schemes = VERIFICATION_SCHEMES;
-  protected readonly schemeDescriptions = SCHEME_DESCRIPTIONS;
   protected readonly methods = HTTP_METHODS;
   protected readonly form = buildTriggerForm();
   protected readonly flowControl = this.form.controls.flowControl;
@@ -152,7 +158,7 @@ export class TriggerForm {
     this.form.controls.slug.valueChanges.pipe(startWith(this.form.controls.slug.value)),
     { requireSync: true },
   );
-  private readonly formValue = toSignal(
+  protected readonly formValue = toSignal(
     this.form.valueChanges.pipe(
       startWith(null),
       map(() => this.form.getRawValue()),
@@ -184,9 +190,8 @@ export class TriggerForm {
       ? null
       : previewBodyTemplate(this.formValue().http.bodyTemplate, latest.payload);
   });
-  protected readonly scheme = computed(() => this.formValue().verification.scheme);
-  protected readonly secretValue = computed(() => this.formValue().verification.secret);
-  protected readonly storedSecrets = computed(() => this.formValue().verification.storedSecrets);
+  /** What the key and redaction presets depend on: the scheme and a token's place. */
+  private readonly preset = computed(() => presetInput(this.formValue().verification));
   protected readonly storedSecretHeaders = this.form.controls.http.controls.storedSecretHeaders;
   protected readonly newSecretHeaders = this.form.controls.http.controls.newSecretHeaders;
   /** Names in the plain headers JSON that the API stores as secret headers instead. */
@@ -194,15 +199,26 @@ export class TriggerForm {
     credentialHeaderNames(this.formValue().http.headers),
   );
   protected readonly defaultKeyHeaders = computed(() =>
-    defaultIdempotencyKeyHeaders(this.scheme() === null ? null : { scheme: this.scheme()! }).join(
-      ', ',
-    ),
+    defaultIdempotencyKeyHeaders(this.preset()),
   );
+  protected readonly defaultKeyPaths = computed(() => defaultIdempotencyKeyPaths(this.preset()));
+  protected readonly defaultRedactPaths = computed(() => defaultRedactPaths(this.preset()));
   /** Recomputed on every edit of the form, by the same rule as the API's retry-schedule. */
   protected readonly retrySchedule = computed(() => {
     this.formValue();
     return formRetrySchedule(this.form, this.stored());
   });
+  // SPEC §15: the WhatsApp provider's request for the sample payload, and its default rules.
+  protected readonly providers = WHATSAPP_PROVIDERS;
+  protected readonly mediaTypes = WHATSAPP_MEDIA_TYPES;
+  protected readonly whatsapp = computed(() => this.formValue().whatsapp);
+  protected readonly whatsappPreview = computed(() => whatsappPreview(this.whatsapp()));
+  protected readonly previewJson = (value: unknown) => JSON.stringify(value, null, 2);
+  protected readonly defaultRules = computed(() =>
+    this.actionType() === 'whatsapp'
+      ? defaultClassificationRules(this.whatsapp().provider).map(describeRule)
+      : [],
+  );
   protected readonly hookUrl = computed(() =>
     webhookUrl(location.origin, this.slug().trim() || '<slug>'),
   );
@@ -239,12 +255,6 @@ export class TriggerForm {
         this.form.disable({ emitEvent: false });
       }
     });
-  }
-
-  protected generateSecret(): void {
-    const secret = this.form.controls.verification.controls.secret;
-    secret.setValue(generateStandardWebhooksSecret());
-    secret.markAsDirty();
   }
 
   protected generateSigningSecret(): void {

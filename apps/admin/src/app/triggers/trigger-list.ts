@@ -18,6 +18,9 @@ import { mutation } from '../core/mutation';
 import { StatsMonitor, watermarkPercent } from '../stats/stats-monitor';
 import { Session } from '../core/session';
 import { circuitLabel } from './flow-labels';
+import { ConfigApi } from './config-api';
+import { configFileName } from './config-import';
+import { ConfigImportDialog } from './config-import-dialog';
 import { TriggerApi } from './trigger-api';
 import { webhookUrl } from './trigger-form-model';
 
@@ -50,6 +53,7 @@ export class TriggerList {
   private readonly dialog = inject(MatDialog);
   private readonly snackBar = inject(MatSnackBar);
   private readonly monitor = inject(StatsMonitor);
+  private readonly configApi = inject(ConfigApi);
 
   // Pausing and releasing are for operators; editing and deleting for admins.
   protected readonly isAdmin = inject(Session).isAdmin;
@@ -64,6 +68,12 @@ export class TriggerList {
   ]);
   protected readonly circuitLabel = circuitLabel;
   protected readonly triggers = rxResource({ stream: () => this.api.list() });
+  /** Admin only: the whole configuration as a JSON file, secrets left out by the API. */
+  protected readonly exporting = mutation({
+    request: () => this.configApi.export(),
+    onSuccess: (document) => saveJson(document, configFileName(new Date())),
+    onError: (error) => this.refused(error),
+  });
   protected readonly enabling = mutation({
     request: ({ trigger, enabled }: { trigger: Trigger; enabled: boolean }) =>
       this.api.update(trigger.id, { enabled }),
@@ -111,6 +121,16 @@ export class TriggerList {
     () => new Map((this.monitor.stats()?.triggers ?? []).map((stats) => [stats.id, stats])),
   );
 
+  /** Triggers with a trigger_rejecting alert up, and how many they refused. */
+  protected readonly rejectingById = computed(
+    () =>
+      new Map(
+        (this.monitor.stats()?.alerts ?? []).flatMap((alert) =>
+          alert.code === 'trigger_rejecting' ? [[alert.triggerId, alert] as const] : [],
+        ),
+      ),
+  );
+
   protected hookUrl(trigger: Trigger): string {
     return webhookUrl(location.origin, trigger.slug);
   }
@@ -130,6 +150,18 @@ export class TriggerList {
     this.snackBar.open(isCopied ? 'Webhook URL copied' : 'Copy failed', undefined, {
       duration: 2500,
     });
+  }
+
+  /** Admin only: a document's plan from a dry run, then, confirmed, the document applied. */
+  protected importConfig(): void {
+    this.dialog
+      .open(ConfigImportDialog, { width: '720px', maxWidth: '95vw', disableClose: true })
+      .afterClosed()
+      .subscribe((plan) => {
+        if (plan !== undefined) {
+          this.triggers.reload();
+        }
+      });
   }
 
   private replaceRow(updated: Trigger): void {
@@ -175,4 +207,16 @@ export class TriggerList {
         switchMap(() => this.api.remove(trigger.id, true)),
       );
   }
+}
+
+// A download of `value` as a JSON file, made in the browser (the document is small).
+function saveJson(value: unknown, fileName: string): void {
+  const url = URL.createObjectURL(
+    new Blob([`${JSON.stringify(value, null, 2)}\n`], { type: 'application/json' }),
+  );
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = fileName;
+  link.click();
+  URL.revokeObjectURL(url);
 }

@@ -8,6 +8,7 @@ describe(buildHttpRequest.name, () => {
     depth: 0,
     webhookId: 'msg_1',
     sentAt: new Date(0),
+    event: { triggerId: 't-1', eventId: 'evt-9' },
   };
 
   it('sends the payload as JSON with the action headers, which cannot override delivery headers', () => {

@@ -21,6 +21,11 @@ export interface DeliveryMeta {
   webhookId: string;
   /** When the request is built: outbound signing's `webhook-timestamp`. */
   sentAt: Date;
+  /**
+   * The event across attempts and replays: its trigger, and its idempotency key or else the id
+   * of the execution that first received it (client message ids derive from it).
+   */
+  event: { triggerId: string; eventId: string };
 }
 
 export function deliveryHeaders(meta: DeliveryMeta): Record<string, string> {

@@ -1,33 +1,39 @@
-import { composeWhatsappMessage } from '@triggerline/contracts';
+import { buildWhatsappSend } from '@triggerline/contracts';
 import type { StoredAction } from '../../triggers/trigger.entity';
 import { type BuildResult, type DeliveryMeta, deliveryHeaders } from './outbound-request';
+import { whatsappMessageId } from './whatsapp-message-id';
 
 type WhatsappAction = Extract<StoredAction, { type: 'whatsapp' }>;
 
-/** `whatsapp` action: `POST {baseUrl}/send/text` with `{ number, text }` (Evolution API style). */
+/** `whatsapp` action: the provider's send request (SPEC §15), with the delivery headers. */
 export function buildWhatsappRequest(
   action: WhatsappAction,
   payload: unknown,
   meta: DeliveryMeta,
 ): BuildResult {
-  const message = composeWhatsappMessage(action, payload);
-  if (!message.ok) {
-    return message;
-  }
   if (action.apiKey === null) {
     return { ok: false, error: 'The WhatsApp action has no apiKey' };
+  }
+  const built = buildWhatsappSend({
+    settings: action,
+    apiKey: action.apiKey,
+    payload,
+    messageId: whatsappMessageId(meta.event),
+  });
+  if (!built.ok) {
+    return built;
   }
   return {
     ok: true,
     request: {
-      url: `${action.baseUrl.replace(/\/+$/, '')}/send/text`,
+      url: built.send.url,
       method: 'POST',
       headers: {
         'content-type': 'application/json',
-        apikey: action.apiKey,
+        ...built.send.headers,
         ...deliveryHeaders(meta),
       },
-      body: JSON.stringify({ number: message.number, text: message.text }),
+      body: JSON.stringify(built.send.body),
       timeoutMs: action.timeoutMs,
     },
   };

@@ -13,6 +13,10 @@ import {
   isHeaderValue,
   MAX_ACTION_HEADERS,
   type WhatsappActionRequest,
+  type WhatsappMessage,
+  whatsappMessageProblem,
+  WHATSAPP_PROVIDERS,
+  type WhatsappProvider,
 } from '@triggerline/contracts';
 import {
   ArrayMaxSize,
@@ -23,6 +27,7 @@ import {
   IsOptional,
   IsString,
   IsUrl,
+  Matches,
   Max,
   MaxLength,
   Min,
@@ -192,13 +197,66 @@ export class HttpActionDto extends ActionDto implements HttpActionRequest {
   signing?: { scheme: OutboundSigningScheme; secret?: string } | null;
 }
 
+const IsWhatsappMessage = () =>
+  ValidateBy({
+    name: 'isWhatsappMessage',
+    validator: {
+      validate: (value: unknown) => whatsappMessageProblem(value) === null,
+      defaultMessage: (args) => whatsappMessageProblem(args?.value) ?? 'message is invalid',
+    },
+  });
+
+// A path segment of the provider's URL (Evolution v2 instance name, Meta phone number id).
+const PATH_SEGMENT = /^[^/?#\s]{1,128}$/;
+
 export class WhatsappActionDto extends ActionDto implements WhatsappActionRequest {
   declare type: 'whatsapp';
 
-  @ApiProperty({ example: 'http://127.0.0.1:8080' })
+  @ApiPropertyOptional({ enum: WHATSAPP_PROVIDERS, default: 'evolution-go' })
+  @IsOptional()
+  @IsIn(WHATSAPP_PROVIDERS)
+  provider?: WhatsappProvider;
+
+  @ApiProperty({
+    example: 'http://127.0.0.1:8080',
+    description: 'Required, except for meta-cloud (default https://graph.facebook.com/v21.0).',
+  })
+  @IsOptional()
   @IsUrl(URL_OPTIONS)
   @MaxLength(2048)
-  baseUrl: string;
+  baseUrl?: string;
+
+  @ApiPropertyOptional({ description: 'evolution-v2: the instance name.', example: 'sales' })
+  @IsOptional()
+  @IsString()
+  @Matches(PATH_SEGMENT, {
+    message: 'instance must be 1 to 128 characters without / ? # or spaces',
+  })
+  instance?: string;
+
+  @ApiPropertyOptional({ description: 'meta-cloud: the sending phone number id.', example: '1065' })
+  @IsOptional()
+  @IsString()
+  @Matches(PATH_SEGMENT, {
+    message: 'phoneNumberId must be 1 to 128 characters without / ? # or spaces',
+  })
+  phoneNumberId?: string;
+
+  @ApiPropertyOptional({
+    description:
+      '{ kind: "text", textTemplate } or { kind: "media", mediaType, urlTemplate, ' +
+      'captionTemplate?, fileNameTemplate? }; give this or textTemplate.',
+  })
+  @IsOptional()
+  @IsWhatsappMessage()
+  message?: WhatsappMessage;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: 60000, description: "The provider's delay." })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(60000)
+  typingDelayMs?: number;
 
   @ApiPropertyOptional({ description: 'Write-only; kept when omitted on update.' })
   @IsOptional()
@@ -213,11 +271,12 @@ export class WhatsappActionDto extends ActionDto implements WhatsappActionReques
   @MaxLength(256)
   toPath: string;
 
-  @ApiProperty({ example: 'Hello {{name}}, your order {{order.id}} shipped.' })
+  @ApiPropertyOptional({ example: 'Hello {{name}}, your order {{order.id}} shipped.' })
+  @IsOptional()
   @IsString()
   @MinLength(1)
   @MaxLength(4096)
-  textTemplate: string;
+  textTemplate?: string;
 }
 
 export const ACTION_SUBTYPES = [

@@ -1,5 +1,7 @@
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import {
+  type ClassificationRule,
+  classificationRulesProblem,
   type CreateTriggerRequest,
   FLOW_CONTROL_LIMITS,
   isValidDeadLetterGlob,
@@ -85,6 +87,16 @@ const IsDeliveryFilter = () =>
     validator: {
       validate: (value: unknown) => filterProblem(value) === null,
       defaultMessage: (args) => filterProblem(args?.value) ?? 'filter is invalid',
+    },
+  });
+
+const IsClassificationRules = () =>
+  ValidateBy({
+    name: 'isClassificationRules',
+    validator: {
+      validate: (value: unknown) => classificationRulesProblem(value) === null,
+      defaultMessage: (args) =>
+        classificationRulesProblem(args?.value) ?? 'classificationRules is invalid',
     },
   });
 
@@ -305,4 +317,16 @@ export class CreateTriggerDto implements CreateTriggerRequest {
       'watermarkGroup must be lowercase letters, digits and dashes, 1 to 63, not starting with a dash',
   })
   watermarkGroup?: string | null;
+
+  @ApiPropertyOptional({
+    nullable: true,
+    description:
+      'SPEC §15: at most 20 rules { status?: code | codes | "4xx" | "5xx", bodyContains?, ' +
+      'outcome: success | transient | permanent | pause }, first match wins, before the ' +
+      "built-in classifier. null: the WhatsApp provider's documented defaults.",
+    example: [{ status: 500, bodyContains: 'not registered on WhatsApp', outcome: 'permanent' }],
+  })
+  @IsOptional()
+  @IsClassificationRules()
+  classificationRules?: ClassificationRule[] | null;
 }

@@ -7,8 +7,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * Routed executions carry their source's key but are not originals of their own trigger: the
  * unique index of originals leaves them out.
  */
-export class AddRoutes1765000400200 implements MigrationInterface {
-  name = 'AddRoutes1765000400200';
+export class AddRoutes1765000500200 implements MigrationInterface {
+  name = 'AddRoutes1765000500200';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`

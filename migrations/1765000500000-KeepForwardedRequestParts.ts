@@ -5,8 +5,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * bytes as received (only for an action whose body is "raw") and the forwarded headers
  * (credential-looking values sealed, never shown).
  */
-export class KeepForwardedRequestParts1765000400000 implements MigrationInterface {
-  name = 'KeepForwardedRequestParts1765000400000';
+export class KeepForwardedRequestParts1765000500000 implements MigrationInterface {
+  name = 'KeepForwardedRequestParts1765000500000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`

@@ -1,0 +1,297 @@
+import type { ConfigDocument, ConfigPlan, ConfigTrigger } from '@triggerline/contracts';
+import { httpTrigger, whatsappTrigger } from './support/fixtures';
+import { HttpTarget } from './support/http-target';
+import { signBody } from './support/signatures';
+import { startTestApp, type TestApp, waitFor } from './support/test-app';
+
+// SPEC §18: every trigger as one JSON document without secrets; applied by slug, atomically.
+describe('configuration as code', () => {
+  let source: TestApp;
+  let target: HttpTarget;
+  const secrets = {
+    crm: 'Bearer crm-secret-0a1b2c',
+    wa: 'evolution-api-key',
+    signed: 'signing-secret-3d4e5f',
+    gitlab: 'gitlab-token-6a7b8c',
+  };
+
+  beforeAll(async () => {
+    target = await HttpTarget.start();
+    source = await startTestApp();
+    const bodies = [
+      {
+        ...httpTrigger('crm'),
+        action: {
+          type: 'http',
+          url: `${target.url}/crm`,
+          method: 'PUT',
+          headers: { 'X-Team': 'ops' },
+          secretHeaders: { Authorization: secrets.crm },
+          timeoutMs: 5000,
+        },
+        retryPolicy: { maxAttempts: 3, baseDelayMs: 100 },
+        filter: { 'body.event': { $in: ['order.created', 'order.paid'] } },
+        rateLimit: { limit: 5, periodMs: 1000 },
+        maxConcurrency: 2,
+        circuitBreaker: { failureThreshold: 4, cooldownMs: 10000 },
+        dailyWatermark: 1000,
+        dailyWatermarkAction: 'hold',
+        watermarkGroup: 'shop',
+        idempotencyKeyPaths: ['order.id'],
+      },
+      whatsappTrigger('wa', target.url, { watermarkGroup: 'shop', onUnknownOutcome: 'retry' }),
+      {
+        ...httpTrigger('signed', { action: { type: 'http', url: `${target.url}/signed` } }),
+        secret: secrets.signed,
+        silenceAlertMinutes: 60,
+        redactPaths: ['card.number'],
+      },
+      {
+        ...httpTrigger('gitlab'),
+        verification: {
+          scheme: 'token',
+          in: 'header',
+          name: 'X-Gitlab-Token',
+          secrets: [{ value: secrets.gitlab, expiresAt: '2099-01-01T00:00:00Z' }],
+        },
+        idempotencyKeyHeaders: ['X-Gitlab-Event-UUID'],
+        onDeadLetter: 'crm*',
+        enabled: false,
+      },
+    ];
+    for (const body of bodies) {
+      const created = await source.api('POST', '/api/triggers', body);
+      expect(created.status).toBe(201);
+    }
+  });
+  afterAll(async () => {
+    await source.close();
+    await target.close();
+  });
+
+  const exportOf = async (app: TestApp) => {
+    const response = await app.api<ConfigDocument>('GET', '/api/config');
+    expect(response.status).toBe(200);
+    return response.body;
+  };
+  const apply = (app: TestApp, body: Record<string, unknown>) =>
+    app.api<ConfigPlan>('POST', '/api/config', body);
+  const triggerOf = (document: ConfigDocument, slug: string) =>
+    document.triggers.find((trigger) => trigger.slug === slug)!;
+
+  /** The exported document with the secrets an operator keeps elsewhere put back in. */
+  function withSecrets(document: ConfigDocument): ConfigDocument {
+    const copy = structuredClone(document);
+    const crm = triggerOf(copy, 'crm').action as { secretHeaders: Record<string, string> };
+    crm.secretHeaders.Authorization = secrets.crm;
+    (triggerOf(copy, 'wa').action as { apiKey?: string }).apiKey = secrets.wa;
+    triggerOf(copy, 'signed').verification!.secrets[0].value = secrets.signed;
+    triggerOf(copy, 'gitlab').verification!.secrets[0].value = secrets.gitlab;
+    return copy;
+  }
+
+  it('exports every setting by slug, with secrets only by name', async () => {
+    const document = await exportOf(source);
+    const text = JSON.stringify(document);
+    for (const secret of Object.values(secrets)) {
+      expect(text).not.toContain(secret);
+    }
+    expect(text).not.toMatch(/v1:[0-9a-f]{8}:/); // no sealed value either
+    expect(document.flowGroups).toEqual([]);
+    expect(document.triggers.map((trigger) => trigger.slug)).toEqual([
+      'crm',
+      'gitlab',
+      'signed',
+      'wa',
+    ]);
+    expect(triggerOf(document, 'crm')).toMatchObject({
+      enabled: true,
+      action: {
+        type: 'http',
+        method: 'PUT',
+        headers: { 'X-Team': 'ops' },
+        secretHeaders: { Authorization: null },
+        timeoutMs: 5000,
+      },
+      retryPolicy: { maxAttempts: 3, baseDelayMs: 100 },
+      filter: { 'body.event': { $in: ['order.created', 'order.paid'] } },
+      rateLimit: { limit: 5, periodMs: 1000 },
+      maxConcurrency: 2,
+      circuitBreaker: { failureThreshold: 4, cooldownMs: 10000 },
+      dailyWatermark: 1000,
+      dailyWatermarkAction: 'hold',
+      watermarkGroup: 'shop',
+      idempotencyKeyPaths: ['order.id'],
+    });
+    expect(triggerOf(document, 'wa').action).not.toHaveProperty('apiKey');
+    expect(triggerOf(document, 'wa')).toMatchObject({ watermarkGroup: 'shop' });
+    expect(triggerOf(document, 'signed').verification).toEqual({
+      scheme: 'hmac-sha256',
+      secrets: [{ expiresAt: null }],
+      toleranceSeconds: 300,
+    });
+    expect(triggerOf(document, 'gitlab')).toMatchObject({
+      enabled: false,
+      onDeadLetter: 'crm*',
+      verification: {
+        scheme: 'token',
+        in: 'header',
+        name: 'X-Gitlab-Token',
+        secrets: [{ expiresAt: '2099-01-01T00:00:00.000Z' }],
+      },
+    });
+  });
+
+  it('reproduces the instance on an empty one, secrets given beside the document', async () => {
+    const document = await exportOf(source);
+    const fresh = await startTestApp();
+    try {
+      const bare = await apply(fresh, { document });
+      expect(bare.status).toBe(400);
+      expect(bare.body).toMatchObject({ error: 'validation_failed' });
+      const details = (bare.body as unknown as { details: string[] }).details;
+      expect(details).toEqual(
+        expect.arrayContaining([
+          expect.stringContaining('triggers[wa].action.apiKey'),
+          expect.stringContaining('triggers[crm].action.secretHeaders.Authorization'),
+        ]),
+      );
+      expect((await exportOf(fresh)).triggers).toEqual([]); // all or nothing
+
+      const applied = await apply(fresh, { document: withSecrets(document) });
+      expect(applied.status).toBe(200);
+      expect(applied.body).toEqual({
+        create: ['crm', 'gitlab', 'signed', 'wa'],
+        update: [],
+        delete: [],
+      });
+      expect(await exportOf(fresh)).toEqual(document);
+
+      const body = JSON.stringify({ order: 1 });
+      const delivered = await fresh.hook('signed', body, {
+        'x-signature-256': signBody(secrets.signed, body),
+      });
+      expect(delivered.status).toBe(202);
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('answers an empty plan for a document that is already applied', async () => {
+    const document = await exportOf(source);
+    expect((await apply(source, { document })).body).toEqual({
+      create: [],
+      update: [],
+      delete: [],
+    });
+    // Secrets sent again unchanged are no change either.
+    expect((await apply(source, { document: withSecrets(document) })).body).toEqual({
+      create: [],
+      update: [],
+      delete: [],
+    });
+  });
+
+  it('plans without changing anything on a dry run', async () => {
+    const before = await exportOf(source);
+    const document = structuredClone(before);
+    document.triggers = document.triggers.filter((trigger) => trigger.slug !== 'gitlab');
+    triggerOf(document, 'crm').action!.timeoutMs = 7000;
+    triggerOf(document, 'crm').maxConcurrency = 3;
+    (triggerOf(document, 'wa').action as { apiKey?: string }).apiKey = 'a-new-api-key';
+    const extra: ConfigTrigger = httpTrigger('extra') as ConfigTrigger;
+    document.triggers.push(extra);
+
+    const planned = await apply(source, { document, dryRun: true, prune: true });
+    expect(planned.status).toBe(200);
+    expect(planned.body).toEqual({
+      create: ['extra'],
+      update: [
+        { slug: 'crm', fields: ['action', 'maxConcurrency'] },
+        { slug: 'wa', fields: ['action'] },
+      ],
+      delete: ['gitlab'],
+    });
+    expect(await exportOf(source)).toEqual(before);
+  });
+
+  it('deletes the triggers the document does not name only with prune', async () => {
+    const document = await exportOf(source);
+    document.triggers = document.triggers.filter((trigger) => trigger.slug !== 'gitlab');
+    expect((await apply(source, { document })).body.delete).toEqual([]);
+    expect((await exportOf(source)).triggers).toHaveLength(4);
+
+    const pruned = await apply(source, { document, prune: true });
+    expect(pruned.body).toEqual({ create: [], update: [], delete: ['gitlab'] });
+    expect((await exportOf(source)).triggers.map((trigger) => trigger.slug)).toEqual([
+      'crm',
+      'signed',
+      'wa',
+    ]);
+  });
+
+  it('refuses to prune a trigger with unfinished work, changing nothing', async () => {
+    const document = await exportOf(source);
+    const busy = await source.api<{ id: string }>('POST', '/api/triggers', httpTrigger('busy'));
+    await source.api('POST', `/api/triggers/${busy.body.id}/pause`);
+    expect((await source.hook('busy', { n: 1 })).status).toBe(202);
+    triggerOf(document, 'crm').maxConcurrency = 7;
+
+    const refused = await apply(source, { document, prune: true });
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({
+      error: 'trigger_has_open_work',
+      message: expect.stringContaining('"busy"'),
+    });
+    expect(triggerOf(await exportOf(source), 'crm').maxConcurrency).toBe(2);
+    await source.api('DELETE', `/api/triggers/${busy.body.id}?force=true`);
+  });
+
+  it('keeps the secrets a document leaves out', async () => {
+    const document = await exportOf(source);
+    triggerOf(document, 'signed').name = 'Signed, renamed';
+    triggerOf(document, 'crm').filter = null;
+    const applied = await apply(source, { document });
+    expect(applied.body.update).toEqual([
+      { slug: 'crm', fields: ['filter'] },
+      { slug: 'signed', fields: ['name'] },
+    ]);
+
+    const body = JSON.stringify({ event: 'order.paid' });
+    const signed = await source.hook('signed', body, {
+      'x-signature-256': signBody(secrets.signed, body),
+    });
+    expect(signed.status).toBe(202);
+    expect((await source.hook('crm', { event: 'order.paid' })).status).toBe(202);
+    const sent = await waitFor(() => target.received.find((request) => request.path === '/crm'), {
+      what: 'the crm delivery',
+    });
+    expect(sent.headers.authorization).toBe(secrets.crm);
+  });
+
+  it('refuses a bad document with every problem named by slug and field, changing nothing', async () => {
+    const before = await exportOf(source);
+    const document = structuredClone(before);
+    document.triggers.push(httpTrigger('fine') as ConfigTrigger);
+    triggerOf(document, 'crm').action = { type: 'http', url: 'not a url' };
+    triggerOf(document, 'wa').maxConcurrency = 0;
+    document.triggers.push({ ...httpTrigger('fine'), name: 'twice' } as ConfigTrigger);
+    const response = await apply(source, { document });
+    expect(response.status).toBe(400);
+    expect(response.body).toMatchObject({ error: 'validation_failed' });
+    const details = (response.body as unknown as { details: string[] }).details;
+    expect(details).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^triggers\[crm\]\.action\.url /),
+        expect.stringMatching(/^triggers\[wa\]\.maxConcurrency /),
+        'triggers[fine].slug is given more than once',
+      ]),
+    );
+    const unknownField = await apply(source, {
+      document: { triggers: [{ ...httpTrigger('odd'), colour: 'blue' }], flowGroups: [] },
+    });
+    expect(unknownField.status).toBe(400);
+    expect(unknownField.body).toMatchObject({ message: expect.stringMatching(/^triggers\[odd\]/) });
+    expect(await exportOf(source)).toEqual(before);
+  });
+});
