@@ -23,8 +23,9 @@ describe(TriggerForm.name, () => {
 
   /** Answers the filter test's `GET /api/executions?triggerId&limit=10`. */
   function flushRecentDeliveries(items: Execution[]): void {
-    const request = backend.expectOne((r) => r.url === '/api/executions');
-    expect(request.request.params.get('limit')).toBe('10');
+    const request = backend.expectOne(
+      (r) => r.url === '/api/executions' && r.params.get('limit') === '10',
+    );
     request.flush({ items, nextCursor: null });
   }
 
@@ -62,7 +63,9 @@ describe(TriggerForm.name, () => {
   // The body template's preview reads the trigger's latest delivery.
   function flushLatestDelivery(payload: unknown) {
     backend
-      .expectOne((request) => request.url === '/api/executions')
+      .expectOne(
+        (request) => request.url === '/api/executions' && request.params.get('limit') === '1',
+      )
       .flush({ items: payload === null ? [] : [{ payload }], nextCursor: null });
   }
 
@@ -72,6 +75,7 @@ describe(TriggerForm.name, () => {
     TestBed.tick();
     backend.expectOne(`/api/triggers/${trigger.id}`).flush(trigger);
     flushLatestDelivery({ order: { id: 42, paid: true } });
+    flushRecentDeliveries([]);
     await fixture.whenStable();
 
     const http = form.controls.http.controls;
@@ -239,6 +243,7 @@ describe(TriggerForm.name, () => {
     const { fixture, element } = render('viewer', trigger.id);
     TestBed.tick();
     backend.expectOne(`/api/triggers/${trigger.id}`).flush(trigger);
+    flushLatestDelivery(null);
     flushRecentDeliveries([
       executionWith({ id: 'e-2', idempotencyKey: 'msg-2' }),
       executionWith({ id: 'e-1', idempotencyKey: 'msg-1' }),
@@ -360,6 +365,7 @@ describe(TriggerForm.name, () => {
     const { fixture, element } = render('admin', trigger.id);
     TestBed.tick();
     backend.expectOne(`/api/triggers/${trigger.id}`).flush(trigger);
+    flushLatestDelivery(null);
     flushRecentDeliveries([]);
     await fixture.whenStable();
     expect(element.querySelector('[data-testid="verify-token-stored"]')?.textContent).toBe(
