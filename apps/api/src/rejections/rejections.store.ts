@@ -46,9 +46,15 @@ interface RejectionRow {
   retry_result: RejectionRetryResult | null;
 }
 
-// The insert trims the trigger's oldest beyond the bound in the same statement, so the log of a
-// trigger never holds more than `max` rows however fast a sender is refused (concurrent
-// inserts may briefly leave one or two more; the next trim takes them).
+// The insert trims the trigger's oldest beyond the bound in the same statement. Inserts for one
+// trigger take turns (LOCK_TRIGGER_LOG, held to the commit), so each trim sees every row the
+// others wrote: the log of a trigger never holds more than `max` rows, however many processes
+// refuse a sender's deliveries at once.
+const LOCK_TRIGGER_LOG: Statement = {
+  name: 'rejections_lock_trigger_log',
+  text: `SELECT pg_advisory_xact_lock(7306, hashtext($1::text))`,
+};
+
 const RECORD: Statement = {
   name: 'rejections_record',
   text: `WITH inserted AS (
@@ -88,17 +94,20 @@ export class RejectionsStore {
   constructor(private readonly database: Database) {}
 
   async record(rejection: NewRejection, maxPerTrigger: number): Promise<void> {
-    await this.database.run(RECORD, [
-      rejection.triggerId,
-      rejection.reason,
-      rejection.sourceIp,
-      rejection.method,
-      rejection.requestTarget,
-      JSON.stringify(rejection.headers),
-      rejection.body,
-      rejection.bodyBytes,
-      maxPerTrigger - 1,
-    ]);
+    await this.database.transaction(async (sql) => {
+      await sql.run(LOCK_TRIGGER_LOG, [rejection.triggerId]);
+      await sql.run(RECORD, [
+        rejection.triggerId,
+        rejection.reason,
+        rejection.sourceIp,
+        rejection.method,
+        rejection.requestTarget,
+        JSON.stringify(rejection.headers),
+        rejection.body,
+        rejection.bodyBytes,
+        maxPerTrigger - 1,
+      ]);
+    });
   }
 
   async recordRetry(id: string, result: RejectionRetryResult): Promise<void> {
