@@ -197,7 +197,10 @@ describe('Grafana dashboard and Prometheus rules', () => {
     ]);
   });
 
-  (hasPromtool ? it : it.skip)('passes promtool check rules', () => {
+  it('passes promtool check rules', () => {
+    expect({ hasPromtool, install: 'apt-get install prometheus' }).toMatchObject({
+      hasPromtool: true,
+    });
     const check = spawnSync('promtool', ['check', 'rules', RULES], { encoding: 'utf8' });
     expect(check.stdout + check.stderr).toContain('SUCCESS');
     expect(check.status).toBe(0);

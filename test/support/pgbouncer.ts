@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { freePort } from './spawned-app';
 import { waitFor } from './test-app';
-import { describeWithPostgres, isPostgresRequired } from './test-database';
+import { describeWithPostgres } from './test-database';
 
 /** Debian's pgbouncer: on PATH, or in /usr/sbin, which a non-root PATH often lacks. */
 function findPgBouncer(): string | null {
@@ -21,16 +21,11 @@ export const pgBouncerPath = findPgBouncer();
 
 /**
  * `describe` for tests that need a PostgreSQL server and PgBouncer. PgBouncer is the one tool
- * no npm package ships (Debian: `apt-get install pgbouncer`): without it these tests are skipped,
- * with their name in the run's summary; TEST_REQUIRE_POSTGRES=1 (CI) forbids that.
+ * no npm package ships: without it these tests fail, saying what to install, never skip.
  */
 export function describeWithPgBouncer(name: string, body: () => void): void {
   if (pgBouncerPath === null) {
-    if (isPostgresRequired) {
-      throw new Error(`"${name}" needs pgbouncer: TEST_REQUIRE_POSTGRES=1 forbids skipping`);
-    }
-    describe.skip(`${name} (skipped: pgbouncer is not installed)`, body);
-    return;
+    throw new Error(`"${name}" needs Debian's pgbouncer: apt-get install pgbouncer`);
   }
   describeWithPostgres(name, body);
 }
