@@ -9,6 +9,7 @@ import {
   createScratchDatabase,
   dropScratchDatabase,
 } from '../support/postgres.mjs';
+import { PEER_NODE } from '../peers/settings.mjs';
 import { startScript, startTriggerline } from '../support/processes.mjs';
 import { createTrigger, deliver } from '../support/triggerline.mjs';
 
@@ -61,10 +62,12 @@ async function triggerline(target) {
 
 async function graphileWorker(target) {
   const db = await createScratchDatabase('latency_gw');
-  const worker = await startScript('peers/graphile-worker.mjs', 'graphile-worker', {
-    DATABASE_URL: db.url,
-    TARGET_URL: target.url,
-  });
+  const worker = await startScript(
+    'peers/graphile-worker.mjs',
+    'graphile-worker',
+    { DATABASE_URL: db.url, TARGET_URL: target.url },
+    PEER_NODE,
+  );
   const client = await countingClient(db.url);
   const payload = JSON.stringify({ type: 'order.created' });
   return {

@@ -129,9 +129,12 @@ export async function startTriggerline({ databaseUrl, role, env = {} }) {
   return { ...process_, baseUrl };
 }
 
-/** Starts `bench/<script>` with `env`; it prints "ready" on a line of its own when it is. */
-export async function startScript(script, name, env) {
-  const child = spawn(process.execPath, [`bench/${script}`], {
+/**
+ * Starts `bench/<script>` with `env` on `node` (this Node unless given: the peers run on
+ * PEER_NODE); it prints "ready" on a line of its own when it is.
+ */
+export async function startScript(script, name, env, node = process.execPath) {
+  const child = spawn(node, [`bench/${script}`], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -154,6 +157,19 @@ export async function startScript(script, name, env) {
   }
   child.stdout.resume();
   return process_;
+}
+
+/** Runs `bench/<script>` with `env` on `node` to its end; throws when it fails. */
+export async function runScript(script, env, node = process.execPath) {
+  const child = spawn(node, [`bench/${script}`], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const [code, signal] = await once(child, 'exit');
+  if (code !== 0) {
+    throw new Error(`bench/${script} exited with ${code ?? signal}`);
+  }
 }
 
 /** Samples the RSS of `pid` every 100 ms until stopped; answers the samples. */
