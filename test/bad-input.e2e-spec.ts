@@ -208,6 +208,26 @@ describe('bad input on every route', () => {
     }
   });
 
+  it('answers 400 to a null filter of a bulk replay or a redrive, rather than matching nothing', async () => {
+    const cases: [string, object][] = [
+      ['/api/dead-letters/replay', { triggerId: null }],
+      ['/api/dead-letters/replay', { errorCategory: null }],
+      ['/api/dead-letters/replay', { ids: null }],
+      ['/api/dead-letters/replay', { from: null }],
+      ['/api/redrives', { triggerId: null }],
+      ['/api/redrives', { source: 'executions', status: null }],
+      ['/api/redrives', { source: 'executions', targetTriggerId: null }],
+      ['/api/redrives', { to: null }],
+    ];
+    for (const [path, body] of cases) {
+      const response = await send('POST', path, JSON.stringify(body));
+      expect({ path, body, status: response.status }).toEqual({ path, body, status: 400 });
+      expect(await response.json()).toEqual(
+        expect.objectContaining({ error: 'validation_failed' }),
+      );
+    }
+  });
+
   it('answers 400 loop_detected to a depth too long to read exactly (§8)', async () => {
     const response = await fetch(`${t.baseUrl}/hooks/deep`, {
       method: 'POST',

@@ -1,15 +1,16 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsDateString, IsOptional } from 'class-validator';
+import { IsDateString } from 'class-validator';
+import { OptionalNotNull } from './optional-not-null';
 
 /** `from` and `to` on a row's `createdAt`: at or after `from`, before `to` (ISO-8601). */
 export class TimeRangeDto {
   @ApiPropertyOptional({ format: 'date-time', description: 'created at or after (ISO-8601)' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsDateString({ strict: true })
   from?: string;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'created before (ISO-8601)' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsDateString({ strict: true })
   to?: string;
 }

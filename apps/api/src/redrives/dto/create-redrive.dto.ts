@@ -8,9 +8,10 @@ import {
   REDRIVE_SOURCES,
   type RedriveSource,
 } from '@triggerline/contracts';
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import { BulkReplayDto } from '../../dead-letters/dto/bulk-replay.dto';
 import { MAX_IDEMPOTENCY_KEY_LENGTH } from '../../ingest/idempotency-key';
+import { OptionalNotNull } from '../../http/optional-not-null';
 
 /**
  * The filters of the synchronous bulk replay, and a rate instead of a dry run; with
@@ -21,17 +22,17 @@ export class CreateRedriveDto
   implements CreateRedriveRequest
 {
   @ApiPropertyOptional({ enum: REDRIVE_SOURCES, default: 'dead_letters' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsIn(REDRIVE_SOURCES)
   source?: RedriveSource;
 
   @ApiPropertyOptional({ enum: EXECUTION_STATUSES, description: '`executions` source only' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsIn(EXECUTION_STATUSES)
   status?: ExecutionStatus;
 
   @ApiPropertyOptional({ description: '`executions` source only: exact idempotency key' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @MaxLength(MAX_IDEMPOTENCY_KEY_LENGTH)
   idempotencyKey?: string;
@@ -40,7 +41,7 @@ export class CreateRedriveDto
     format: 'uuid',
     description: '`executions` source only: replay into this trigger',
   })
-  @IsOptional()
+  @OptionalNotNull()
   @IsUUID()
   targetTriggerId?: string;
 
@@ -49,7 +50,7 @@ export class CreateRedriveDto
     maximum: MAX_REDRIVE_RATE_PER_SECOND,
     default: DEFAULT_REDRIVE_RATE_PER_SECOND,
   })
-  @IsOptional()
+  @OptionalNotNull()
   @IsInt()
   @Min(1)
   @Max(MAX_REDRIVE_RATE_PER_SECOND)
