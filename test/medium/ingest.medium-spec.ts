@@ -233,24 +233,53 @@ describeMedium('Ingest batching (executions store against PostgreSQL)', () => {
     expect(n).toBe(2 + 4);
   });
 
-  it('inserts again when the original is deleted between the insert and the duplicate count', async () => {
-    const original = await sut.recordDelivery(delivery('gone'));
+  it('counts a duplicate of a stored original in the statement that tried to insert it', async () => {
+    const original = await sut.recordDelivery(delivery('stored', 'same'));
     database.sent.length = 0;
+
+    const alone = await sut.recordDelivery(delivery('stored', 'other'));
+    const batched = (await inOneBatch([delivery('stored', 'same'), delivery('new')])).map(
+      valueOf,
+    );
+
+    expect(alone).toEqual({
+      kind: 'duplicate',
+      executionId: original.executionId,
+      conflict: true,
+    });
+    expect(batched).toEqual([
+      { kind: 'duplicate', executionId: original.executionId, conflict: false },
+      { kind: 'accepted', executionId: expect.any(String) },
+    ]);
+    expect(database.count(COUNT_DUPLICATE)).toBe(0);
+    expect(database.count(BATCH)).toBe(1);
+    expect(await executionsWithKey('stored')).toEqual([
+      { id: original.executionId, duplicates: 2, conflicts: 1 },
+    ]);
+  });
+
+  it('inserts again when the original is deleted between the insert and the duplicate count', async () => {
+    // An original of the same batch is invisible to the statement: the duplicate is counted
+    // afterwards (COUNT_DUPLICATE), and retention deletes the original just before.
     database.before = async (name) => {
       if (name === COUNT_DUPLICATE) {
         database.before = () => Promise.resolve();
-        await db.query(`DELETE FROM executions WHERE id = $1`, [original.executionId]); // retention
+        await db.query(`DELETE FROM executions WHERE idempotency_key = 'gone'`); // retention
       }
     };
 
-    const again = await sut.recordDelivery(delivery('gone'));
+    const outcomes = (await inOneBatch([delivery('gone'), delivery('gone')])).map(valueOf);
 
-    expect(again).toEqual({ kind: 'accepted', executionId: expect.any(String) });
-    expect(again.executionId).not.toBe(original.executionId);
-    expect(database.sent.map((s) => s.name)).toEqual([ALONE, COUNT_DUPLICATE, ALONE]);
-    expect(await executionsWithKey('gone')).toEqual([
-      { id: again.executionId, duplicates: 0, conflicts: 0 },
+    // Both accepted: the original of the batch, then the duplicate inserted again after it.
+    expect(outcomes).toEqual([
+      { kind: 'accepted', executionId: expect.any(String) },
+      { kind: 'accepted', executionId: expect.any(String) },
     ]);
+    expect(outcomes[0].executionId).not.toBe(outcomes[1].executionId);
+    expect(database.sent.map((s) => s.name).slice(-3)).toEqual([BATCH, COUNT_DUPLICATE, ALONE]);
+    const [remaining] = await executionsWithKey('gone');
+    expect(outcomes.map((outcome) => outcome.executionId)).toContain(remaining.id);
+    expect(remaining).toMatchObject({ duplicates: 0, conflicts: 0 });
   });
 
   it('works with prepared statements switched off (DATABASE_PREPARED_STATEMENTS=false)', async () => {

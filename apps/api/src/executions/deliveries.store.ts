@@ -59,14 +59,36 @@ export type DeliveryOutcome =
 const SKIP_DUPLICATE_KEY = `ON CONFLICT (trigger_id, idempotency_key)
   WHERE idempotency_key IS NOT NULL AND replay_of IS NULL AND routed_from IS NULL DO NOTHING`;
 
+// A repeated key whose original was committed before the statement began is counted by the
+// statement that tried to insert it (`originals`, `counted`): one statement and one commit for
+// a duplicate, as for a new delivery. The statement's snapshot cannot see an original inserted
+// by a statement still running when it began (a racing delivery, or an earlier row of the
+// same batch): such a row is answered neither inserted nor counted, and COUNT_DUPLICATE counts
+// it once that original has committed.
+const COUNT_STORED_ORIGINALS = `originals AS (
+           SELECT d.id AS delivery_id, e.trigger_id, e.id AS execution_id,
+                  coalesce(e.body_sha256 <> d.body_sha256, false) AS conflict
+           FROM delivered d
+           JOIN executions e ON e.trigger_id = d.trigger_id
+             AND e.idempotency_key = d.idempotency_key
+             AND e.replay_of IS NULL AND e.routed_from IS NULL
+           WHERE d.id NOT IN (SELECT id FROM inserted)
+         ), counted AS (
+           INSERT INTO duplicate_deliveries (trigger_id, execution_id, conflict)
+           SELECT trigger_id, execution_id, conflict FROM originals
+         )
+         SELECT id, NULL::uuid AS original_id, false AS conflict FROM inserted
+         UNION ALL
+         SELECT delivery_id, execution_id, conflict FROM originals`;
+
 const INSERT_DELIVERIES: Statement = {
   name: 'executions_insert_deliveries',
   // A batch of deliveries (see `GroupCommit`) with their payloads in one statement, hence one
   // implicit transaction and one commit. The ids come from Node, so that each caller finds its
-  // row among those returned; a row not returned is a duplicate, of an older row or of an
-  // earlier row of this very batch (DO NOTHING skips those too). Arrays make one statement for
-  // every batch size.
-  text: `WITH input AS (
+  // row among those returned; a row not inserted is a duplicate, of an older row (answered with
+  // its original) or of an earlier row of this very batch (DO NOTHING skips those too, and they
+  // are not returned). Arrays make one statement for every batch size.
+  text: `WITH delivered AS (
            SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[],
                                 $6::bytea[], $7::smallint[], $8::bytea[], $9::text[])
              AS d(id, trigger_id, idempotency_key, payload, headers, body_sha256, depth, raw_body,
@@ -74,41 +96,45 @@ const INSERT_DELIVERIES: Statement = {
          ), inserted AS (
            INSERT INTO executions (id, trigger_id, status, idempotency_key, due_at, body_sha256,
                                    depth)
-           SELECT id, trigger_id, 'pending', idempotency_key, now(), body_sha256, depth FROM input
+           SELECT id, trigger_id, 'pending', idempotency_key, now(), body_sha256, depth
+           FROM delivered
            ${SKIP_DUPLICATE_KEY}
            RETURNING id
          ), stored AS (
            INSERT INTO execution_payloads (execution_id, payload, headers, raw_body,
                                            forwarded_headers)
            SELECT id, d.payload::jsonb, d.headers::jsonb, d.raw_body, d.forwarded_headers::jsonb
-           FROM inserted JOIN input d USING (id)
-         )
-         SELECT id FROM inserted`,
+           FROM inserted JOIN delivered d USING (id)
+         ), ${COUNT_STORED_ORIGINALS}`,
 };
 
 const INSERT_DELIVERY: Statement = {
   name: 'executions_insert_delivery',
   // One delivery alone, as INSERT_DELIVERIES does it but lighter for PostgreSQL (no arrays to
-  // unpack, no join): a batch of one (every delivery at idle); each delivery of a batch that
-  // failed, so that one bad row's error stays its own; a duplicate whose original was deleted
-  // before it was counted.
-  text: `WITH inserted AS (
-           INSERT INTO executions (trigger_id, status, idempotency_key, due_at, body_sha256, depth)
-           VALUES ($1, 'pending', $2, now(), $5, $6)
+  // unpack): a batch of one (every delivery at idle); each delivery of a batch that failed, so
+  // that one bad row's error stays its own; a duplicate whose original was deleted before it
+  // was counted.
+  text: `WITH delivered AS (
+           SELECT $1::uuid AS id, $2::uuid AS trigger_id, $3::text AS idempotency_key,
+                  $6::bytea AS body_sha256
+         ), inserted AS (
+           INSERT INTO executions (id, trigger_id, status, idempotency_key, due_at, body_sha256,
+                                   depth)
+           VALUES ($1, $2, 'pending', $3, now(), $6, $7)
            ${SKIP_DUPLICATE_KEY}
            RETURNING id
          ), stored AS (
            INSERT INTO execution_payloads (execution_id, payload, headers, raw_body,
                                            forwarded_headers)
-           SELECT id, $3::jsonb, $4::jsonb, $7::bytea, $8::jsonb FROM inserted
-         )
-         SELECT id FROM inserted`,
+           SELECT id, $4::jsonb, $5::jsonb, $8::bytea, $9::jsonb FROM inserted
+         ), ${COUNT_STORED_ORIGINALS}`,
 };
 
 const COUNT_DUPLICATE: Statement = {
   name: 'executions_count_duplicate',
-  // Whether the duplicate's body differed from the original's: a key reused for another
-  // event. Originals stored before body hashes existed never conflict.
+  // A duplicate of an original its delivery's statement could not see (above). Whether the
+  // duplicate's body differed from the original's: a key reused for another event. Originals
+  // stored before body hashes existed never conflict.
   text: `INSERT INTO duplicate_deliveries (trigger_id, execution_id, conflict)
          SELECT trigger_id, id, coalesce(body_sha256 <> $3, false) FROM executions
          WHERE trigger_id = $1 AND idempotency_key = $2 AND replay_of IS NULL
@@ -172,6 +198,22 @@ const DELETE_ROUTES_WITHOUT_EXECUTIONS: Statement = {
            AND NOT EXISTS (SELECT FROM executions e WHERE e.id = ANY (r.execution_ids))`,
 };
 
+/** A row INSERT_DELIVERY(IES) answers: a delivery inserted, or counted as a duplicate. */
+interface WrittenRow {
+  id: string;
+  original_id: string | null;
+  conflict: boolean;
+}
+
+function outcomeOf(written: WrittenRow | undefined): DeliveryOutcome | null {
+  if (written === undefined) {
+    return null;
+  }
+  return written.original_id === null
+    ? { kind: 'accepted', executionId: written.id }
+    : { kind: 'duplicate', executionId: written.original_id, conflict: written.conflict };
+}
+
 /** A delivery as INSERT_DELIVERIES takes it: its id chosen here, its JSON serialised. */
 interface DeliveryRow {
   id: string;
@@ -222,7 +264,7 @@ const INSERT_HANDLER_EXECUTIONS: Statement = {
 
 @Injectable()
 export class DeliveriesStore {
-  private readonly deliveries = new GroupCommit<DeliveryRow, string | null>({
+  private readonly deliveries = new GroupCommit<DeliveryRow, DeliveryOutcome | null>({
     write: (rows) => this.insertDeliveries(rows),
     maxInFlight: DELIVERY_BATCHES_IN_FLIGHT,
     maxItems: MAX_DELIVERY_BATCH,
@@ -256,10 +298,10 @@ export class DeliveriesStore {
           ? null
           : JSON.stringify(delivery.forwardedHeaders),
     };
-    let insertedId = await this.deliveries.submit(row);
+    let written = await this.deliveries.submit(row);
     for (;;) {
-      if (insertedId !== null) {
-        return { kind: 'accepted', executionId: insertedId };
+      if (written !== null) {
+        return written;
       }
       const original = await this.database.run<{ execution_id: string; conflict: boolean }>(
         COUNT_DUPLICATE,
@@ -270,7 +312,7 @@ export class DeliveriesStore {
         return { kind: 'duplicate', executionId: found.execution_id, conflict: found.conflict };
       }
       // The original was deleted (retention) between the two statements: insert again.
-      insertedId = await this.insertDelivery(row);
+      written = await this.insertDelivery(row);
     }
   }
 
@@ -319,10 +361,13 @@ export class DeliveriesStore {
     return rowCount;
   }
 
-  /** Each row's execution id if it was inserted, null if it is a duplicate. */
+  /**
+   * Each row's outcome: accepted, or a duplicate of an original stored before the statement;
+   * null for a duplicate of an original the statement could not see (see COUNT_STORED_ORIGINALS).
+   */
   private async insertDeliveries(
     rows: DeliveryRow[],
-  ): Promise<PromiseSettledResult<string | null>[]> {
+  ): Promise<PromiseSettledResult<DeliveryOutcome | null>[]> {
     if (rows.length === 1) {
       return Promise.allSettled([this.insertDelivery(rows[0])]);
     }
@@ -330,7 +375,7 @@ export class DeliveriesStore {
     // first would deadlock.
     const sorted = rows.toSorted(byTriggerAndKey);
     try {
-      const inserted = await this.database.run<{ id: string }>(INSERT_DELIVERIES, [
+      const written = await this.database.run<WrittenRow>(INSERT_DELIVERIES, [
         sorted.map((row) => row.id),
         sorted.map((row) => row.triggerId),
         sorted.map((row) => row.idempotencyKey),
@@ -341,8 +386,8 @@ export class DeliveriesStore {
         sorted.map((row) => row.rawBody),
         sorted.map((row) => row.forwardedHeaders),
       ]);
-      const ids = new Set(inserted.rows.map(({ id }) => id));
-      return rows.map((row) => ({ status: 'fulfilled', value: ids.has(row.id) ? row.id : null }));
+      const byId = new Map(written.rows.map((found) => [found.id, found]));
+      return rows.map((row) => ({ status: 'fulfilled', value: outcomeOf(byId.get(row.id)) }));
     } catch {
       // One delivery's refusal (a payload PostgreSQL will not store, a trigger deleted since)
       // must not become the others' error: each tries alone and gets its own answer.
@@ -350,8 +395,9 @@ export class DeliveriesStore {
     }
   }
 
-  private async insertDelivery(row: DeliveryRow): Promise<string | null> {
-    const inserted = await this.database.run<{ id: string }>(INSERT_DELIVERY, [
+  private async insertDelivery(row: DeliveryRow): Promise<DeliveryOutcome | null> {
+    const written = await this.database.run<WrittenRow>(INSERT_DELIVERY, [
+      row.id,
       row.triggerId,
       row.idempotencyKey,
       row.payload,
@@ -361,7 +407,7 @@ export class DeliveriesStore {
       row.rawBody,
       row.forwardedHeaders,
     ]);
-    return inserted.rows[0]?.id ?? null;
+    return outcomeOf(written.rows[0]);
   }
 
   /** Starts one pending execution per handler trigger of a dead letter, with `payload`. */
