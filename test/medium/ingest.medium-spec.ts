@@ -238,9 +238,7 @@ describeMedium('Ingest batching (executions store against PostgreSQL)', () => {
     database.sent.length = 0;
 
     const alone = await sut.recordDelivery(delivery('stored', 'other'));
-    const batched = (await inOneBatch([delivery('stored', 'same'), delivery('new')])).map(
-      valueOf,
-    );
+    const batched = (await inOneBatch([delivery('stored', 'same'), delivery('new')])).map(valueOf);
 
     expect(alone).toEqual({
       kind: 'duplicate',
