@@ -1,5 +1,5 @@
 import { HttpTarget } from './support/http-target';
-import { httpTrigger } from './support/fixtures';
+import { httpTrigger, whatsappTrigger } from './support/fixtures';
 import { OtlpReceiver, type ReceivedSpan } from './support/otlp-receiver';
 import { type SpawnedApp, spawnedApps } from './support/spawned-app';
 import { ADMIN_TOKEN, httpClient, waitFor } from './support/test-app';
@@ -144,7 +144,7 @@ describeWithPostgres('OpenTelemetry traces of a delivery across processes', () =
     expect((await executionOf(api, executionId)).traceId).toBe(INCOMING_TRACE_ID);
   });
 
-  it('starts a trace for a delivery that brings none, and refused deliveries end their span with the status', async () => {
+  it('starts a trace for a delivery that brings none; a WhatsApp request carries its traceparent too; refused deliveries end their span with the status', async () => {
     const app = await apps.start(traced('triggerline', 'all'));
     await createTrigger(app, 'fresh');
     target.respondInTurn(200);
@@ -161,6 +161,25 @@ describeWithPostgres('OpenTelemetry traces of a delivery across processes', () =
       parentSpanId: server.spanId,
     });
     expect((await executionOf(app, executionId)).traceId).toBe(traceId);
+
+    // A WhatsApp action's request carries it too.
+    const created = await httpClient(app.baseUrl).api(
+      'POST',
+      '/api/triggers',
+      whatsappTrigger('messages', `${target.url}/wa`),
+    );
+    expect(created.status).toBe(201);
+    const message = await httpClient(app.baseUrl).hook<{ executionId: string }>(
+      'messages',
+      { phone: '+4915100000', name: 'Ada', order: { id: 7 } },
+      { traceparent: INCOMING_TRACEPARENT },
+    );
+    expect(message.status).toBe(202);
+    const sent = await waitFor(() => target.received.find(({ path }) => path.startsWith('/wa/')));
+    const [, messageTraceId, messageSpanId] = TRACE_PARENT.exec(String(sent.headers.traceparent))!;
+    expect(messageTraceId).toBe(INCOMING_TRACE_ID);
+    const messageSpans = await spansOf(message.body.executionId, 2);
+    expect(byKind(messageSpans, CLIENT).spanId).toBe(messageSpanId);
 
     const missing = await fetch(`${app.baseUrl}/hooks/no-such-trigger`, {
       method: 'POST',
