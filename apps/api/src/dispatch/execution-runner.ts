@@ -196,7 +196,7 @@ export class ExecutionRunner implements OnApplicationShutdown {
         attempt: execution.attempt,
         request: built.request,
       },
-      send,
+      (headers) => send({ ...built.request, headers }),
     );
   }
 

@@ -23,10 +23,8 @@ import {
   type SpanExporter,
 } from '@opentelemetry/sdk-trace-node';
 import type { TracingSettings } from '../config/app-config';
-import type { OutboundRequest } from '../dispatch/actions/outbound-request';
-import type { AttemptResult } from '../dispatch/actions/send-request';
 import { toErrorResponse } from '../http/error-response';
-import type { Tracing, TracedAttempt, TracedDelivery } from './tracing';
+import type { Tracing, TracedAttempt, TracedDelivery, TracedResult } from './tracing';
 
 // The OpenTelemetry side of tracing, imported only when tracing is on (tracing.module.ts). The
 // SDK reads the standard variables itself: the endpoint and headers (the exporter), the sampler
@@ -131,10 +129,10 @@ class OtelTracing implements Tracing {
     }
   }
 
-  async traceAttempt(
+  async traceAttempt<R extends TracedResult>(
     attempt: TracedAttempt,
-    send: (request: OutboundRequest) => Promise<AttemptResult>,
-  ): Promise<AttemptResult> {
+    send: (headers: Record<string, string>) => Promise<R>,
+  ): Promise<R> {
     const parent =
       attempt.traceParent === null
         ? ROOT_CONTEXT
@@ -157,10 +155,10 @@ class OtelTracing implements Tracing {
       parent,
     );
     try {
+      // The span's own trace context replaces any the action's headers carry.
       const result = await send({
-        ...request,
-        // The span's own trace context replaces any the action's headers carry.
-        headers: { ...withoutTraceHeaders(request.headers), ...traceHeadersOf(span) },
+        ...withoutTraceHeaders(request.headers),
+        ...traceHeadersOf(span),
       });
       span.setAttribute('triggerline.attempt.outcome', result.outcome);
       if (result.httpStatus !== null) {

@@ -1,6 +1,4 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { AttemptResult } from '../dispatch/actions/send-request';
-import type { OutboundRequest } from '../dispatch/actions/outbound-request';
 
 // What the hot paths ask of tracing (SPEC §18). The implementation, with the OpenTelemetry SDK,
 // is loaded only when OTEL_* configures an exporter (tracing.module.ts); otherwise ingestion and
@@ -21,7 +19,14 @@ export interface TracedAttempt {
   executionId: string;
   triggerSlug: string;
   attempt: number;
-  request: OutboundRequest;
+  /** The request about to be sent. */
+  request: { method: string; url: string; headers: Record<string, string> };
+}
+
+/** What a span records of an attempt's result. */
+export interface TracedResult {
+  outcome: string;
+  httpStatus: number | null;
 }
 
 export interface Tracing {
@@ -33,11 +38,14 @@ export interface Tracing {
     delivery: TracedDelivery,
     handle: (traceParent: string) => Promise<T>,
   ): Promise<T>;
-  /** Sends an attempt's request in a CLIENT span; the request carries that span's `traceparent`. */
-  traceAttempt(
+  /**
+   * Sends an attempt's request in a CLIENT span: `send` gets the request's headers with that
+   * span's `traceparent`.
+   */
+  traceAttempt<R extends TracedResult>(
     attempt: TracedAttempt,
-    send: (request: OutboundRequest) => Promise<AttemptResult>,
-  ): Promise<AttemptResult>;
+    send: (headers: Record<string, string>) => Promise<R>,
+  ): Promise<R>;
   /** Exports the spans still buffered and stops. */
   shutdown(): Promise<void>;
 }
