@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { HttpTarget } from './support/http-target';
 import { httpTrigger, whatsappTrigger } from './support/fixtures';
 import { OtlpReceiver, type ReceivedSpan } from './support/otlp-receiver';
@@ -15,6 +16,7 @@ const INCOMING_TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const INCOMING_PARENT_ID = '00f067aa0ba902b7';
 const INCOMING_TRACEPARENT = `00-${INCOMING_TRACE_ID}-${INCOMING_PARENT_ID}-01`;
 const TRACE_PARENT = /^00-([\da-f]{32})-([\da-f]{16})-01$/;
+const REPORT_SDK_MODULES = `--require ${join(__dirname, 'support', 'report-opentelemetry-modules.cjs')}`;
 
 // SPEC §18 with separate OS processes (the SDK registers process-wide globals, so each
 // configuration is a process of its own): an api process receives, a worker process attempts,
@@ -203,6 +205,7 @@ describeWithPostgres('OpenTelemetry traces of a delivery across processes', () =
   it('exports protobuf by default to OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, and SIGTERM flushes the spans still buffered', async () => {
     const app = await apps.start({
       ROLE: 'all',
+      NODE_OPTIONS: REPORT_SDK_MODULES,
       OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${receiver.url}/custom/traces`,
       // Nothing would be exported for a minute but for the shutdown's flush.
       OTEL_BSP_SCHEDULE_DELAY: '60000',
@@ -214,6 +217,7 @@ describeWithPostgres('OpenTelemetry traces of a delivery across processes', () =
     expect(receiver.requests.filter(({ path }) => path === '/custom/traces')).toHaveLength(0);
 
     await app.stop('SIGTERM');
+    expect(app.output()).toMatch(/OpenTelemetry SDK modules loaded: [1-9]/);
     const [exported] = receiver.requests.filter(({ path }) => path === '/custom/traces');
     expect(exported.contentType).toBe('application/x-protobuf');
     // Protobuf carries ids as raw bytes: the incoming trace id is there, twice (both spans).
@@ -223,8 +227,8 @@ describeWithPostgres('OpenTelemetry traces of a delivery across processes', () =
     expect(exported.body.indexOf(traceIdBytes, first + 1)).toBeGreaterThan(first);
   });
 
-  it('adds no traceparent and records no trace id with the OTEL variables unset', async () => {
-    const app = await apps.start({ ROLE: 'all' });
+  it('adds no traceparent, records no trace id and loads no SDK with the OTEL variables unset', async () => {
+    const app = await apps.start({ ROLE: 'all', NODE_OPTIONS: REPORT_SDK_MODULES });
     await createTrigger(app, 'untraced');
     target.respondInTurn(200);
     const before = receiver.requests.length;
@@ -238,5 +242,7 @@ describeWithPostgres('OpenTelemetry traces of a delivery across processes', () =
     expect((await executionOf(app, executionId)).traceId).toBeNull();
     await app.stop('SIGTERM');
     expect(receiver.requests).toHaveLength(before);
+    // Not even loaded.
+    expect(app.output()).toContain('OpenTelemetry SDK modules loaded: 0\n');
   });
 });
