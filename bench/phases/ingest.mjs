@@ -17,6 +17,7 @@ import {
 } from '../support/postgres.mjs';
 import { cpuMs, root, startTriggerline } from '../support/processes.mjs';
 import { BODY, createTrigger, deliver, deliverMany } from '../support/triggerline.mjs';
+import { startOtlpSink } from '../support/otlp-sink.mjs';
 import { startWireCounter } from '../support/wire-counter.mjs';
 
 const WIRE_WEBHOOKS = 100;
@@ -88,6 +89,7 @@ export async function ingestPhase() {
     await client.end();
     await api.stop();
   }
+  const traced = config.tracing ? await ingestTraced(db.url, wire.slug, hooks) : null;
   await dropScratchDatabase(db);
 
   const value = median(accepted);
@@ -119,6 +121,17 @@ export async function ingestPhase() {
         `${script.sql.replace(/\s+/g, ' ').slice(0, 160)}…`,
         `parameters as seen on the wire: ${JSON.stringify(script.variables).slice(0, 200)}`,
       ],
+      ...(traced === null
+        ? []
+        : [
+            [
+              'the same with OpenTelemetry on (OTLP/HTTP protobuf to a local sink)',
+              `${fmt(traced.value)} accepted/s`,
+              `${fmt(ratio(traced.value, value), 2)} × tracing off; ` +
+                `${traced.exports} exports, ${fmt(traced.bytes / 1024)} KiB to the sink; ` +
+                `runs ${traced.runs.map((n) => fmt(n)).join(', ')}`,
+            ],
+          ]),
       [
         'statements per accepted webhook (on the wire)',
         fmt(wire.statementsPerWebhook),
@@ -140,6 +153,41 @@ export async function ingestPhase() {
       },
     ],
   };
+}
+
+/**
+ * BENCH_TRACING=1: accepted webhooks/s of an api process that traces every delivery (a server
+ * span each, exported in batches over OTLP/HTTP to a local sink), measured as above.
+ */
+async function ingestTraced(databaseUrl, slug, hooks) {
+  const sink = await startOtlpSink();
+  const api = await startTriggerline({
+    databaseUrl,
+    role: 'api',
+    env: { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, OTEL_SERVICE_NAME: 'triggerline-bench' },
+  });
+  const client = await countingClient(databaseUrl);
+  const runs = [];
+  try {
+    await wrk(`${api.baseUrl}/hooks/${slug}`, { ...hooks, seconds: 2 });
+    for (let run = 0; run < config.repeat; run++) {
+      const before = await executionCount(client);
+      await wrk(`${api.baseUrl}/hooks/${slug}`, {
+        ...hooks,
+        env: { ...hooks.env, BENCH_KEY_PREFIX: `traced${run}` },
+      });
+      runs.push(((await executionCount(client)) - before) / config.seconds);
+    }
+  } finally {
+    await client.end();
+    // Its last spans are flushed on the way out.
+    await api.stop();
+    await sink.close();
+  }
+  if (sink.exports === 0) {
+    throw new Error('BENCH_TRACING=1: the api exported no spans to the sink');
+  }
+  return { value: median(runs), runs, exports: sink.exports, bytes: sink.bytes };
 }
 
 async function executionCount(client) {

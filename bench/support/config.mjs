@@ -43,6 +43,11 @@ export const config = {
   /** Timed claims on each table size. */
   claimRepeat: knob('BENCH_CLAIM_REPEAT', 101, 21),
   workerConcurrency: 10,
+  /**
+   * BENCH_TRACING=1: the ingest phase also measures an api process with OpenTelemetry on
+   * (OTLP/HTTP to a local sink) and reports it next to the same process with tracing off.
+   */
+  tracing: process.env.BENCH_TRACING === '1',
   /** Runs Triggerline's processes under --cpu-prof and says where their CPU went. */
   cpuProfile: process.env.BENCH_CPU_PROFILE === '1',
 };

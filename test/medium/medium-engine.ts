@@ -98,6 +98,7 @@ export function startWorker(
     signal,
     config,
     options.clock,
+    null,
   );
   const scheduler = new SchedulerRegistry();
   const dispatcher = new Dispatcher(

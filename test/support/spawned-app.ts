@@ -76,3 +76,20 @@ export async function spawnApp(
     },
   };
 }
+
+/**
+ * The processes a test file starts on one database, each with `baseEnv()` under its own
+ * variables; `stopAll` ends those still running (between tests).
+ */
+export function spawnedApps(baseEnv: () => Record<string, string>) {
+  const running: SpawnedApp[] = [];
+  return {
+    start: async (env: Record<string, string>) => {
+      const app = await spawnApp({ ...baseEnv(), ...env });
+      running.push(app);
+      return app;
+    },
+    stopAll: (signal: NodeJS.Signals = 'SIGKILL') =>
+      Promise.all(running.splice(0).map((app) => app.stop(signal))),
+  };
+}

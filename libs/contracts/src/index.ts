@@ -198,6 +198,8 @@ export interface Execution {
   conflictCount: number;
   /** §7: why flow control last held it back although its time had come; null once it runs. */
   heldBy: HeldReason | null;
+  /** SPEC §18: the OpenTelemetry trace of the delivery and its attempts; null when not traced. */
+  traceId: string | null;
   attempts?: Attempt[];
 }
 

@@ -14,8 +14,13 @@ export interface ConsoleSuite {
   it(name: string, body: () => Promise<void>): void;
 }
 
-/** Registers the hooks of one browser test file: a target, the app on its own database, Chromium. */
-export function useConsoleSuite(env: Record<string, string> = {}): ConsoleSuite {
+/**
+ * Registers the hooks of one browser test file: a target, the app on its own database, Chromium.
+ * `env` may depend on the target (e.g. an endpoint the app calls that the target stands in for).
+ */
+export function useConsoleSuite(
+  env: Record<string, string> | ((target: HttpTarget) => Record<string, string>) = {},
+): ConsoleSuite {
   const suite = {
     it: (name: string, body: () => Promise<void>) =>
       it(name, async () => {
@@ -31,7 +36,7 @@ export function useConsoleSuite(env: Record<string, string> = {}): ConsoleSuite 
 
   beforeAll(async () => {
     suite.target = await HttpTarget.start();
-    suite.app = await startConsoleApp(env);
+    suite.app = await startConsoleApp(typeof env === 'function' ? env(suite.target) : env);
     suite.browser = await launchBrowser();
     suite.page = suite.browser.page;
   });

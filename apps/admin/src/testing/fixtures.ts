@@ -147,6 +147,7 @@ export function executionWith(overrides: Partial<Execution> = {}): Execution {
     conflictCount: 0,
     heldBy: null,
     routedFrom: null,
+    traceId: null,
     ...overrides,
   };
 }

@@ -30,4 +30,40 @@ describe(AppConfig.name, () => {
     expect(decideEgress('192.0.2.1', policy)).toEqual({ allowed: false, reason: 'not_allowed' });
     expect(configOf({}).egress.policy).toEqual({ allow: null, deny: [] });
   });
+
+  it('traces only with an OTLP endpoint, unless the SDK or the trace exporter is turned off', () => {
+    expect(configOf({}).tracing).toBeNull();
+    expect(configOf({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }).tracing).toEqual({
+      protocol: 'http/protobuf',
+    });
+    expect(
+      configOf({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://collector:4318/v1/traces' }).tracing,
+    ).not.toBeNull();
+    const on = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' };
+    expect(configOf({ ...on, OTEL_SDK_DISABLED: 'true' }).tracing).toBeNull();
+    expect(configOf({ ...on, OTEL_TRACES_EXPORTER: 'none' }).tracing).toBeNull();
+  });
+
+  it('takes the traces protocol before the general one', () => {
+    const on = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' };
+    expect(configOf({ ...on, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' }).tracing).toEqual({
+      protocol: 'http/json',
+    });
+    expect(
+      configOf({
+        ...on,
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+        OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/protobuf',
+      }).tracing,
+    ).toEqual({ protocol: 'http/protobuf' });
+  });
+
+  it('refuses at boot what it cannot export: gRPC, an endpoint that is not a URL', () => {
+    expect(() => configOf({ OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' })).toThrow(
+      /OTEL_EXPORTER_OTLP_PROTOCOL/,
+    );
+    expect(() => configOf({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector' })).toThrow(
+      /OTEL_EXPORTER_OTLP_ENDPOINT/,
+    );
+  });
 });

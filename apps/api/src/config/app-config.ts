@@ -3,7 +3,12 @@ import { Injectable } from '@nestjs/common';
 import type { RetryPolicy } from '@triggerline/contracts';
 import type { EgressSettings } from '../egress/egress-agents';
 import { egressPolicyOf } from '../egress/egress-policy';
-import type { EnvironmentVariables, LogFormat, LogLevel, Role } from './env.schema';
+import type { EnvironmentVariables, LogFormat, LogLevel, OtlpProtocol, Role } from './env.schema';
+
+/** How this process exports traces (SPEC §18); the SDK reads the rest of OTEL_* itself. */
+export interface TracingSettings {
+  protocol: OtlpProtocol;
+}
 
 /** Typed, validated configuration; the only reader of the environment after boot. */
 @Injectable()
@@ -137,5 +142,19 @@ export class AppConfig {
   }
   get secretsKeyFile(): string {
     return this.env.SECRETS_KEY_FILE;
+  }
+  /** Set when an OTLP endpoint is configured and neither the SDK nor traces are turned off. */
+  get tracing(): TracingSettings | null {
+    const env = this.env;
+    const endpoint = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? env.OTEL_EXPORTER_OTLP_ENDPOINT;
+    if (endpoint === undefined || env.OTEL_SDK_DISABLED || env.OTEL_TRACES_EXPORTER === 'none') {
+      return null;
+    }
+    return {
+      protocol:
+        env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ??
+        env.OTEL_EXPORTER_OTLP_PROTOCOL ??
+        'http/protobuf',
+    };
   }
 }

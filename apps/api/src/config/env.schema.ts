@@ -19,6 +19,10 @@ import { isProxyUrl } from '../egress/proxy-for-url';
 export const ROLES = ['api', 'worker', 'all'] as const;
 export type Role = (typeof ROLES)[number];
 
+/** OTLP over HTTP, as protobuf (the OpenTelemetry default) or JSON; gRPC is not shipped. */
+export const OTLP_PROTOCOLS = ['http/protobuf', 'http/json'] as const;
+export type OtlpProtocol = (typeof OTLP_PROTOCOLS)[number];
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -309,6 +313,40 @@ export class EnvironmentVariables {
   @Transform(emptyToUndefined)
   @IsString()
   no_proxy?: string;
+
+  // OpenTelemetry's standard variables (SPEC §18): read here only to decide whether tracing runs
+  // at all and to refuse what the service cannot do; the SDK reads them (and the other OTEL_*
+  // variables: OTEL_SERVICE_NAME, OTEL_TRACES_SAMPLER, OTEL_EXPORTER_OTLP_HEADERS...) itself.
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?: string;
+
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsIn(OTLP_PROTOCOLS)
+  OTEL_EXPORTER_OTLP_PROTOCOL?: OtlpProtocol;
+
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsIn(OTLP_PROTOCOLS)
+  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL?: OtlpProtocol;
+
+  /** `true`: no tracing whatever the endpoint, as every OpenTelemetry SDK reads it. */
+  @Transform(toBoolean)
+  @IsBoolean()
+  OTEL_SDK_DISABLED = false;
+
+  /** `none` turns traces off, as in every OpenTelemetry SDK; `otlp` is the only exporter. */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsIn(['otlp', 'none'])
+  OTEL_TRACES_EXPORTER?: 'otlp' | 'none';
 }
 
 export class InvalidEnvironmentError extends Error {}

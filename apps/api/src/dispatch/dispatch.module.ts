@@ -5,10 +5,11 @@ import { Clock } from '../scheduling/clock';
 import { Completer } from './completer';
 import { Dispatcher } from './dispatcher.service';
 import { ExecutionRunner } from './execution-runner';
+import { TracingModule } from '../tracing/tracing.module';
 
 /** The worker: loaded only when ROLE is `worker` or `all`. */
 @Module({
-  imports: [ExecutionStoresModule, FlowModule],
+  imports: [ExecutionStoresModule, FlowModule, TracingModule],
   providers: [Dispatcher, ExecutionRunner, Completer, Clock],
 })
 export class DispatchModule {}

@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { ClassificationRule } from '@triggerline/contracts';
 import { AppConfig } from '../config/app-config';
 import { Database, type Sql } from '../database/database';
@@ -27,6 +27,8 @@ import {
 } from './actions/send-request';
 import { Completer, writeWithRetry } from './completer';
 import { decideTransition } from './decide-transition';
+import type { OutboundRequest } from './actions/outbound-request';
+import { TRACING, type Tracing } from '../tracing/tracing';
 
 interface RecordedAttempt {
   isRecorded: boolean;
@@ -70,6 +72,7 @@ export class ExecutionRunner implements OnApplicationShutdown {
     private readonly signal: WorkSignal,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    @Inject(TRACING) private readonly tracing: Tracing | null,
   ) {
     this.agents = new EgressAgents(config.egress);
   }
@@ -179,7 +182,22 @@ export class ExecutionRunner implements OnApplicationShutdown {
         retryAfterMs: null,
       };
     }
-    return sendRequest(built.request, { agents: this.agents, now: () => this.clock.now() });
+    const send = (request: OutboundRequest) =>
+      sendRequest(request, { agents: this.agents, now: () => this.clock.now() });
+    // Tracing off: this comparison is all that an attempt pays for it.
+    if (this.tracing === null) {
+      return send(built.request);
+    }
+    return this.tracing.traceAttempt(
+      {
+        traceParent: execution.traceParent,
+        executionId: execution.id,
+        triggerSlug: execution.triggerSlug,
+        attempt: execution.attempt,
+        request: built.request,
+      },
+      (headers) => send({ ...built.request, headers }),
+    );
   }
 
   private async pauseByRule(execution: ClaimedExecution, rule: ClassificationRule): Promise<void> {

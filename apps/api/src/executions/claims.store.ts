@@ -38,6 +38,7 @@ interface ClaimRow extends FlowColumns {
   on_unknown_outcome: UnknownOutcomePolicy | null;
   classification_rules: ClassificationRule[] | null;
   depth: number;
+  trace_parent: string | null;
   payload: unknown;
   raw_body: Buffer | null;
   forwarded_headers: Record<string, string> | null;
@@ -84,7 +85,7 @@ const claimStatement = (size: number): Statement => ({
            FROM due WHERE e.id = due.id AND NOT due.is_gated
            RETURNING e.id, coalesce(e.event_id, e.id) AS event_id, e.trigger_id, e.attempt_count,
                      e.idempotency_key,
-                     e.handles_dead_letter_id, e.depth, e.replay_of, due.previous_status, due.previous_owner,
+                     e.handles_dead_letter_id, e.depth, e.replay_of, e.trace_parent, due.previous_status, due.previous_owner,
                      due.previous_claimed_at
          )
          SELECT n.next_due_at, g.gated_trigger_ids, ${CLAIMED_COLUMNS}
@@ -130,7 +131,7 @@ const START_GATED: Statement = {
            WHERE e.id = before.id
            RETURNING e.id, coalesce(e.event_id, e.id) AS event_id, e.trigger_id, e.attempt_count,
                      e.idempotency_key,
-                     e.handles_dead_letter_id, e.depth, e.replay_of, before.status AS previous_status,
+                     e.handles_dead_letter_id, e.depth, e.replay_of, e.trace_parent, before.status AS previous_status,
                      before.lease_owner AS previous_owner, before.updated_at AS previous_claimed_at
          )
          SELECT ${CLAIMED_COLUMNS}
@@ -358,6 +359,7 @@ function toClaimedExecution(row: ClaimRow): ClaimedExecution {
       headers: row.forwarded_headers ?? {},
     },
     depth: row.depth,
+    traceParent: row.trace_parent,
     onUnknownOutcome: effectiveUnknownOutcome(row.action?.type ?? 'http', row.on_unknown_outcome),
     classificationRules: effectiveClassificationRules({
       action: row.action,

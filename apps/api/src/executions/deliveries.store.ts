@@ -20,6 +20,8 @@ export interface NewDelivery {
   rawBody?: Buffer | null;
   /** Headers the action forwards, credential-looking values sealed; null when none. */
   forwardedHeaders?: Record<string, string> | null;
+  /** The W3C `traceparent` of the delivery's server span; null when it was not traced. */
+  traceParent?: string | null;
 }
 
 /** One execution of a routed delivery: the trigger's own, or a route's. */
@@ -39,6 +41,8 @@ export interface NewRoutedDelivery {
   headers: Record<string, string>;
   bodySha256: Buffer;
   depth: number;
+  /** The delivery's server span, stored with each of its executions; null when not traced. */
+  traceParent: string | null;
   executions: RoutedExecution[];
 }
 
@@ -90,13 +94,14 @@ const INSERT_DELIVERIES: Statement = {
   // are not returned). Arrays make one statement for every batch size.
   text: `WITH delivered AS (
            SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[],
-                                $6::bytea[], $7::smallint[], $8::bytea[], $9::text[])
+                                $6::bytea[], $7::smallint[], $8::bytea[], $9::text[], $10::text[])
              AS d(id, trigger_id, idempotency_key, payload, headers, body_sha256, depth, raw_body,
-                  forwarded_headers)
+                  forwarded_headers, trace_parent)
          ), inserted AS (
            INSERT INTO executions (id, trigger_id, status, idempotency_key, due_at, body_sha256,
-                                   depth)
-           SELECT id, trigger_id, 'pending', idempotency_key, now(), body_sha256, depth
+                                   depth, trace_parent)
+           SELECT id, trigger_id, 'pending', idempotency_key, now(), body_sha256, depth,
+                  trace_parent
            FROM delivered
            ${SKIP_DUPLICATE_KEY}
            RETURNING id
@@ -119,8 +124,8 @@ const INSERT_DELIVERY: Statement = {
                   $6::bytea AS body_sha256
          ), inserted AS (
            INSERT INTO executions (id, trigger_id, status, idempotency_key, due_at, body_sha256,
-                                   depth)
-           VALUES ($1, $2, 'pending', $3, now(), $6, $7)
+                                   depth, trace_parent)
+           VALUES ($1, $2, 'pending', $3, now(), $6, $7, $10)
            ${SKIP_DUPLICATE_KEY}
            RETURNING id
          ), stored AS (
@@ -149,7 +154,7 @@ const INSERT_ROUTED_DELIVERY: Statement = {
   // the arbiter: a duplicate (racing or late) waits for it and inserts nothing. Parameters: the
   // executions as arrays ($1 ids, $2 triggers, $3 routed_from, $4 payloads, $5 raw bodies,
   // $6 forwarded headers), then the delivery's $7 trigger, $8 key, $9 body hash, $10 depth,
-  // $11 headers.
+  // $11 headers, $12 traceparent.
   text: `WITH input AS (
            SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::bytea[],
                                 $6::text[])
@@ -161,8 +166,8 @@ const INSERT_ROUTED_DELIVERY: Statement = {
            RETURNING trigger_id
          ), inserted AS (
            INSERT INTO executions (id, trigger_id, status, idempotency_key, due_at, body_sha256,
-                                   depth, routed_from)
-           SELECT id, trigger_id, 'pending', $8, now(), $9, $10, routed_from FROM input
+                                   depth, routed_from, trace_parent)
+           SELECT id, trigger_id, 'pending', $8, now(), $9, $10, routed_from, $12 FROM input
            WHERE $8::text IS NULL OR EXISTS (SELECT FROM anchor)
            ${SKIP_DUPLICATE_KEY}
            RETURNING id
@@ -225,6 +230,7 @@ interface DeliveryRow {
   depth: number;
   rawBody: Buffer | null;
   forwardedHeaders: string | null;
+  traceParent: string | null;
 }
 
 // Two batches in flight: while PostgreSQL commits one, the api answers the other's webhooks
@@ -297,6 +303,7 @@ export class DeliveriesStore {
         delivery.forwardedHeaders === undefined || delivery.forwardedHeaders === null
           ? null
           : JSON.stringify(delivery.forwardedHeaders),
+      traceParent: delivery.traceParent ?? null,
     };
     let written = await this.deliveries.submit(row);
     for (;;) {
@@ -338,6 +345,7 @@ export class DeliveriesStore {
         delivery.bodySha256,
         delivery.depth,
         json(delivery.headers),
+        delivery.traceParent,
       ]);
       if (inserted.rows.length > 0 || delivery.idempotencyKey === null) {
         const created = new Set(inserted.rows.map(({ id }) => id));
@@ -385,6 +393,7 @@ export class DeliveriesStore {
         sorted.map((row) => row.depth),
         sorted.map((row) => row.rawBody),
         sorted.map((row) => row.forwardedHeaders),
+        sorted.map((row) => row.traceParent),
       ]);
       const byId = new Map(written.rows.map((found) => [found.id, found]));
       return rows.map((row) => ({ status: 'fulfilled', value: outcomeOf(byId.get(row.id)) }));
@@ -406,6 +415,7 @@ export class DeliveriesStore {
       row.depth,
       row.rawBody,
       row.forwardedHeaders,
+      row.traceParent,
     ]);
     return outcomeOf(written.rows[0]);
   }

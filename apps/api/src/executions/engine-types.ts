@@ -32,6 +32,8 @@ export interface ClaimedExecution {
   received: { rawBody: Buffer | null; headers: Record<string, string> };
   /** How many Triggerline hops led to this delivery (X-Triggerline-Depth); 0 for a first one. */
   depth: number;
+  /** The W3C `traceparent` of the delivery's server span; null when it was not traced. */
+  traceParent: string | null;
   /** The trigger's effective `onUnknownOutcome`. */
   onUnknownOutcome: UnknownOutcomePolicy;
   /** The trigger's effective classification rules (SPEC §15), applied before the built-in ones. */

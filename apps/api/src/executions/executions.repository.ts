@@ -6,6 +6,7 @@ import { type Cursor, toPage } from '../http/cursor';
 import { executionConditions, type ExecutionMatch } from './execution-conditions';
 import { isoOrNull } from '../database/row-values';
 import type { StoredAction } from '../triggers/trigger.entity';
+import { traceIdOf } from '../tracing/trace-parent';
 
 interface ExecutionRow {
   id: string;
@@ -28,6 +29,7 @@ interface ExecutionRow {
   duplicate_count: number;
   conflict_count: number;
   held_by: HeldReason | null;
+  trace_parent: string | null;
 }
 
 interface AttemptRow {
@@ -180,6 +182,7 @@ function toExecution(row: ExecutionRow): Execution {
     duplicateCount: row.duplicate_count,
     conflictCount: row.conflict_count,
     heldBy: isWaiting ? row.held_by : null,
+    traceId: traceIdOf(row.trace_parent),
   };
 }
 

@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { WebhookAccepted, WebhookDuplicate } from '@triggerline/contracts';
 import { DeliveryOutcomeCounts } from '../rejections/delivery-outcome-counts.store';
 import { isKept } from '../triggers/delivery-filter';
@@ -35,6 +35,7 @@ import {
   verifySignature,
 } from '../verification/verify-signature';
 import { DEPTH_HEADER, isTooDeep, parseTriggerDepth } from './trigger-depth';
+import { TRACING, type Tracing } from '../tracing/tracing';
 
 /** What the sender is answered: the status and the JSON body. */
 export interface WebhookAnswer {
@@ -75,13 +76,25 @@ export class IngestService {
     private readonly box: SecretBox,
     private readonly config: AppConfig,
     private readonly outcomeCounts: DeliveryOutcomeCounts,
+    @Inject(TRACING) private readonly tracing: Tracing | null,
   ) {}
 
   /** Injected for tests; real time otherwise. */
   now: () => Date = () => new Date();
 
   /** The whole pipeline of a delivery, answered as status and body (a retry reuses both). */
-  async receive(delivery: Delivery): Promise<WebhookAnswer> {
+  receive(delivery: Delivery): Promise<WebhookAnswer> {
+    // Tracing off: this comparison is all that ingestion pays for it (not even a promise more).
+    if (this.tracing === null) {
+      return this.process(delivery, null);
+    }
+    return this.tracing.traceDelivery(delivery, (traceParent) =>
+      this.process(delivery, traceParent),
+    );
+  }
+
+  /** `traceParent`: the delivery's server span, stored with its executions (null: untraced). */
+  private async process(delivery: Delivery, traceParent: string | null): Promise<WebhookAnswer> {
     // First, before any lookup or deduplication: a loop is stopped whatever else is wrong.
     const depth = parseTriggerDepth(delivery.headers[DEPTH_HEADER]);
     if (isTooDeep(depth, this.config.maxTriggerDepth)) {
@@ -130,7 +143,7 @@ export class IngestService {
       );
     }
     if (trigger.routes !== null && trigger.routes.length > 0) {
-      return this.receiveRouted({ trigger, delivery, idempotencyKey, depth });
+      return this.receiveRouted({ trigger, delivery, idempotencyKey, depth, traceParent });
     }
     const outcome = await this.executions.recordDelivery({
       triggerId: trigger.id,
@@ -139,6 +152,7 @@ export class IngestService {
       headers: headersOfInterest(delivery.headers),
       bodySha256: hashBody(delivery.rawBody),
       depth,
+      traceParent,
       ...forwardedParts(trigger, delivery, this.box),
     });
     return this.answer({
@@ -160,6 +174,7 @@ export class IngestService {
     delivery: Delivery;
     idempotencyKey: string | null;
     depth: number;
+    traceParent: string | null;
   }): Promise<WebhookAnswer> {
     const { trigger, delivery, idempotencyKey } = input;
     const sourcePaths = effectiveRedactPaths(trigger);
@@ -201,6 +216,7 @@ export class IngestService {
       headers: headersOfInterest(delivery.headers),
       bodySha256: hashBody(delivery.rawBody),
       depth: input.depth,
+      traceParent: input.traceParent,
       executions,
     });
     return this.answer({ slug: trigger.slug, idempotencyKey, outcome });

@@ -12,6 +12,9 @@ import type {
 } from '@triggerline/contracts';
 import type { Observable } from 'rxjs';
 
+/** The list's filters, without its paging. */
+export type ExecutionFilters = Omit<ExecutionQuery, 'cursor' | 'limit'>;
+
 export interface ExecutionQuery {
   triggerId: string | null;
   status: ExecutionStatus | null;
@@ -29,23 +32,19 @@ export class ExecutionApi {
   private readonly http = inject(HttpClient);
 
   list(query: ExecutionQuery): Observable<Page<Execution>> {
-    let params = new HttpParams().set('limit', query.limit);
-    if (query.triggerId) {
-      params = params.set('triggerId', query.triggerId);
-    }
-    if (query.status) {
-      params = params.set('status', query.status);
-    }
-    for (const name of ['idempotencyKey', 'from', 'to'] as const) {
-      const value = query[name];
-      if (value) {
-        params = params.set(name, value);
-      }
-    }
+    let params = filterParams(query).set('limit', query.limit);
     if (query.cursor) {
       params = params.set('cursor', query.cursor);
     }
     return this.http.get<Page<Execution>>('/api/executions', { params });
+  }
+
+  /** Every execution the filters match, with payloads, as NDJSON (SPEC §18). */
+  export(filters: ExecutionFilters): Observable<Blob> {
+    return this.http.get('/api/executions/export', {
+      params: filterParams(filters),
+      responseType: 'blob',
+    });
   }
 
   get(id: string): Observable<Execution> {
@@ -69,4 +68,15 @@ export class ExecutionApi {
   erase(request: EraseExecutionsRequest): Observable<EraseExecutionsResult> {
     return this.http.post<EraseExecutionsResult>('/api/executions/erase', request);
   }
+}
+
+function filterParams(filters: ExecutionFilters): HttpParams {
+  let params = new HttpParams();
+  for (const name of ['triggerId', 'status', 'idempotencyKey', 'from', 'to'] as const) {
+    const value = filters[name];
+    if (value) {
+      params = params.set(name, value);
+    }
+  }
+  return params;
 }

@@ -32,6 +32,7 @@ const held: Execution = {
   duplicateCount: 2,
   conflictCount: 1,
   heldBy: null,
+  traceId: null,
   attempts: [],
 };
 

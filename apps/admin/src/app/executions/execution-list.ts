@@ -15,7 +15,10 @@ import {
   type EraseExecutionsResult,
   type RedriveFilter,
 } from '@triggerline/contracts';
+import { errorMessage } from '../core/api-error';
 import { Icon } from '../core/icon';
+import { mutation } from '../core/mutation';
+import { saveFile } from '../core/save-file';
 import { CursorPages, Pager } from '../core/pager';
 import { Session } from '../core/session';
 import { type TimeRange, TimeRangeFields } from '../core/time-range';
@@ -100,17 +103,27 @@ export class ExecutionList {
     this.to(),
   ]);
 
+  /** The filters shown, as the list and the export take them. */
+  private readonly filters = computed(() => ({
+    triggerId: this.triggerId() ?? null,
+    status: this.selectedStatus(),
+    idempotencyKey: this.idempotencyKey() || null,
+    from: this.from() || null,
+    to: this.to() || null,
+  }));
+
   protected readonly page = rxResource({
-    params: () => ({
-      triggerId: this.triggerId() ?? null,
-      status: this.selectedStatus(),
-      idempotencyKey: this.idempotencyKey() || null,
-      from: this.from() || null,
-      to: this.to() || null,
-      cursor: this.pages.cursor(),
-      limit: PAGE_SIZE,
-    }),
+    params: () => ({ ...this.filters(), cursor: this.pages.cursor(), limit: PAGE_SIZE }),
     stream: ({ params }) => this.api.list(params),
+  });
+
+  /** Every execution the filters match, with payloads, downloaded as NDJSON (SPEC §18). */
+  protected readonly exporting = mutation({
+    request: () => this.api.export(this.filters()),
+    onSuccess: (file) =>
+      saveFile(file, `triggerline-executions-${new Date().toISOString().slice(0, 10)}.ndjson`),
+    onError: (error) =>
+      this.snackBar.open(`Export failed: ${errorMessage(error)}`, 'Dismiss', { duration: 5000 }),
   });
 
   constructor() {

@@ -15,6 +15,7 @@ import { errorMessage, isApiError } from '../core/api-error';
 import { ConfirmDialog, type ConfirmDialogData } from '../core/confirm-dialog';
 import { Icon } from '../core/icon';
 import { mutation } from '../core/mutation';
+import { saveFile } from '../core/save-file';
 import { StatsMonitor, watermarkPercent } from '../stats/stats-monitor';
 import { Session } from '../core/session';
 import { circuitLabel } from './flow-labels';
@@ -211,12 +212,8 @@ export class TriggerList {
 
 // A download of `value` as a JSON file, made in the browser (the document is small).
 function saveJson(value: unknown, fileName: string): void {
-  const url = URL.createObjectURL(
+  saveFile(
     new Blob([`${JSON.stringify(value, null, 2)}\n`], { type: 'application/json' }),
+    fileName,
   );
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  link.click();
-  URL.revokeObjectURL(url);
 }
