@@ -5,10 +5,11 @@ import { Clock } from '../scheduling/clock';
 import { Completer } from './completer';
 import { Dispatcher } from './dispatcher.service';
 import { ExecutionRunner } from './execution-runner';
+import { Reconciler } from './reconciler';
 
 /** The worker: loaded only when ROLE is `worker` or `all`. */
 @Module({
   imports: [ExecutionStoresModule, FlowModule],
-  providers: [Dispatcher, ExecutionRunner, Completer, Clock],
+  providers: [Dispatcher, ExecutionRunner, Completer, Reconciler, Clock],
 })
 export class DispatchModule {}

@@ -1,10 +1,11 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import type { ClassificationRule } from '@triggerline/contracts';
+import { type ClassificationRule, effectiveReconcileAfterMs } from '@triggerline/contracts';
 import { AppConfig } from '../config/app-config';
 import { Database, type Sql } from '../database/database';
 import { EgressAgents } from '../egress/egress-agents';
 import { CompletionsStore } from '../executions/completions.store';
 import { DeadLettersStore } from '../executions/dead-letters.store';
+import { ReconciliationsStore } from '../executions/reconciliations.store';
 import type { AttemptRecord, ClaimedExecution, Transition } from '../executions/engine-types';
 import type { TriggerFlowSettings } from '../executions/flow-settings';
 import { WorkSignal } from '../executions/work-signal';
@@ -16,7 +17,6 @@ import { SecretBox } from '../secrets/secret-box';
 import { openAction } from '../triggers/trigger-secrets';
 import type { StoredAction } from '../triggers/trigger.entity';
 import { buildRequest } from './actions/build-request';
-import { ORIGINAL_EXECUTION } from '../executions/original-execution';
 import { FlowStore } from '../flow/flow.store';
 import { applyClassificationRules } from '../retry/apply-classification-rules';
 import {
@@ -27,6 +27,7 @@ import {
 } from './actions/send-request';
 import { Completer, writeWithRetry } from './completer';
 import { decideTransition } from './decide-transition';
+import { eventIdOf } from './event-identity';
 
 interface RecordedAttempt {
   isRecorded: boolean;
@@ -48,6 +49,8 @@ interface AttemptToRecord {
   transition: Transition;
   /** The trigger's flow control: its breaker counts the outcome, its held executions wake. */
   flow: TriggerFlowSettings | null;
+  /** SPEC §15: an unknown outcome is asked about at the gateway after this; null: never. */
+  reconcileAfterMs: number | null;
 }
 
 export const LOST_ATTEMPT_ERROR = 'Lease expired before the attempt was recorded (worker lost)';
@@ -70,6 +73,7 @@ export class ExecutionRunner implements OnApplicationShutdown {
     private readonly signal: WorkSignal,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly reconciliations: ReconciliationsStore,
   ) {
     this.agents = new EgressAgents(config.egress);
   }
@@ -166,7 +170,10 @@ export class ExecutionRunner implements OnApplicationShutdown {
         depth: execution.depth,
         webhookId: `msg_${execution.eventId}`,
         sentAt: this.clock.now(),
-        event: { triggerId: execution.triggerId, eventId: await this.eventId(execution) },
+        event: {
+          triggerId: execution.triggerId,
+          eventId: await eventIdOf(this.database, execution),
+        },
       },
       { rawBody: execution.received.rawBody, headers: receivedHeaders },
     );
@@ -193,19 +200,6 @@ export class ExecutionRunner implements OnApplicationShutdown {
         byRule: rule,
       });
     }
-  }
-
-  // The event's key, else the execution that first received it: a replay without a key sends the
-  // same WhatsApp message id as its original. Only then is the replay chain read.
-  private async eventId(execution: ClaimedExecution): Promise<string> {
-    if (execution.idempotencyKey !== null) {
-      return execution.idempotencyKey;
-    }
-    if (execution.replayOf === null || execution.action?.type !== 'whatsapp') {
-      return execution.id;
-    }
-    const { rows } = await this.database.run<{ id: string }>(ORIGINAL_EXECUTION, [execution.id]);
-    return rows[0]?.id ?? execution.id;
   }
 
   private async record(
@@ -257,6 +251,7 @@ export class ExecutionRunner implements OnApplicationShutdown {
       attempt,
       transition,
       flow: execution.flow,
+      reconcileAfterMs: reconcileAfterMsOf(execution),
     });
     this.reportFlow(execution, recorded);
     onRecorded(recorded.isRecorded);
@@ -367,6 +362,7 @@ export class ExecutionRunner implements OnApplicationShutdown {
       attemptCount: execution.attempt - 1,
       ...settlement,
       flow: execution.flow,
+      reconcileAfterMs: reconcileAfterMsOf(execution),
     });
     this.reportFlow(execution, recorded);
     return recorded.isRecorded;
@@ -436,6 +432,12 @@ export class ExecutionRunner implements OnApplicationShutdown {
     if (input.attempt !== null) {
       await this.completions.insertAttempt(sql, input.executionId, input.attempt);
     }
+    if (input.transition.status === 'outcome_unknown' && input.reconcileAfterMs !== null) {
+      await this.reconciliations.schedule(sql, {
+        executionId: input.executionId,
+        afterMs: input.reconcileAfterMs,
+      });
+    }
     const flow =
       input.flow === null
         ? null
@@ -485,4 +487,8 @@ export class ExecutionRunner implements OnApplicationShutdown {
       this.signal.executionsAvailable();
     }
   }
+}
+
+function reconcileAfterMsOf(execution: ClaimedExecution): number | null {
+  return execution.action?.type === 'whatsapp' ? effectiveReconcileAfterMs(execution.action) : null;
 }
