@@ -451,6 +451,16 @@ describe('WhatsApp delivery', () => {
     it('shows reconcileAfterMs where a provider can be asked, and refuses it elsewhere', async () => {
       const { trigger } = await createTrigger('evolution-go', { message: TEXT });
       expect(trigger.action.reconcileAfterMs).toBe(60000);
+      const own = await createTrigger('evolution-go', { message: TEXT, reconcileAfterMs: 5000 });
+      expect(own.trigger.action.reconcileAfterMs).toBe(5000);
+      // The configuration document carries it when set, and only then.
+      const document = (await t.api('GET', '/api/config')).body as {
+        triggers: { slug: string; action: Record<string, unknown> }[];
+      };
+      const actionOf = (slug: string) =>
+        document.triggers.find((item) => item.slug === slug)!.action;
+      expect(actionOf(own.slug).reconcileAfterMs).toBe(5000);
+      expect(actionOf(trigger.slug)).not.toHaveProperty('reconcileAfterMs');
       const v2 = await createTrigger('evolution-v2', { message: TEXT });
       expect(v2.trigger.action.reconcileAfterMs).toBeNull();
       const refusals = [
