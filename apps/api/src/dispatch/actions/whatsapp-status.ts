@@ -1,6 +1,6 @@
 import type { ReconciliationResult } from '@triggerline/contracts';
 import type { StoredAction } from '../../triggers/trigger.entity';
-import type { AttemptResult } from './send-request';
+import { type AttemptResult, truncate } from './send-request';
 import type { OutboundRequest } from './outbound-request';
 
 type WhatsappAction = Extract<StoredAction, { type: 'whatsapp' }>;
@@ -29,6 +29,9 @@ export function buildWhatsappStatusRequest(input: {
   };
 }
 
+// What of the gateway's answer is kept on the attempt (and in the execution's last error).
+const MAX_DETAIL = 300;
+
 // Evolution Go stores "Delivered" and "Read" from receipts; its guide lists PENDING, SENT,
 // DELIVERED and READ. Any of these but PENDING means the message left the gateway.
 const SENT_STATUSES = new Set(['sent', 'delivered', 'read', 'played']);
@@ -43,12 +46,13 @@ export function readWhatsappStatus(answer: AttemptResult): {
   detail: string;
 } {
   if (answer.httpStatus === null) {
-    return { result: 'unavailable', detail: answer.error ?? 'No answer' };
+    return { result: 'unavailable', detail: truncate(answer.error ?? 'No answer', MAX_DETAIL) };
   }
   if (answer.httpStatus !== 200) {
+    const body = answer.responseExcerpt === null ? '' : `: ${answer.responseExcerpt}`;
     return {
       result: 'unavailable',
-      detail: `HTTP ${answer.httpStatus}${answer.responseExcerpt === null ? '' : `: ${answer.responseExcerpt}`}`,
+      detail: truncate(`HTTP ${answer.httpStatus}${body}`, MAX_DETAIL),
     };
   }
   const result = parseResult(answer.responseExcerpt);
@@ -61,7 +65,7 @@ export function readWhatsappStatus(answer: AttemptResult): {
   const status = typeof result['status'] === 'string' ? result['status'] : '';
   return {
     result: SENT_STATUSES.has(status.toLowerCase()) ? 'sent' : 'pending',
-    detail: status === '' ? 'The message has no status yet' : status,
+    detail: status === '' ? 'The message has no status yet' : truncate(status, MAX_DETAIL),
   };
 }
 
