@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { type ClassificationRule, effectiveReconcileAfterMs } from '@triggerline/contracts';
+import type { ClassificationRule } from '@triggerline/contracts';
 import { AppConfig } from '../config/app-config';
 import { Database, type Sql } from '../database/database';
 import { EgressAgents } from '../egress/egress-agents';
@@ -28,6 +28,7 @@ import {
 import { Completer, writeWithRetry } from './completer';
 import { decideTransition } from './decide-transition';
 import { eventIdOf } from './event-identity';
+import { reconcileAfterMsOf } from './reconciler';
 
 interface RecordedAttempt {
   isRecorded: boolean;
@@ -251,7 +252,7 @@ export class ExecutionRunner implements OnApplicationShutdown {
       attempt,
       transition,
       flow: execution.flow,
-      reconcileAfterMs: reconcileAfterMsOf(execution),
+      reconcileAfterMs: reconcileAfterMsOf(execution.action),
     });
     this.reportFlow(execution, recorded);
     onRecorded(recorded.isRecorded);
@@ -362,7 +363,7 @@ export class ExecutionRunner implements OnApplicationShutdown {
       attemptCount: execution.attempt - 1,
       ...settlement,
       flow: execution.flow,
-      reconcileAfterMs: reconcileAfterMsOf(execution),
+      reconcileAfterMs: reconcileAfterMsOf(execution.action),
     });
     this.reportFlow(execution, recorded);
     return recorded.isRecorded;
@@ -487,8 +488,4 @@ export class ExecutionRunner implements OnApplicationShutdown {
       this.signal.executionsAvailable();
     }
   }
-}
-
-function reconcileAfterMsOf(execution: ClaimedExecution): number | null {
-  return execution.action?.type === 'whatsapp' ? effectiveReconcileAfterMs(execution.action) : null;
 }

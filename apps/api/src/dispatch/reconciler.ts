@@ -28,6 +28,7 @@ import { Metrics } from '../metrics/metrics';
 import { Clock } from '../scheduling/clock';
 import { SecretBox } from '../secrets/secret-box';
 import { openAction } from '../triggers/trigger-secrets';
+import type { StoredAction } from '../triggers/trigger.entity';
 import { sendRequest } from './actions/send-request';
 import { whatsappMessageId } from './actions/whatsapp-message-id';
 import { buildWhatsappStatusRequest, readWhatsappStatus } from './actions/whatsapp-status';
@@ -36,6 +37,11 @@ import { eventIdOf } from './event-identity';
 import { createWorkerId } from './worker-id';
 
 const POLL_JOB = 'reconcile-poll';
+
+/** When an unknown outcome of this action is first asked about; null: it cannot be asked. */
+export function reconcileAfterMsOf(action: StoredAction | null): number | null {
+  return action?.type === 'whatsapp' ? effectiveReconcileAfterMs(action) : null;
+}
 const BATCH = 10;
 
 /**
@@ -124,7 +130,18 @@ export class Reconciler
         leaseMs: this.config.leaseMs,
         limit: BATCH,
       });
-      await Promise.all(claimed.map((execution) => this.reconcile(execution)));
+      // One that fails is asked again once its lease lapses.
+      await Promise.all(
+        claimed.map((execution) =>
+          this.reconcile(execution).catch((error: unknown) =>
+            this.logger.warn({
+              evt: 'reconcile_failed',
+              executionId: execution.id,
+              error: (error as Error).message,
+            }),
+          ),
+        ),
+      );
     } while (claimed.length === BATCH && !this.isStopping);
     const nextAt = await this.store.nextDueAt();
     if (nextAt !== null) {
@@ -153,8 +170,7 @@ export class Reconciler
   private async reconcile(execution: ClaimedReconciliation): Promise<void> {
     const askedAt = this.clock.now();
     const answer = await this.ask(execution);
-    const reconcileAfterMs =
-      execution.action?.type === 'whatsapp' ? effectiveReconcileAfterMs(execution.action) : null;
+    const reconcileAfterMs = reconcileAfterMsOf(execution.action);
     const state = this.nextState(execution, {
       ...answer,
       // A trigger changed to a provider that cannot be asked leaves it to an operator.
@@ -211,7 +227,7 @@ export class Reconciler
     execution: ClaimedReconciliation,
   ): Promise<{ result: ReconciliationResult; detail: string }> {
     const { action } = execution;
-    if (action?.type !== 'whatsapp' || effectiveReconcileAfterMs(action) === null) {
+    if (action?.type !== 'whatsapp' || reconcileAfterMsOf(action) === null) {
       return { result: 'unavailable', detail: 'The trigger can no longer be asked' };
     }
     let apiKey: string | null;
