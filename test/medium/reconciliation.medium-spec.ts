@@ -138,7 +138,12 @@ describeMedium('Reconciliations (the store against PostgreSQL, two workers)', ()
     );
     expect(confirmed).toMatchObject({ kind: 'confirmed', status: 'dead_lettered' });
     expect(await settleSucceeded(claimed, WORKER_A)).toBe(false);
-    expect(await rowOf(id)).toMatchObject({ status: 'dead_lettered', reconciliation: null });
+    expect(await rowOf(id)).toEqual({
+      status: 'dead_lettered',
+      lease_owner: null,
+      reconcile_tries: 1,
+      reconciliation: null,
+    });
   });
 
   it('asks again later, or stops asking, keeping the execution unknown', async () => {
