@@ -361,4 +361,134 @@ describe('WhatsApp delivery', () => {
       expect(preview.body.body.id).toBe(ids[0]);
     }
   });
+
+  describe('reconciling unknown outcomes with Evolution Go', () => {
+    const sendsOf = (gateway: WhatsappGateway, id: string) =>
+      gateway.requestsFor(id).filter((request) => request.path === '/send/text');
+    const questionsOf = (gateway: WhatsappGateway, id: string) =>
+      gateway.requestsFor(id).filter((request) => request.path === '/message/status');
+    const messageIdOf = (request: { body: string }) =>
+      (JSON.parse(request.body) as { id: string }).id;
+
+    // A send the gateway reads and never answers (its request times out after 300 ms).
+    async function stalledDelivery(mode: 'stall' | 'stall_unsent', reconcileAfterMs: number) {
+      const { gateway, slug } = await createTrigger('evolution-go', {
+        message: TEXT,
+        timeoutMs: 300,
+        reconcileAfterMs,
+      });
+      gateway.answerInTurn(mode);
+      return { gateway, id: await deliver(slug) };
+    }
+
+    it('settles a stalled send the gateway delivered as succeeded, sending it once', async () => {
+      const { gateway, id } = await stalledDelivery('stall', 200);
+      const found = await untilStatus(id, 'succeeded');
+
+      const sends = sendsOf(gateway, id);
+      expect(sends).toHaveLength(1);
+      const [question] = questionsOf(gateway, id);
+      expect(question.headers.apikey).toBe(API_KEY);
+      expect(JSON.parse(question.body)).toEqual({ id: messageIdOf(sends[0]) });
+      expect(question.at - sends[0].at).toBeGreaterThanOrEqual(200);
+      expect(found.lastError).toBeNull();
+      expect(found.attempts).toEqual([
+        expect.objectContaining({
+          number: 1,
+          outcome: 'unknown',
+          reconciliation: {
+            askedAt: expect.any(String),
+            tries: 1,
+            result: 'sent',
+            detail: 'Delivered',
+          },
+        }),
+      ]);
+    });
+
+    it('sends again with the same message id when the gateway still does not know it', async () => {
+      const { gateway, id } = await stalledDelivery('stall_unsent', 100);
+      const found = await untilStatus(id, 'succeeded');
+
+      const sends = sendsOf(gateway, id);
+      expect(sends).toHaveLength(2);
+      expect(messageIdOf(sends[1])).toBe(messageIdOf(sends[0]));
+      const questions = questionsOf(gateway, id);
+      expect(questions).toHaveLength(3);
+      expect(questions.every((question) => question.at < sends[1].at)).toBe(true);
+      // 100 ms, then 200 and 400 more: each question waits twice as long as the one before.
+      expect(questions[2].at - questions[1].at).toBeGreaterThanOrEqual(400);
+      expect(found.attempts).toEqual([
+        expect.objectContaining({
+          number: 1,
+          outcome: 'unknown',
+          reconciliation: expect.objectContaining({ tries: 3, result: 'not_found' }),
+        }),
+        expect.objectContaining({ number: 2, outcome: 'success', reconciliation: null }),
+      ]);
+    });
+
+    it('leaves it to an operator when the gateway cannot answer, asking nothing more', async () => {
+      const { gateway, id } = await stalledDelivery('stall_unsent', 100);
+      await untilStatus(id, 'outcome_unknown');
+      gateway.mode = 'disconnected';
+      const held = await waitFor(
+        async () => {
+          const found = await execution(id);
+          return found.attempts[0].reconciliation?.tries === 3 ? found : undefined;
+        },
+        { what: 'the third question' },
+      );
+      expect(held.status).toBe('outcome_unknown');
+      expect(held.lastError).toContain('confirm by hand');
+      expect(held.attempts[0].reconciliation).toMatchObject({ result: 'unavailable' });
+      expect(sendsOf(gateway, id)).toHaveLength(1);
+      const confirmed = await t.api('POST', `/api/executions/${id}/confirm`, { delivered: true });
+      expect(confirmed.body.status).toBe('succeeded');
+      expect(questionsOf(gateway, id)).toHaveLength(3);
+    });
+
+    it('shows reconcileAfterMs where a provider can be asked, and refuses it elsewhere', async () => {
+      const { trigger } = await createTrigger('evolution-go', { message: TEXT });
+      expect(trigger.action.reconcileAfterMs).toBe(60000);
+      const own = await createTrigger('evolution-go', { message: TEXT, reconcileAfterMs: 5000 });
+      expect(own.trigger.action.reconcileAfterMs).toBe(5000);
+      // The configuration document carries it when set, and only then.
+      const document = (await t.api('GET', '/api/config')).body as {
+        triggers: { slug: string; action: Record<string, unknown> }[];
+      };
+      const actionOf = (slug: string) =>
+        document.triggers.find((item) => item.slug === slug)!.action;
+      expect(actionOf(own.slug).reconcileAfterMs).toBe(5000);
+      expect(actionOf(trigger.slug)).not.toHaveProperty('reconcileAfterMs');
+      const v2 = await createTrigger('evolution-v2', { message: TEXT });
+      expect(v2.trigger.action.reconcileAfterMs).toBeNull();
+      const refusals = [
+        ['meta-cloud', 60000, 'only for the evolution-go provider'],
+        ['evolution-v2', 60000, 'only for the evolution-go provider'],
+        ['evolution-go', 50, 'reconcileAfterMs must not be less than 100'],
+        ['evolution-go', 'soon', 'reconcileAfterMs must be an integer'],
+      ] as const;
+      for (const [provider, reconcileAfterMs, message] of refusals) {
+        const response = await t.api('POST', '/api/triggers', {
+          name: 'x',
+          slug: `wa-reconcile-${provider}-${String(reconcileAfterMs)}`,
+          action: {
+            type: 'whatsapp',
+            provider,
+            baseUrl: 'http://127.0.0.1:9',
+            apiKey: 'k',
+            instance: 'sales',
+            phoneNumberId: '1065',
+            toPath: 'phone',
+            message: TEXT,
+            reconcileAfterMs,
+          },
+        });
+        expect(response.status).toBe(400);
+        expect(response.body.error).toBe('validation_failed');
+        expect(JSON.stringify(response.body)).toContain(message);
+      }
+    });
+  });
 });

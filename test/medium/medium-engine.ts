@@ -4,6 +4,7 @@ import type { QueryResultRow } from 'pg';
 import { loadConfig } from '../../apps/api/src/config/config.module';
 import { Database, type Rows, type Statement } from '../../apps/api/src/database/database';
 import { DatabaseNotifications } from '../../apps/api/src/database/notifications';
+import { ReconciliationsStore } from '../../apps/api/src/executions/reconciliations.store';
 import { DeadLettersStore } from '../../apps/api/src/executions/dead-letters.store';
 import { Completer } from '../../apps/api/src/dispatch/completer';
 import { WorkSignal } from '../../apps/api/src/executions/work-signal';
@@ -57,6 +58,7 @@ export function engineStores(database: Database, flow = new FlowStore(database))
     deadLetters: new DeadLettersStore(database, deliveries),
     gate: new FlowGate(database, claims, flow),
     flow,
+    reconciliations: new ReconciliationsStore(database),
   };
 }
 
@@ -99,6 +101,7 @@ export function startWorker(
     config,
     options.clock,
     null,
+    stores.reconciliations,
   );
   const scheduler = new SchedulerRegistry();
   const dispatcher = new Dispatcher(

@@ -6,9 +6,14 @@ export type GatewayProvider = 'evolution-go' | 'evolution-v2' | 'meta-cloud';
 /**
  * How the gateway answers next: `ok`, a recipient that is not on WhatsApp, a session that
  * lost its phone (a person must scan the QR code again), Meta's closed re-engagement window,
- * or a plain 503.
+ * a plain 503, or no answer at all (the outcome is unknown) to a message it then delivers
+ * (`stall`) or never sends (`stall_unsent`).
  */
-export type GatewayMode = 'ok' | 'not_registered' | 'disconnected' | 'reengagement' | 'busy';
+export type GatewayMode =
+  'ok' | 'not_registered' | 'disconnected' | 'reengagement' | 'busy' | 'stall' | 'stall_unsent';
+
+// Evolution Go's status answer carries a `timestamp` its handler never sets (Go's zero time).
+const GO_ZERO_TIME = '0001-01-01 00:00:00 +0000 UTC';
 
 /**
  * A local stand-in for a WhatsApp gateway that answers like the provider's documented API:
@@ -18,6 +23,8 @@ export type GatewayMode = 'ok' | 'not_registered' | 'disconnected' | 'reengageme
 export class WhatsappGateway {
   mode: GatewayMode = 'ok';
   private modes: GatewayMode[] = [];
+  /** Evolution Go's message store: the status of each client message id it has a receipt of. */
+  readonly messageStatuses = new Map<string, string>();
 
   private constructor(
     readonly provider: GatewayProvider,
@@ -67,11 +74,20 @@ export class WhatsappGateway {
         : json(401, { status: 401, error: 'Unauthorized', response: { message: 'Unauthorized' } });
     }
     const body = JSON.parse(request.body) as Record<string, unknown>;
+    if (route === 'status') {
+      return json(...this.status(body));
+    }
     const mode = this.modes.shift() ?? this.mode;
     const number = String(body.number ?? body.to);
     switch (mode) {
       case 'ok':
         return json(...this.sent(body, number));
+      case 'stall':
+        // Sent and delivered, but the answer never comes back.
+        this.messageStatuses.set(String(body.id), 'Delivered');
+        return;
+      case 'stall_unsent':
+        return;
       case 'busy':
         return json(503, { error: 'Service Unavailable' });
       case 'not_registered':
@@ -103,15 +119,17 @@ export class WhatsappGateway {
     }
   }
 
-  // The documented send endpoints of each provider; null for any other path.
-  private route(request: ReceivedRequest): 'text' | 'media' | null {
+  // The documented send endpoints of each provider, and Evolution Go's message status; null
+  // for any other path.
+  private route(request: ReceivedRequest): 'text' | 'media' | 'status' | null {
     if (request.method !== 'POST') {
       return null;
     }
-    const routes: Record<GatewayProvider, [RegExp, 'text' | 'media'][]> = {
+    const routes: Record<GatewayProvider, [RegExp, 'text' | 'media' | 'status'][]> = {
       'evolution-go': [
         [/^\/send\/text$/, 'text'],
         [/^\/send\/media$/, 'media'],
+        [/^\/message\/status$/, 'status'],
       ],
       'evolution-v2': [
         [/^\/message\/sendText\/[^/]+$/, 'text'],
@@ -126,6 +144,30 @@ export class WhatsappGateway {
     return this.provider === 'meta-cloud'
       ? request.headers.authorization === `Bearer ${this.apiKey}`
       : request.headers.apikey === this.apiKey;
+  }
+
+  // Evolution Go's POST /message/status { id }: its stored message (message_model.Message), or
+  // `result: null` for an id it has no record of; 500 while its session is disconnected.
+  private status(body: Record<string, unknown>): [number, unknown] {
+    if (typeof body.id !== 'string' || body.id === '') {
+      return [400, { error: 'id is required' }];
+    }
+    if (this.mode === 'disconnected') {
+      // The handler asks the session first (ensureClientConnected).
+      return [500, { error: 'client disconnected' }];
+    }
+    const status = this.messageStatuses.get(body.id);
+    const result =
+      status === undefined
+        ? null
+        : {
+            id: '6f1c2a9e-0d4b-4f57-9a8e-3c1f0b7d2e44',
+            message_id: body.id,
+            timestamp: '2026-12-06 10:30:00',
+            status,
+            source: '5511999990000',
+          };
+    return [200, { message: 'success', data: { result, timestamp: GO_ZERO_TIME } }];
   }
 
   private sent(body: Record<string, unknown>, number: string): [number, unknown] {

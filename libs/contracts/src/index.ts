@@ -19,6 +19,7 @@ export * from './receiving';
 import type { OutcomeUnknownAlert, UnknownOutcomePolicy } from './lifecycle';
 import type { WhatsappMessage, WhatsappProvider } from './rules/whatsapp-request';
 import type { ClassificationRule } from './rules/classification-rules';
+import type { AttemptReconciliation } from './rules/whatsapp-reconciliation';
 
 export const EXECUTION_STATUSES = [
   'pending',
@@ -98,6 +99,11 @@ export interface WhatsappAction {
   /** The effective message (v1's `textTemplate` as a text message). */
   message: WhatsappMessage;
   typingDelayMs: number | null;
+  /**
+   * SPEC §15: when an `outcome_unknown` execution is first asked about at the gateway (the
+   * effective value); null for a provider without a message status route.
+   */
+  reconcileAfterMs: number | null;
   timeoutMs: number;
   hasApiKey: boolean;
 }
@@ -173,6 +179,8 @@ export interface Attempt {
   httpStatus: number | null;
   error: string | null;
   responseExcerpt: string | null;
+  /** SPEC §15: the gateway asked about this attempt's unknown outcome; null: never asked. */
+  reconciliation: AttemptReconciliation | null;
 }
 
 export interface Execution {
@@ -383,5 +391,6 @@ export * from './rules/retry-schedule';
 export * from './rules/slug';
 export * from './rules/whatsapp-message';
 export * from './rules/whatsapp-request';
+export * from './rules/whatsapp-reconciliation';
 export * from './rules/classification-rules';
 export * from './lifecycle';

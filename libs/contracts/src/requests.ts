@@ -55,6 +55,8 @@ export interface WhatsappActionRequest {
   message?: WhatsappMessage;
   /** Sent as the provider's `delay` where it has one. */
   typingDelayMs?: number;
+  /** `evolution-go` only: when an unknown outcome is first asked about (default 60000). */
+  reconcileAfterMs?: number;
   timeoutMs?: number;
 }
 

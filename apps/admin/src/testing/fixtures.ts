@@ -66,6 +66,7 @@ export function whatsappActionWith(overrides: Partial<WhatsappAction> = {}): Wha
     textTemplate: 'Hi',
     message: { kind: 'text', textTemplate: 'Hi' },
     typingDelayMs: null,
+    reconcileAfterMs: 60000,
     timeoutMs: 10000,
     hasApiKey: true,
     ...overrides,

@@ -82,6 +82,9 @@ function toConfigAction(action: StoredAction): ActionRequest {
         ...(action.typingDelayMs === undefined || action.typingDelayMs === null
           ? {}
           : { typingDelayMs: action.typingDelayMs }),
+        ...(action.reconcileAfterMs === undefined || action.reconcileAfterMs === null
+          ? {}
+          : { reconcileAfterMs: action.reconcileAfterMs }),
         timeoutMs: action.timeoutMs,
       };
   }

@@ -16,6 +16,7 @@ import { AddRoutes1765000500200 } from '../../../../migrations/1765000500200-Add
 import { AddExecutionTraceParents1765400000000 } from '../../../../migrations/1765400000000-AddExecutionTraceParents';
 import { AddExecutionEventIds1765000500100 } from '../../../../migrations/1765000500100-AddExecutionEventIds';
 import { KeepForwardedRequestParts1765000500000 } from '../../../../migrations/1765000500000-KeepForwardedRequestParts';
+import { AddReconciliation1765300000000 } from '../../../../migrations/1765300000000-AddReconciliation';
 import { MoveCredentialHeadersToSecretHeaders1765000000000 } from '../../../../migrations/1765000000000-MoveCredentialHeadersToSecretHeaders';
 
 /** Every migration, in order. Listed explicitly so the app and the CLI run the same set. */
@@ -38,5 +39,6 @@ export const MIGRATIONS = [
   KeepForwardedRequestParts1765000500000,
   AddExecutionEventIds1765000500100,
   AddRoutes1765000500200,
+  AddReconciliation1765300000000,
   AddExecutionTraceParents1765400000000,
 ];

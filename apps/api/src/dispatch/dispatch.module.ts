@@ -6,10 +6,11 @@ import { Completer } from './completer';
 import { Dispatcher } from './dispatcher.service';
 import { ExecutionRunner } from './execution-runner';
 import { TracingModule } from '../tracing/tracing.module';
+import { Reconciler } from './reconciler';
 
 /** The worker: loaded only when ROLE is `worker` or `all`. */
 @Module({
   imports: [ExecutionStoresModule, FlowModule, TracingModule],
-  providers: [Dispatcher, ExecutionRunner, Completer, Clock],
+  providers: [Dispatcher, ExecutionRunner, Completer, Reconciler, Clock],
 })
 export class DispatchModule {}

@@ -5,6 +5,7 @@ import { Database, type Sql } from '../database/database';
 import { EgressAgents } from '../egress/egress-agents';
 import { CompletionsStore } from '../executions/completions.store';
 import { DeadLettersStore } from '../executions/dead-letters.store';
+import { ReconciliationsStore } from '../executions/reconciliations.store';
 import type { AttemptRecord, ClaimedExecution, Transition } from '../executions/engine-types';
 import type { TriggerFlowSettings } from '../executions/flow-settings';
 import { WorkSignal } from '../executions/work-signal';
@@ -16,7 +17,6 @@ import { SecretBox } from '../secrets/secret-box';
 import { openAction } from '../triggers/trigger-secrets';
 import type { StoredAction } from '../triggers/trigger.entity';
 import { buildRequest } from './actions/build-request';
-import { ORIGINAL_EXECUTION } from '../executions/original-execution';
 import { FlowStore } from '../flow/flow.store';
 import { applyClassificationRules } from '../retry/apply-classification-rules';
 import {
@@ -29,6 +29,8 @@ import { Completer, writeWithRetry } from './completer';
 import { decideTransition } from './decide-transition';
 import type { OutboundRequest } from './actions/outbound-request';
 import { TRACING, type Tracing } from '../tracing/tracing';
+import { eventIdOf } from './event-identity';
+import { reconcileAfterMsOf } from './reconciler';
 
 interface RecordedAttempt {
   isRecorded: boolean;
@@ -50,6 +52,8 @@ interface AttemptToRecord {
   transition: Transition;
   /** The trigger's flow control: its breaker counts the outcome, its held executions wake. */
   flow: TriggerFlowSettings | null;
+  /** SPEC §15: an unknown outcome is asked about at the gateway after this; null: never. */
+  reconcileAfterMs: number | null;
 }
 
 export const LOST_ATTEMPT_ERROR = 'Lease expired before the attempt was recorded (worker lost)';
@@ -73,6 +77,7 @@ export class ExecutionRunner implements OnApplicationShutdown {
     private readonly config: AppConfig,
     private readonly clock: Clock,
     @Inject(TRACING) private readonly tracing: Tracing | null,
+    private readonly reconciliations: ReconciliationsStore,
   ) {
     this.agents = new EgressAgents(config.egress);
   }
@@ -169,7 +174,10 @@ export class ExecutionRunner implements OnApplicationShutdown {
         depth: execution.depth,
         webhookId: `msg_${execution.eventId}`,
         sentAt: this.clock.now(),
-        event: { triggerId: execution.triggerId, eventId: await this.eventId(execution) },
+        event: {
+          triggerId: execution.triggerId,
+          eventId: await eventIdOf(this.database, execution),
+        },
       },
       { rawBody: execution.received.rawBody, headers: receivedHeaders },
     );
@@ -211,19 +219,6 @@ export class ExecutionRunner implements OnApplicationShutdown {
         byRule: rule,
       });
     }
-  }
-
-  // The event's key, else the execution that first received it: a replay without a key sends the
-  // same WhatsApp message id as its original. Only then is the replay chain read.
-  private async eventId(execution: ClaimedExecution): Promise<string> {
-    if (execution.idempotencyKey !== null) {
-      return execution.idempotencyKey;
-    }
-    if (execution.replayOf === null || execution.action?.type !== 'whatsapp') {
-      return execution.id;
-    }
-    const { rows } = await this.database.run<{ id: string }>(ORIGINAL_EXECUTION, [execution.id]);
-    return rows[0]?.id ?? execution.id;
   }
 
   private async record(
@@ -275,6 +270,7 @@ export class ExecutionRunner implements OnApplicationShutdown {
       attempt,
       transition,
       flow: execution.flow,
+      reconcileAfterMs: reconcileAfterMsOf(execution.action),
     });
     this.reportFlow(execution, recorded);
     onRecorded(recorded.isRecorded);
@@ -385,6 +381,7 @@ export class ExecutionRunner implements OnApplicationShutdown {
       attemptCount: execution.attempt - 1,
       ...settlement,
       flow: execution.flow,
+      reconcileAfterMs: reconcileAfterMsOf(execution.action),
     });
     this.reportFlow(execution, recorded);
     return recorded.isRecorded;
@@ -453,6 +450,12 @@ export class ExecutionRunner implements OnApplicationShutdown {
     }
     if (input.attempt !== null) {
       await this.completions.insertAttempt(sql, input.executionId, input.attempt);
+    }
+    if (input.transition.status === 'outcome_unknown' && input.reconcileAfterMs !== null) {
+      await this.reconciliations.schedule(sql, {
+        executionId: input.executionId,
+        afterMs: input.reconcileAfterMs,
+      });
     }
     const flow =
       input.flow === null

@@ -41,6 +41,7 @@ interface AttemptRow {
   http_status: number | null;
   error: string | null;
   response_excerpt: string | null;
+  reconciliation: Attempt['reconciliation'];
 }
 
 // The duplicate counts come from their records (indexed by execution) for the page's rows only.
@@ -152,7 +153,7 @@ export class ExecutionsRepository {
   async attemptsOf(executionId: string): Promise<Attempt[]> {
     const rows: AttemptRow[] = await this.dataSource.query(
       `SELECT number, started_at, finished_at, duration_ms, outcome, http_status, error,
-              response_excerpt
+              response_excerpt, reconciliation
        FROM attempts WHERE execution_id = $1 ORDER BY number`,
       [executionId],
     );
@@ -196,5 +197,6 @@ function toAttempt(row: AttemptRow): Attempt {
     httpStatus: row.http_status,
     error: row.error,
     responseExcerpt: row.response_excerpt,
+    reconciliation: row.reconciliation,
   };
 }

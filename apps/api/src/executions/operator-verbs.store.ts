@@ -137,9 +137,11 @@ const LOCK_FOR_CONFIRM: Statement = {
 const CONFIRM: Statement = {
   name: 'executions_confirm',
   // Delivered: succeeded, as if the attempt had got its 2xx. Not delivered: dead-lettered as
-  // a transient failure (the caller creates the dead letter in the same transaction).
+  // a transient failure (the caller creates the dead letter in the same transaction). Nobody
+  // asks the gateway about it any more: a question in flight finds it settled.
   text: `UPDATE executions
          SET status = $2, finished_at = now(), updated_at = now(),
+             reconcile_at = NULL, lease_owner = NULL,
              error_category = CASE WHEN $2 = 'succeeded' THEN NULL ELSE 'transient' END,
              last_error = CASE WHEN $2 = 'succeeded' THEN NULL ELSE last_error END
          WHERE id = $1 AND status = 'outcome_unknown'`,

@@ -4,6 +4,7 @@ import {
   effectiveClassificationRules,
   effectiveMessage,
   effectiveProvider,
+  effectiveReconcileAfterMs,
   effectiveUnknownOutcome,
   type Trigger,
 } from '@triggerline/contracts';
@@ -47,6 +48,7 @@ export function toActionResponse(action: StoredAction): Action {
         textTemplate: message.kind === 'text' ? message.textTemplate : null,
         message,
         typingDelayMs: action.typingDelayMs ?? null,
+        reconcileAfterMs: effectiveReconcileAfterMs(action),
         timeoutMs: action.timeoutMs,
         hasApiKey: action.apiKey !== null && action.apiKey !== '',
       };

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import {
   DEFAULT_ACTION_TIMEOUT_MS,
   META_CLOUD_BASE_URL,
+  isReconcilable,
   requiredProviderField,
   type RetryPolicy,
   type RetrySchedule,
@@ -576,6 +577,12 @@ function toStoredAction(
   if (field !== null && dto[field] === undefined) {
     throw invalidAction(`action.${field} is required for the ${provider} provider`);
   }
+  if (dto.reconcileAfterMs !== undefined && !isReconcilable(provider)) {
+    throw invalidAction(
+      `action.reconcileAfterMs is only for the evolution-go provider: ${provider} has no ` +
+        'message status route to ask',
+    );
+  }
   if ((dto.textTemplate === undefined) === (dto.message === undefined)) {
     throw invalidAction(
       'a WhatsApp action needs exactly one of action.message and action.textTemplate',
@@ -591,6 +598,7 @@ function toStoredAction(
     toPath: dto.toPath,
     ...(dto.message === undefined ? { textTemplate: dto.textTemplate } : { message: dto.message }),
     ...(dto.typingDelayMs === undefined ? {} : { typingDelayMs: dto.typingDelayMs }),
+    ...(dto.reconcileAfterMs === undefined ? {} : { reconcileAfterMs: dto.reconcileAfterMs }),
     timeoutMs: dto.timeoutMs ?? DEFAULT_ACTION_TIMEOUT_MS,
   };
 }

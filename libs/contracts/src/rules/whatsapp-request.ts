@@ -34,6 +34,8 @@ export interface WhatsappSendSettings {
   message?: WhatsappMessage | null;
   /** Sent as the provider's `delay` (typing presence) where it has one. */
   typingDelayMs?: number | null;
+  /** SPEC §15: absent: the provider's default (see whatsapp-reconciliation.ts). */
+  reconcileAfterMs?: number | null;
 }
 
 /** The provider-specific part of a request; the worker adds delivery headers and the timeout. */

@@ -20,6 +20,7 @@ import { ExecutionApi } from './execution-api';
 import { refreshWhileInFlight } from './execution-status';
 import { ReplayDialog, type ReplayDialogData } from './replay-dialog';
 import { heldReason } from './held-reason';
+import { reconciliationNote } from './reconciliation-note';
 
 @Component({
   selector: 'tl-execution-detail',
@@ -48,6 +49,7 @@ export class ExecutionDetail {
   readonly id = input.required<string>();
 
   protected readonly heldReason = heldReason;
+  protected readonly reconciliationNote = reconciliationNote;
   protected readonly execution = rxResource({
     params: () => this.id(),
     stream: ({ params: id }) => this.api.get(id),

@@ -32,6 +32,9 @@ import {
   HTTP_METHODS,
   type Trigger,
   WHATSAPP_MEDIA_TYPES,
+  DEFAULT_RECONCILE_AFTER_MS,
+  MAX_RECONCILE_AFTER_MS,
+  MIN_RECONCILE_AFTER_MS,
   WHATSAPP_PROVIDERS,
 } from '@triggerline/contracts';
 import { map, of, startWith } from 'rxjs';
@@ -211,6 +214,11 @@ export class TriggerForm {
   // SPEC §15: the WhatsApp provider's request for the sample payload, and its default rules.
   protected readonly providers = WHATSAPP_PROVIDERS;
   protected readonly mediaTypes = WHATSAPP_MEDIA_TYPES;
+  protected readonly reconcileLimits = {
+    min: MIN_RECONCILE_AFTER_MS,
+    max: MAX_RECONCILE_AFTER_MS,
+    default: DEFAULT_RECONCILE_AFTER_MS,
+  };
   protected readonly whatsapp = computed(() => this.formValue().whatsapp);
   protected readonly whatsappPreview = computed(() => whatsappPreview(this.whatsapp()));
   protected readonly previewJson = (value: unknown) => JSON.stringify(value, null, 2);

@@ -30,6 +30,28 @@ describe('whatsapp form', () => {
     expect(toTriggerBody(sut.getRawValue(), 'edit').classificationRules).toBeNull();
   });
 
+  it('shows the default reconcileAfterMs as empty, and sends one only for Evolution Go', () => {
+    const sut = buildTriggerForm();
+    fillTriggerForm(sut, v1);
+    expect(sut.controls.whatsapp.controls.reconcileAfterMs.value).toBeNull();
+    fillTriggerForm(
+      sut,
+      httpTriggerWith({ action: whatsappActionWith({ reconcileAfterMs: 500 }) }),
+    );
+    expect(sut.controls.whatsapp.controls.reconcileAfterMs.value).toBe(500);
+    expect(toTriggerBody(sut.getRawValue(), 'edit').action).toMatchObject({
+      reconcileAfterMs: 500,
+    });
+    sut.controls.whatsapp.patchValue({ reconcileAfterMs: 50 });
+    expect(sut.controls.whatsapp.controls.reconcileAfterMs.valid).toBe(false);
+    sut.controls.whatsapp.patchValue({
+      provider: 'evolution-v2',
+      instance: 'sales',
+      reconcileAfterMs: 500,
+    });
+    expect(toTriggerBody(sut.getRawValue(), 'edit').action).not.toHaveProperty('reconcileAfterMs');
+  });
+
   it("previews Evolution Go's request with the key masked and the message id a placeholder", () => {
     const sut = buildTriggerForm();
     fillTriggerForm(sut, v1);

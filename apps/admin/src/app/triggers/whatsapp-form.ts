@@ -9,7 +9,11 @@ import {
   buildWhatsappSend,
   type ClassificationRule,
   classificationRulesProblem,
+  DEFAULT_RECONCILE_AFTER_MS,
+  isReconcilable,
+  MAX_RECONCILE_AFTER_MS,
   META_CLOUD_BASE_URL,
+  MIN_RECONCILE_AFTER_MS,
   requiredProviderField,
   type WhatsappAction,
   type WhatsappActionRequest,
@@ -57,6 +61,11 @@ export function buildWhatsappGroup(httpUrl: ValidatorFn) {
       timeoutMs: new FormControl<number | null>(null, [
         Validators.min(100),
         Validators.max(120000),
+      ]),
+      /** Evolution Go only: empty, the default. */
+      reconcileAfterMs: new FormControl<number | null>(null, [
+        Validators.min(MIN_RECONCILE_AFTER_MS),
+        Validators.max(MAX_RECONCILE_AFTER_MS),
       ]),
       /** Never sent: the payload the live preview fills the templates from. */
       samplePayload: new FormControl('', { nonNullable: true }),
@@ -109,6 +118,9 @@ export function whatsappFormValue(action: WhatsappAction): Partial<WhatsappFormV
     fileNameTemplate: message.kind === 'media' ? (message.fileNameTemplate ?? '') : '',
     typingDelayMs: action.typingDelayMs,
     timeoutMs: action.timeoutMs,
+    // The default shows as empty, so that the field keeps following it.
+    reconcileAfterMs:
+      action.reconcileAfterMs === DEFAULT_RECONCILE_AFTER_MS ? null : action.reconcileAfterMs,
   };
 }
 
@@ -145,6 +157,9 @@ export function toWhatsappActionRequest(value: WhatsappFormValue): WhatsappActio
     ...(message.kind === 'text' ? { textTemplate: message.textTemplate } : { message }),
     ...(value.typingDelayMs === null ? {} : { typingDelayMs: value.typingDelayMs }),
     ...(value.timeoutMs === null ? {} : { timeoutMs: value.timeoutMs }),
+    ...(value.reconcileAfterMs === null || !isReconcilable(value.provider)
+      ? {}
+      : { reconcileAfterMs: value.reconcileAfterMs }),
   };
 }
 

@@ -12,6 +12,9 @@ import {
   isHeaderName,
   isHeaderValue,
   MAX_ACTION_HEADERS,
+  DEFAULT_RECONCILE_AFTER_MS,
+  MAX_RECONCILE_AFTER_MS,
+  MIN_RECONCILE_AFTER_MS,
   type WhatsappActionRequest,
   type WhatsappMessage,
   whatsappMessageProblem,
@@ -257,6 +260,20 @@ export class WhatsappActionDto extends ActionDto implements WhatsappActionReques
   @Min(0)
   @Max(60000)
   typingDelayMs?: number;
+
+  @ApiPropertyOptional({
+    minimum: MIN_RECONCILE_AFTER_MS,
+    maximum: MAX_RECONCILE_AFTER_MS,
+    default: DEFAULT_RECONCILE_AFTER_MS,
+    description:
+      'evolution-go only: when an outcome_unknown execution is first asked about at the ' +
+      "gateway's POST /message/status.",
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(MIN_RECONCILE_AFTER_MS)
+  @Max(MAX_RECONCILE_AFTER_MS)
+  reconcileAfterMs?: number;
 
   @ApiPropertyOptional({ description: 'Write-only; kept when omitted on update.' })
   @IsOptional()
