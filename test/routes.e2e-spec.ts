@@ -138,6 +138,34 @@ describe('routes', () => {
     );
   });
 
+  it('refuses to rename or delete a routed-to trigger, naming its routers, until no route names it', async () => {
+    const kept = await create('kept');
+    const router = await create('keeper', { routes: [{ trigger: 'kept' }] });
+    await create('keeper-2', { action: null, routes: [{ trigger: 'kept' }] });
+
+    const renamed = await t.api('PATCH', `/api/triggers/${kept.id}`, { slug: 'kept-renamed' });
+    const deleted = await t.api('DELETE', `/api/triggers/${kept.id}?force=true`);
+    for (const refused of [renamed, deleted]) {
+      expect(refused.status).toBe(409);
+      expect(refused.body).toMatchObject({
+        error: 'trigger_routed_to',
+        message: expect.stringMatching(/"keeper", "keeper-2"/),
+      });
+    }
+    expect((await t.api('GET', `/api/triggers/${kept.id}`)).body.slug).toBe('kept');
+
+    // A rename that no route names is free; the router's own rename too.
+    expect((await t.api('PATCH', `/api/triggers/${router.id}`, { slug: 'keeper-1' })).status).toBe(
+      200,
+    );
+    await t.api('PATCH', `/api/triggers/${router.id}`, { routes: [] });
+    const keeper2 = (await t.api('GET', '/api/triggers')).body.items.find(
+      (trigger: { slug: string }) => trigger.slug === 'keeper-2',
+    );
+    expect((await t.api('DELETE', `/api/triggers/${keeper2.id}`)).status).toBe(204);
+    expect((await t.api('DELETE', `/api/triggers/${kept.id}`)).status).toBe(204);
+  });
+
   it('answers 100 concurrent deliveries each with executions that exist', async () => {
     await create('fan-1');
     await create('fan-2');
