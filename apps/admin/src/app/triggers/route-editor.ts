@@ -1,6 +1,6 @@
 import { DatePipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, computed, inject, input, signal } from '@angular/core';
-import { rxResource } from '@angular/core/rxjs-interop';
+import { rxResource, toObservable, toSignal } from '@angular/core/rxjs-interop';
 import { ReactiveFormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatFormFieldModule } from '@angular/material/form-field';
@@ -11,6 +11,7 @@ import { mutation } from '../core/mutation';
 import { buildRouteGroup, type RouteGroup, type RoutesArray, toRoutes } from './route-form';
 import { TriggerApi } from './trigger-api';
 import { TriggerSelect } from './trigger-select';
+import { map, startWith, switchMap } from 'rxjs';
 
 /**
  * The trigger form's routes (SPEC §14): add and remove routes, pick each one's trigger and edit
@@ -35,7 +36,7 @@ import { TriggerSelect } from './trigger-select';
         its own action, retries, flow control and dead letters. At most {{ max }}; a trigger
         something routes to cannot have routes itself.
       </p>
-      @for (route of routes().controls; track route; let i = $index) {
+      @for (route of rows(); track route; let i = $index) {
         <div class="route" [attr.data-testid]="'route-' + i">
           <tl-trigger-select
             label="Route to"
@@ -171,6 +172,18 @@ export class RouteEditor {
   readonly isAdmin = input.required<boolean>();
 
   protected readonly max = MAX_ROUTES;
+  /** The rows, read again on every change: the trigger form fills them from a stored trigger. */
+  protected readonly rows = toSignal(
+    toObservable(this.routes).pipe(
+      switchMap((routes) =>
+        routes.valueChanges.pipe(
+          startWith(null),
+          map(() => [...routes.controls]),
+        ),
+      ),
+    ),
+    { initialValue: [] },
+  );
   private readonly triggers = rxResource({ stream: () => this.api.list() });
   /** Triggers a route may name: not this one, nor one with routes of its own. */
   protected readonly candidates = computed(() =>
