@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { claimPhase } from './phases/claim.mjs';
 import { drainPhase } from './phases/drain.mjs';
+import { fanoutPhase } from './phases/fanout.mjs';
 import { healthPhase } from './phases/health.mjs';
 import { ingestPhase } from './phases/ingest.mjs';
 import { latencyPhase } from './phases/latency.mjs';
@@ -21,6 +22,7 @@ import { startTarget } from './support/target.mjs';
 
 const PHASES = {
   ingest: ingestPhase,
+  fanout: fanoutPhase,
   health: healthPhase,
   latency: latencyPhase,
   drain: drainPhase,

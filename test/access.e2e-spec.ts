@@ -21,8 +21,8 @@ function roleInSpec(method: string, path: string): AccessRole {
   if (/^\/api\/(tokens|audit|config)(\/|$)/.test(path)) {
     return 'admin';
   }
-  // SPEC §13: testing a filter reads, changes nothing.
-  if (method === 'get' || /\/filter-test$/.test(path)) {
+  // SPEC §13: testing a filter (or routes' filters, §14) reads, changes nothing.
+  if (method === 'get' || /\/(filter|route)-test$/.test(path)) {
     return 'viewer';
   }
   return OPERATOR_ROUTES.some((pattern) => pattern.test(path)) ? 'operator' : 'admin';

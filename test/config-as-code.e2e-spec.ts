@@ -294,4 +294,77 @@ describe('configuration as code', () => {
     expect(unknownField.body).toMatchObject({ message: expect.stringMatching(/^triggers\[odd\]/) });
     expect(await exportOf(source)).toEqual(before);
   });
+
+  it('applies the route rules of the API to a document, changing nothing when one breaks', async () => {
+    const before = await exportOf(source);
+    const withRoutes = (
+      extra: Record<string, unknown>[],
+      change: (document: ConfigDocument) => void = () => undefined,
+    ) => {
+      const document = structuredClone(before);
+      document.triggers.push(...(extra as unknown as ConfigTrigger[]));
+      change(document);
+      // Secrets left out are kept.
+      return document;
+    };
+    const problems = async (document: ConfigDocument, prune = false) => {
+      const response = await apply(source, { document, prune });
+      expect([response.status, response.body]).toEqual([
+        400,
+        expect.objectContaining({ error: 'validation_failed' }),
+      ]);
+      return (response.body as unknown as { details: string[] }).details;
+    };
+
+    expect(
+      await problems(
+        withRoutes([
+          { ...httpTrigger('hub'), routes: [{ trigger: 'crm' }, { trigger: 'nowhere' }] },
+          { ...httpTrigger('to-hub'), routes: [{ trigger: 'hub' }] },
+          { ...httpTrigger('bare'), action: null },
+        ]),
+      ),
+    ).toEqual([
+      'triggers[hub].routes[1].trigger: no trigger with slug "nowhere"',
+      'triggers[to-hub].routes[0].trigger: "hub" has routes itself, so it cannot be routed to',
+      'triggers[bare].action may be null only for a trigger with routes (a pure router)',
+    ]);
+    // A target pruned from the instance, or given routes of its own, is found as well.
+    const hub = { ...httpTrigger('hub'), action: null, routes: [{ trigger: 'crm' }] };
+    expect(
+      await problems(
+        withRoutes([hub], (document) => {
+          document.triggers = document.triggers.filter((trigger) => trigger.slug !== 'crm');
+        }),
+        true,
+      ),
+    ).toEqual(['triggers[hub].routes[0].trigger: no trigger with slug "crm"']);
+    expect(
+      await problems(
+        withRoutes([hub], (document) => {
+          triggerOf(document, 'crm').routes = [{ trigger: 'wa', filter: null }];
+        }),
+      ),
+    ).toEqual([
+      'triggers[hub].routes[0].trigger: "crm" has routes itself, so it cannot be routed to',
+    ]);
+    const tooMany = await problems(
+      withRoutes([
+        { ...hub, routes: Array.from({ length: 21 }, (_, i) => ({ trigger: `t-${i}` })) },
+      ]),
+    );
+    expect(tooMany).toEqual([
+      expect.stringMatching(/^triggers\[hub\]\.routes must be an array of at most 20/),
+    ]);
+    expect(await exportOf(source)).toEqual(before);
+
+    // Targets created by the same document are found.
+    const applied = await apply(source, {
+      document: withRoutes([
+        { ...httpTrigger('fresh') },
+        { ...hub, routes: [{ trigger: 'fresh' }] },
+      ]),
+    });
+    expect([applied.status, applied.body.create]).toEqual([200, ['fresh', 'hub']]);
+  });
 });

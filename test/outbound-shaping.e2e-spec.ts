@@ -82,8 +82,10 @@ describe('outbound shaping', () => {
     await executionOf(answer.body.executionId, 'succeeded');
   });
 
-  it('never shows a forwarded signature, with the execution or in the replay preview', async () => {
-    await create('stripe-forward', { forwardHeaders: ['Stripe-Signature', 'X-Request-Id'] });
+  it('forwards credential headers sealed, never showing them with the execution or in the replay preview', async () => {
+    await create('stripe-forward', {
+      forwardHeaders: ['Stripe-Signature', 'X-Request-Id', 'Authorization'],
+    });
     target.respondInTurn(200);
     const answer = await t.hook(
       'stripe-forward',
@@ -91,16 +93,19 @@ describe('outbound shaping', () => {
       {
         'stripe-signature': 't=1,v1=deadbeef',
         'x-request-id': 'req-7',
+        authorization: 'Bearer deadbeef-token',
       },
     );
     const received = await receivedFor(answer.body.executionId);
     expect(received.headers['stripe-signature']).toBe('t=1,v1=deadbeef');
+    expect(received.headers.authorization).toBe('Bearer deadbeef-token');
     expect(received.headers['x-request-id']).toBe('req-7');
 
     const execution = await executionOf(answer.body.executionId, 'succeeded');
     expect(JSON.stringify(execution)).not.toContain('deadbeef');
     const preview = await t.api('GET', `/api/executions/${answer.body.executionId}/replay-preview`);
     expect(preview.body.headers['stripe-signature']).toBe('***');
+    expect(preview.body.headers.authorization).toBe('***');
     expect(preview.body.headers['x-request-id']).toBe('req-7');
     const [stored] = await t.database.query<{ forwarded: string }>(
       `SELECT forwarded_headers::text AS forwarded FROM execution_payloads WHERE execution_id = $1`,

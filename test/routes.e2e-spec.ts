@@ -138,6 +138,100 @@ describe('routes', () => {
     );
   });
 
+  it('refuses to rename or delete a routed-to trigger, naming its routers, until no route names it', async () => {
+    const kept = await create('kept');
+    const router = await create('keeper', { routes: [{ trigger: 'kept' }] });
+    await create('keeper-2', { action: null, routes: [{ trigger: 'kept' }] });
+
+    const renamed = await t.api('PATCH', `/api/triggers/${kept.id}`, { slug: 'kept-renamed' });
+    const deleted = await t.api('DELETE', `/api/triggers/${kept.id}?force=true`);
+    for (const refused of [renamed, deleted]) {
+      expect(refused.status).toBe(409);
+      expect(refused.body).toMatchObject({
+        error: 'trigger_routed_to',
+        message: expect.stringMatching(/"keeper", "keeper-2"/),
+      });
+    }
+    expect((await t.api('GET', `/api/triggers/${kept.id}`)).body.slug).toBe('kept');
+
+    // A rename that no route names is free; the router's own rename too.
+    expect((await t.api('PATCH', `/api/triggers/${router.id}`, { slug: 'keeper-1' })).status).toBe(
+      200,
+    );
+    await t.api('PATCH', `/api/triggers/${router.id}`, { routes: [] });
+    const keeper2 = (await t.api('GET', '/api/triggers')).body.items.find(
+      (trigger: { slug: string }) => trigger.slug === 'keeper-2',
+    );
+    expect((await t.api('DELETE', `/api/triggers/${keeper2.id}`)).status).toBe(204);
+    expect((await t.api('DELETE', `/api/triggers/${kept.id}`)).status).toBe(204);
+  });
+
+  it("shows a router's routes with their health, and which routes its recent deliveries match", async () => {
+    const ok = await create('watch-ok');
+    await create('watch-bad', { action: { type: 'http', url: `${target.url}/refuses` } });
+    const router = await create('watch', {
+      action: null,
+      idempotencyKeyPaths: ['id'],
+      routes: [{ trigger: 'watch-ok', filter: { 'body.kind': 'ok' } }, { trigger: 'watch-bad' }],
+    });
+    const first = await t.hook('watch', { id: 'w-1', kind: 'ok' });
+    const second = await t.hook('watch', { id: 'w-2', kind: 'other' });
+    const ids = [...first.body.executionIds, ...second.body.executionIds] as string[];
+    expect(ids).toHaveLength(3);
+    await Promise.all(ids.map(settled));
+    await t.api('POST', `/api/triggers/${ok.id}/pause`);
+
+    const health = await t.api('GET', `/api/triggers/${router.id}/route-health`);
+    expect(health.status).toBe(200);
+    expect(health.body.routes).toEqual([
+      expect.objectContaining({
+        trigger: 'watch-ok',
+        triggerId: ok.id,
+        filter: { 'body.kind': 'ok' },
+        paused: true,
+        circuitState: 'closed',
+        succeeded: 1,
+        failed: 0,
+        deadLettered: 0,
+      }),
+      expect.objectContaining({
+        trigger: 'watch-bad',
+        paused: false,
+        succeeded: 0,
+        deadLettered: 2,
+      }),
+    ]);
+
+    const tested = await t.api('POST', `/api/triggers/${router.id}/route-test`, {
+      routes: [{ trigger: 'watch-ok', filter: { 'body.kind': 'other' } }, { trigger: 'not-yet' }],
+    });
+    expect(tested.status).toBe(200);
+    expect(
+      tested.body.deliveries.map((d: { idempotencyKey: string; matchedRoutes: string[] }) => [
+        d.idempotencyKey,
+        d.matchedRoutes,
+      ]),
+    ).toEqual([
+      ['w-2', ['watch-ok', 'not-yet']],
+      ['w-1', ['not-yet']],
+    ]);
+
+    const refusals = [
+      await t.api('POST', `/api/triggers/${router.id}/route-test`, { routes: 'crm' }),
+      await t.api('POST', `/api/triggers/${router.id}/route-test`, {
+        routes: [{ trigger: 'x', filter: { 'body.a': { $nope: 1 } } }],
+      }),
+      await t.api('POST', `/api/triggers/${crypto.randomUUID()}/route-test`, { routes: [] }),
+      await t.api('GET', `/api/triggers/${crypto.randomUUID()}/route-health`),
+    ];
+    expect(refusals.map((r) => [r.status, r.body.error])).toEqual([
+      [400, 'validation_failed'],
+      [400, 'validation_failed'],
+      [404, 'trigger_not_found'],
+      [404, 'trigger_not_found'],
+    ]);
+  });
+
   it('answers 100 concurrent deliveries each with executions that exist', async () => {
     await create('fan-1');
     await create('fan-2');

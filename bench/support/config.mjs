@@ -18,7 +18,7 @@ export const config = {
   quick,
   serverUrl: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
   /** Phases to run, in this order; BENCH_PHASES=drain,claim runs a subset. */
-  phases: (process.env.BENCH_PHASES ?? 'ingest,health,latency,drain,claim')
+  phases: (process.env.BENCH_PHASES ?? 'ingest,fanout,health,latency,drain,claim')
     .split(',')
     .map((phase) => phase.trim())
     .filter(Boolean),

@@ -106,6 +106,32 @@ describeMedium(StoredSecretsSealer.name, () => {
     }
   });
 
+  it('re-seals the verification secret of a pure router, whose action is null', async () => {
+    const [oldKey, newKey] = [randomBytes(32), randomBytes(32)];
+    const verification = {
+      scheme: 'hmac-sha256',
+      secrets: [{ value: new SecretBox(oldKey).seal('router-secret'), expiresAt: null }],
+      toleranceSeconds: 300,
+    };
+    await db.query(
+      `INSERT INTO triggers (name, slug, action, routes, verification, retry_policy,
+                             idempotency_key_paths)
+       VALUES ('router', 'router', NULL, '[{"trigger": "x"}]', $1, '${POLICY}', '{}')`,
+      [JSON.stringify(verification)],
+    );
+
+    const report = await new StoredSecretsSealer(
+      db.dataSource,
+      new SecretBox(newKey, [oldKey]),
+    ).sealAll();
+
+    expect(report).toEqual({ updated: 1, unopenable: [] });
+    const [row] = await db.query(`SELECT action, verification FROM triggers`);
+    expect(row.action).toBeNull();
+    const alone = new SecretBox(newKey);
+    expect(alone.open(row.verification.secrets[0].value)).toBe('router-secret');
+  });
+
   it('reports, by trigger and field, a secret no configured key opens, and leaves it', async () => {
     const stranger = new SecretBox(randomBytes(32));
     const sealed = stranger.seal('unknown to this process');

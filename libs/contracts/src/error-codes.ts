@@ -13,7 +13,12 @@ export type RequestErrorCode =
   | 'unsupported_media_type'
   | 'unavailable';
 
-export type TriggerErrorCode = 'trigger_not_found' | 'slug_taken' | 'trigger_has_open_work';
+export type TriggerErrorCode =
+  | 'trigger_not_found'
+  | 'slug_taken'
+  | 'trigger_has_open_work'
+  /** A rename or deletion that would leave routes naming a trigger that is gone (SPEC §14). */
+  | 'trigger_routed_to';
 
 export type IngestErrorCode =
   | 'trigger_disabled'

@@ -16,6 +16,7 @@ export * from './access';
 export * from './flow-control';
 export * from './verification';
 export * from './receiving';
+export type * from './routing';
 import type { OutcomeUnknownAlert, UnknownOutcomePolicy } from './lifecycle';
 import type { WhatsappMessage, WhatsappProvider } from './rules/whatsapp-request';
 import type { ClassificationRule } from './rules/classification-rules';

@@ -30,6 +30,11 @@ export const routes: Routes = [
         loadComponent: () => import('./rejections/rejection-list').then((m) => m.RejectionList),
       },
       {
+        path: 'triggers/:id/routes',
+        title: 'Routes · Triggerline',
+        loadComponent: () => import('./triggers/router-page').then((m) => m.RouterPage),
+      },
+      {
         path: 'triggers/:id',
         title: 'Edit trigger · Triggerline',
         loadComponent: () => import('./triggers/trigger-form').then((m) => m.TriggerForm),

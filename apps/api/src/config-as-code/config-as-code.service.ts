@@ -8,6 +8,7 @@ import { SecretBox } from '../secrets/secret-box';
 import { CreateTriggerDto } from '../triggers/dto/create-trigger.dto';
 import { listSecrets } from '../triggers/stored-secrets';
 import type { TriggerEntity } from '../triggers/trigger.entity';
+import { routeProblems, routingOf } from '../triggers/route-integrity';
 import { TriggersService } from '../triggers/triggers.service';
 import { changedConfigFields, duplicateSlugs, toConfigTrigger } from './config-document';
 import type { ApplyConfigDto } from './dto/apply-config.dto';
@@ -46,11 +47,14 @@ export class ConfigAsCodeService {
       const existing = new Map((await writer.all()).map((trigger) => [trigger.slug, trigger]));
       const result: ConfigPlan = { create: [], update: [], delete: [] };
       const problems: string[] = [];
+      // The triggers as the document leaves them, for the route rules (SPEC §14).
+      const after = new Map(existing);
       for (const { label, dto: item } of checked) {
         const stored = existing.get(item.slug);
         try {
           if (stored === undefined) {
             const created = this.triggers.newTrigger(item);
+            after.set(item.slug, created);
             result.create.push(item.slug);
             if (!isDryRun) {
               await writer.save(created);
@@ -78,11 +82,21 @@ export class ConfigAsCodeService {
           problems.push(...(error.details ?? [error.message]).map((detail) => label + detail));
         }
       }
+      const named = new Set(checked.map(({ dto: item }) => item.slug));
+      if (dto.prune === true) {
+        for (const slug of existing.keys()) {
+          if (!named.has(slug)) {
+            after.delete(slug);
+          }
+        }
+      }
+      for (const problem of routeProblems([...after.values()].map(routingOf))) {
+        problems.push(`triggers[${problem.slug}].${problem.message}`);
+      }
       if (problems.length > 0) {
         throw invalidDocument(problems);
       }
       if (dto.prune === true) {
-        const named = new Set(checked.map(({ dto: item }) => item.slug));
         for (const [slug, trigger] of existing) {
           if (!named.has(slug)) {
             result.delete.push(slug);

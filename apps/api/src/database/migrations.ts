@@ -14,6 +14,7 @@ import { AddClassificationRules1765000400000 } from '../../../../migrations/1765
 import { AddIdempotencyKeyPresets1765000100000 } from '../../../../migrations/1765000100000-AddIdempotencyKeyPresets';
 import { AddRoutes1765000500200 } from '../../../../migrations/1765000500200-AddRoutes';
 import { AddExecutionTraceParents1765400000000 } from '../../../../migrations/1765400000000-AddExecutionTraceParents';
+import { IndexRoutedExecutions1765600000000 } from '../../../../migrations/1765600000000-IndexRoutedExecutions';
 import { AddExecutionEventIds1765000500100 } from '../../../../migrations/1765000500100-AddExecutionEventIds';
 import { KeepForwardedRequestParts1765000500000 } from '../../../../migrations/1765000500000-KeepForwardedRequestParts';
 import { AddReconciliation1765300000000 } from '../../../../migrations/1765300000000-AddReconciliation';
@@ -41,4 +42,5 @@ export const MIGRATIONS = [
   AddRoutes1765000500200,
   AddReconciliation1765300000000,
   AddExecutionTraceParents1765400000000,
+  IndexRoutedExecutions1765600000000,
 ];

@@ -1,6 +1,12 @@
 import { ORIGINAL_EXECUTION } from './original-execution';
 import { Injectable } from '@nestjs/common';
-import type { Attempt, Execution, ExecutionStatus, HeldReason } from '@triggerline/contracts';
+import {
+  type Attempt,
+  type Execution,
+  type ExecutionStatus,
+  type HeldReason,
+  MAX_ROUTES,
+} from '@triggerline/contracts';
 import { DataSource } from 'typeorm';
 import { type Cursor, toPage } from '../http/cursor';
 import { executionConditions, type ExecutionMatch } from './execution-conditions';
@@ -98,6 +104,57 @@ export class ExecutionsRepository {
       return null;
     }
     return { ...toExecution(rows[0]), attempts: await this.attemptsOf(id) };
+  }
+
+  /**
+   * The trigger's latest deliveries as stored, newest first: its own executions, and for a router
+   * those its routes got (one per delivery: they share their statement's time and key or body).
+   */
+  async recentDeliveries(
+    triggerId: string,
+    limit: number,
+  ): Promise<
+    {
+      id: string;
+      createdAt: string;
+      idempotencyKey: string | null;
+      payload: unknown;
+      headers: Record<string, string>;
+    }[]
+  > {
+    const rows: {
+      id: string;
+      created_at: Date;
+      idempotency_key: string | null;
+      payload: unknown;
+      headers: Record<string, string> | null;
+    }[] = await this.dataSource.query(
+      `WITH recent AS (
+         (SELECT id, created_at, idempotency_key FROM executions
+          WHERE trigger_id = $1 AND routed_from IS NULL AND replay_of IS NULL
+          ORDER BY created_at DESC LIMIT $3)
+         UNION ALL
+         (SELECT id, created_at, idempotency_key FROM executions
+          WHERE routed_from = $1 AND replay_of IS NULL
+          ORDER BY created_at DESC LIMIT $3))
+       SELECT * FROM (
+         SELECT DISTINCT ON (r.created_at, d.delivery) r.id, r.created_at, r.idempotency_key,
+                p.payload, p.headers
+         FROM recent r JOIN execution_payloads p ON p.execution_id = r.id
+         CROSS JOIN LATERAL (SELECT coalesce(r.idempotency_key, md5(p.payload::text)) AS delivery) d
+         ORDER BY r.created_at DESC, d.delivery, r.id
+       ) latest
+       ORDER BY created_at DESC LIMIT $2`,
+      // A delivery made at most one execution per route and one of its own.
+      [triggerId, limit, limit * (MAX_ROUTES + 1)],
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      createdAt: row.created_at.toISOString(),
+      idempotencyKey: row.idempotency_key,
+      payload: row.payload,
+      headers: row.headers ?? {},
+    }));
   }
 
   /** What a replay of the execution would be built from; the action with its secrets. */

@@ -46,6 +46,7 @@ export function statusOf(code: ErrorCode): number {
     case 'redrive_finished':
     case 'not_unknown':
     case 'trigger_has_open_work':
+    case 'trigger_routed_to':
       return HttpStatus.CONFLICT;
     case 'rate_limited':
       return HttpStatus.TOO_MANY_REQUESTS;

@@ -4,9 +4,11 @@ import {
   type ActionType,
   type CircuitState,
   type ClassificationRule,
+  type DeliveryFilter,
   EXECUTION_STATUSES,
   type ExecutionBucket,
   type ExecutionStatus,
+  type RouterHealth,
   type TriggerStats,
 } from '@triggerline/contracts';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -188,6 +190,64 @@ export class StatsRepository {
       paused: row.paused,
       circuitState: row.circuit_state,
     }));
+  }
+
+  /**
+   * SPEC §14: each route of the router, in order, with its trigger's state and what became of
+   * the executions the router sent it in the last 24 hours; null when there is no such router.
+   */
+  async routerHealth(routerId: string): Promise<RouterHealth | null> {
+    const [router]: { since: Date; found: boolean }[] = await this.dataSource.query(
+      `SELECT now() - interval '24 hours' AS since,
+              EXISTS (SELECT 1 FROM triggers WHERE id = $1) AS found`,
+      [routerId],
+    );
+    if (!router.found) {
+      return null;
+    }
+    const rows: {
+      slug: string;
+      filter: DeliveryFilter | null;
+      id: string;
+      enabled: boolean;
+      paused: boolean;
+      circuit_state: CircuitState;
+      succeeded: number;
+      failed: number;
+      dead_lettered: number;
+    }[] = await this.dataSource.query(
+      `SELECT t.slug, r.route->'filter' AS filter, t.id, t.enabled, t.paused,
+              coalesce(f.circuit_state, 'closed') AS circuit_state, c.*
+       FROM triggers router
+       CROSS JOIN LATERAL jsonb_array_elements(coalesce(router.routes, '[]'))
+         WITH ORDINALITY AS r(route, position)
+       JOIN triggers t ON t.slug = r.route->>'trigger'
+       LEFT JOIN trigger_flow f ON f.trigger_id = t.id
+       CROSS JOIN LATERAL (
+         SELECT count(*) FILTER (WHERE e.status = 'succeeded')::int AS succeeded,
+                count(*) FILTER (WHERE e.status IN ('failed_retryable', 'outcome_unknown'))::int
+                  AS failed,
+                count(*) FILTER (WHERE e.status = 'dead_lettered')::int AS dead_lettered
+         FROM executions e
+         WHERE e.trigger_id = t.id AND e.routed_from = router.id AND e.created_at >= $2) c
+       WHERE router.id = $1
+       ORDER BY r.position`,
+      [routerId, router.since],
+    );
+    return {
+      since: router.since.toISOString(),
+      routes: rows.map((row) => ({
+        trigger: row.slug,
+        triggerId: row.id,
+        filter: row.filter,
+        enabled: row.enabled,
+        paused: row.paused,
+        circuitState: row.circuit_state,
+        succeeded: row.succeeded,
+        failed: row.failed,
+        deadLettered: row.dead_lettered,
+      })),
+    };
   }
 }
 

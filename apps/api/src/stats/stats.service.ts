@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import type { RejectionReason, Stats } from '@triggerline/contracts';
+import type { RejectionReason, RouterHealth, Stats } from '@triggerline/contracts';
 import { DeliveryOutcomeCounts } from '../rejections/delivery-outcome-counts.store';
 import { RejectionsStore } from '../rejections/rejections.store';
 import { AppConfig } from '../config/app-config';
 import { FlowStore } from '../flow/flow.store';
+import { TriggerError } from '../triggers/triggers.errors';
 import { currentAlerts } from './current-alerts';
 import { StatsRepository } from './stats.repository';
 
@@ -16,6 +17,14 @@ export class StatsService {
     private readonly rejections: RejectionsStore,
     private readonly outcomeCounts: DeliveryOutcomeCounts,
   ) {}
+
+  async routerHealth(routerId: string): Promise<RouterHealth> {
+    const health = await this.repository.routerHealth(routerId);
+    if (health === null) {
+      throw new TriggerError('trigger_not_found', `No trigger with id ${routerId}.`);
+    }
+    return health;
+  }
 
   /** Live numbers, read on every call. */
   async stats(days: number): Promise<Stats> {

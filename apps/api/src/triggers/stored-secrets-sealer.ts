@@ -10,7 +10,8 @@ interface TriggerSecretsRow {
   slug: string;
   secret: string | null;
   verification: StoredVerification | null;
-  action: StoredAction;
+  /** Null for a pure router (SPEC §14), whose verification secrets are sealed all the same. */
+  action: StoredAction | null;
 }
 
 export interface UnopenableSecret {
@@ -92,23 +93,28 @@ export class StoredSecretsSealer implements OnApplicationBootstrap {
 
   private async update(
     row: TriggerSecretsRow,
-    sealed: { verification: StoredVerification | null; action: StoredAction },
+    sealed: { verification: StoredVerification | null; action: StoredAction | null },
   ): Promise<number> {
     const [, affected]: [unknown, number] = await this.dataSource.query(
       `UPDATE triggers SET verification = $2::jsonb, action = $3::jsonb, secret = NULL
-       WHERE id = $1 AND verification IS NOT DISTINCT FROM $4::jsonb AND action = $5::jsonb
-         AND secret IS NOT DISTINCT FROM $6`,
+       WHERE id = $1 AND verification IS NOT DISTINCT FROM $4::jsonb
+         AND action IS NOT DISTINCT FROM $5::jsonb AND secret IS NOT DISTINCT FROM $6`,
       [
         row.id,
-        JSON.stringify(sealed.verification),
-        JSON.stringify(sealed.action),
-        row.verification === null ? null : JSON.stringify(row.verification),
-        JSON.stringify(row.action),
+        toJsonb(sealed.verification),
+        toJsonb(sealed.action),
+        toJsonb(row.verification),
+        toJsonb(row.action),
         row.secret,
       ],
     );
     return affected;
   }
+}
+
+// SQL NULL for null: a JSON null would be a value, never equal to a NULL column.
+function toJsonb(value: object | null): string | null {
+  return value === null ? null : JSON.stringify(value);
 }
 
 // The v1 `secret` column becomes the hmac-sha256 scheme it always was.

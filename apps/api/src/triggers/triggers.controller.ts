@@ -57,7 +57,8 @@ export class TriggersController {
     summary: 'Change a trigger; omitted fields stay as they are',
     description:
       'The audit entry lists, in `details.fields`, the fields sent whose stored value changed ' +
-      '(a write-only secret sent counts as changed).',
+      '(a write-only secret sent counts as changed). 409 trigger_routed_to for a new slug while ' +
+      'routes name the old one (SPEC §14: routes name triggers by slug).',
   })
   @ApiErrors(400, 404, 409)
   update(
@@ -104,7 +105,8 @@ export class TriggersController {
     summary: 'Delete a trigger with its executions and dead letters',
     description:
       '409 trigger_has_open_work while it has unfinished executions or unresolved dead ' +
-      'letters; ?force=true deletes anyway.',
+      'letters; ?force=true deletes anyway. 409 trigger_routed_to while routes name it, even ' +
+      'with ?force=true.',
   })
   @ApiQuery({ name: 'force', required: false, type: Boolean })
   @ApiResponse({ status: 204, description: 'Deleted' })

@@ -31,6 +31,7 @@ import { type StoredAction, type StoredRoute, TriggerEntity } from './trigger.en
 import { toTriggerResponse } from './trigger.response';
 import { effectiveRedactPaths, nextHttpHeaders, nextVerification } from './trigger-secrets';
 import { IngestTargets } from './ingest-targets';
+import { routeProblems, routersOf, routingOf, type RoutingTrigger } from './route-integrity';
 import { TriggerError } from './triggers.errors';
 
 const WHATSAPP_DEFAULT_WATERMARK = 50;
@@ -56,6 +57,16 @@ const LOCK_TRIGGER: Statement = {
   // Blocks deliveries to the trigger (their insert checks the foreign key with a KEY SHARE
   // lock) until the deletion commits, so the open-work check cannot miss one.
   text: `SELECT id FROM triggers WHERE id = $1 FOR UPDATE`,
+};
+
+interface RoutingRow extends QueryResultRow, RoutingTrigger {
+  id: string;
+}
+
+const ROUTING_STATE: Statement = {
+  name: 'triggers_routing_state',
+  text: `SELECT id, slug, action IS NOT NULL AS "hasAction", coalesce(routes, '[]') AS routes
+         FROM triggers`,
 };
 
 const DELETE_TRIGGER: Statement = {
@@ -341,6 +352,16 @@ export class TriggersService {
       if (locked.rows.length === 0) {
         throw notFound(id);
       }
+      const state = await this.routingState(sql);
+      const slug = state.find((row) => row.id === id)?.slug ?? '';
+      refuseBreakingRoutes({
+        slug,
+        routers: routersOf(
+          state.filter((row) => row.id !== id),
+          slug,
+        ),
+        change: 'deleted',
+      });
       if (!force) {
         refuseOpenWork({
           trigger: 'The trigger',
@@ -378,52 +399,41 @@ export class TriggersService {
   }
 
   /**
-   * SPEC §14: a pure router needs routes; every route names another existing trigger without
-   * routes of its own; a trigger something routes to cannot get routes.
+   * SPEC §14 (`route-integrity.ts`) on the state the save leaves: the trigger's own routes are
+   * a 400; a rename that routes still name is a 409 naming the routers.
    */
   private async checkRoutes(trigger: TriggerEntity): Promise<void> {
-    const routes = trigger.routes ?? [];
+    const stored = await this.routingState();
+    const previous = stored.find((row) => row.id === trigger.id);
+    const others = stored.filter((row) => row.id !== trigger.id);
+    const problems = routeProblems([...others, routingOf(trigger)]);
     const refuse = (problem: string): never => {
       throw new RequestError('validation_failed', problem, [problem]);
     };
-    if (trigger.action === null && routes.length === 0) {
-      refuse('action may be null only for a trigger with routes (a pure router)');
+    const own = problems.find((problem) => problem.slug === trigger.slug);
+    if (own !== undefined) {
+      refuse(own.message);
     }
-    if (routes.length > 0) {
-      const slugs = routes.map((route) => route.trigger);
-      if (slugs.includes(trigger.slug)) {
-        refuse(`routes cannot name the trigger itself ("${trigger.slug}")`);
-      }
-      const found: { slug: string; has_routes: boolean }[] = await this.triggers.query(
-        `SELECT slug, coalesce(jsonb_array_length(routes), 0) > 0 AS has_routes
-         FROM triggers WHERE slug = ANY($1::text[])`,
-        [slugs],
-      );
-      const bySlug = new Map(found.map((row) => [row.slug, row.has_routes]));
-      for (const [index, slug] of slugs.entries()) {
-        if (!bySlug.has(slug)) {
-          refuse(`routes[${index}].trigger: no trigger with slug "${slug}"`);
-        }
-        if (bySlug.get(slug) === true) {
-          refuse(
-            `routes[${index}].trigger: "${slug}" has routes itself, so it cannot be routed to`,
-          );
-        }
-      }
+    if (previous !== undefined && previous.slug !== trigger.slug) {
+      refuseBreakingRoutes({
+        slug: previous.slug,
+        routers: routersOf(others, previous.slug),
+        change: `renamed to "${trigger.slug}"`,
+      });
     }
-    if (routes.length > 0) {
-      const routers: { slug: string }[] = await this.triggers.query(
-        `SELECT slug FROM triggers
-         WHERE routes @> jsonb_build_array(jsonb_build_object('trigger', $1::text))
-           AND id IS DISTINCT FROM $2::uuid`,
-        [trigger.slug, trigger.id ?? null],
-      );
-      if (routers.length > 0) {
-        refuse(
-          `routes: "${routers[0].slug}" routes to this trigger, so it cannot have routes itself`,
-        );
-      }
+    const blocked = problems.find(
+      (problem) => problem.kind === 'target_has_routes' && problem.target === trigger.slug,
+    );
+    if (blocked !== undefined) {
+      refuse(`routes: "${blocked.slug}" routes to this trigger, so it cannot have routes itself`);
     }
+  }
+
+  /** Every trigger's slug, action presence and routes, as the route rules read them. */
+  private async routingState(sql?: Sql): Promise<RoutingRow[]> {
+    return sql
+      ? (await sql.run<RoutingRow>(ROUTING_STATE)).rows
+      : this.triggers.query<RoutingRow[]>(ROUTING_STATE.text);
   }
 
   private mergeRetryPolicy(base: RetryPolicy, change: RetryPolicyDto | undefined): RetryPolicy {
@@ -476,6 +486,19 @@ function refuseOpenWork(input: {
       'trigger_has_open_work',
       `${input.trigger} has ${unfinished} unfinished execution(s) and ${unresolved} unresolved ` +
         `dead letter(s); deleting it deletes them too. ${input.remedy}`,
+    );
+  }
+}
+
+// Routes name their targets by slug: a target renamed or deleted under them would leave them
+// naming nothing, so the change is refused until the routers no longer name it.
+function refuseBreakingRoutes(input: { slug: string; routers: string[]; change: string }): void {
+  if (input.routers.length > 0) {
+    const names = input.routers.map((router) => `"${router}"`).join(', ');
+    throw new TriggerError(
+      'trigger_routed_to',
+      `The trigger "${input.slug}" cannot be ${input.change}: the routes of ${names} name it. ` +
+        'Remove it from their routes first.',
     );
   }
 }

@@ -3,7 +3,6 @@ import { httpActionWith, httpTriggerWith } from '../../testing/fixtures';
 import {
   buildTriggerForm,
   fillTriggerForm,
-  parseRoutes,
   previewBodyTemplate,
   toTriggerBody,
 } from './trigger-form-model';
@@ -21,23 +20,6 @@ describe(previewBodyTemplate.name, () => {
     });
     expect(previewBodyTemplate('"{{a}}"', {}).ok).toBe(false);
   });
-});
-
-describe(parseRoutes.name, () => {
-  it('reads routes with and without filters, and an empty text as none', () => {
-    expect(parseRoutes('')).toEqual([]);
-    expect(parseRoutes('[{"trigger": "a"}, {"trigger": "b", "filter": {"body.x": 1}}]')).toEqual([
-      { trigger: 'a', filter: null },
-      { trigger: 'b', filter: { 'body.x': 1 } },
-    ]);
-  });
-
-  it.each(['{}', '[1]', '[{"filter": {}}]', '[{"trigger": "a", "filter": []}]', 'nope'])(
-    'refuses %s',
-    (text) => {
-      expect(parseRoutes(text)).toBeNull();
-    },
-  );
 });
 
 describe('outbound settings in the trigger form', () => {

@@ -4,6 +4,9 @@ import type {
   CreateTriggerRequest,
   FilterTestRequest,
   FilterTestResult,
+  RouterHealth,
+  RouteTestRequest,
+  RouteTestResult,
   Trigger,
   TriggerList,
   UpdateTriggerRequest,
@@ -48,6 +51,19 @@ export class TriggerApi {
       `/api/triggers/${encodeURIComponent(id)}/filter-test`,
       request,
     );
+  }
+
+  /** Which routes would have taken each of the trigger's recent deliveries; viewers may ask. */
+  routeTest(id: string, request: RouteTestRequest): Observable<RouteTestResult> {
+    return this.http.post<RouteTestResult>(
+      `/api/triggers/${encodeURIComponent(id)}/route-test`,
+      request,
+    );
+  }
+
+  /** A router's routes with their triggers' state and 24-hour outcomes. */
+  routeHealth(id: string): Observable<RouterHealth> {
+    return this.http.get<RouterHealth>(`/api/triggers/${encodeURIComponent(id)}/route-health`);
   }
 
   /** Without `force`, a trigger with open work answers 409 trigger_has_open_work. */

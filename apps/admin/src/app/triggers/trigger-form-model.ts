@@ -8,13 +8,10 @@ import {
   Validators,
 } from '@angular/forms';
 import {
-  type Action,
   type ActionRequest,
   type ActionType,
   type CreateTriggerRequest,
-  MAX_ROUTES,
   renderBodyTemplate,
-  type TriggerRoute,
   DEFAULT_ACTION_TIMEOUT_MS,
   defaultIdempotencyKeyHeaders,
   defaultIdempotencyKeyPaths,
@@ -37,6 +34,7 @@ import {
   type WatermarkAction,
 } from '@triggerline/contracts';
 import { deliveryFilterJson, formatFilter, parseFilter } from './delivery-filter-form';
+import { buildRoutesArray, setRoutes, toRoutes } from './route-form';
 import {
   buildWhatsappGroup,
   classificationRulesJson,
@@ -186,36 +184,6 @@ export function previewBodyTemplate(
       };
 }
 
-/** The routes a text holds, or null when it is not a JSON array of { trigger, filter? }. */
-export function parseRoutes(text: string): TriggerRoute[] | null {
-  if (text.trim() === '') {
-    return [];
-  }
-  try {
-    const parsed: unknown = JSON.parse(text);
-    if (!Array.isArray(parsed) || parsed.length > MAX_ROUTES) {
-      return null;
-    }
-    const routes = parsed.map((item: unknown) => {
-      const route = item as { trigger?: unknown; filter?: unknown };
-      return typeof item === 'object' &&
-        item !== null &&
-        typeof route.trigger === 'string' &&
-        (route.filter === undefined ||
-          route.filter === null ||
-          (typeof route.filter === 'object' && !Array.isArray(route.filter)))
-        ? { trigger: route.trigger, filter: (route.filter ?? null) as TriggerRoute['filter'] }
-        : null;
-    });
-    return routes.every((route) => route !== null) ? routes : null;
-  } catch {
-    return null;
-  }
-}
-
-const routesJson: ValidatorFn = (control: AbstractControl): ValidationErrors | null =>
-  parseRoutes(String(control.value ?? '')) === null ? { routes: true } : null;
-
 const bodyTemplateRule: ValidatorFn = (group: AbstractControl): ValidationErrors | null => {
   const { bodyMode, bodyTemplate } = (group as FormGroup).getRawValue() as {
     bodyMode: BodyModeChoice;
@@ -352,7 +320,7 @@ export function buildTriggerForm() {
       validators: [Validators.required, Validators.pattern(SLUG_PATTERN)],
     }),
     enabled: new FormControl(true, { nonNullable: true }),
-    actionType: new FormControl<ActionType>('http', { nonNullable: true }),
+    actionType: new FormControl<ActionChoice>('http', { nonNullable: true }),
     http: buildHttpGroup(),
     whatsapp: buildWhatsappGroup(httpUrl),
     retryPolicy: new FormGroup({
@@ -367,8 +335,8 @@ export function buildTriggerForm() {
     verification: buildVerificationGroup(),
     /** One header per line; empty: the scheme's default. */
     idempotencyKeyHeaders: new FormControl('', { nonNullable: true }),
-    /** SPEC §14 routes as JSON text: [{ "trigger": "<slug>", "filter"?: {...} }]. */
-    routes: new FormControl('', { nonNullable: true, validators: [routesJson] }),
+    /** SPEC §14: one row per route. */
+    routes: buildRoutesArray(),
     /** A JSON query over { body, headers, query }; empty: every delivery is kept. */
     filter: new FormControl('', { nonNullable: true, validators: [deliveryFilterJson] }),
     /** Body paths removed before storage, one per line; empty: the scheme's default. */
@@ -392,39 +360,33 @@ export function buildTriggerForm() {
 export type TriggerFormGroup = ReturnType<typeof buildTriggerForm>;
 export type TriggerFormValue = ReturnType<TriggerFormGroup['getRawValue']>;
 
-/** Enables the fields of the chosen action type and disables the other's, so only they validate. */
-export function applyActionType(form: TriggerFormGroup, type: ActionType): void {
-  const [active, inactive] =
-    type === 'http'
-      ? [form.controls.http, form.controls.whatsapp]
-      : [form.controls.whatsapp, form.controls.http];
-  active.enable({ emitEvent: false });
-  inactive.disable({ emitEvent: false });
+/** An action type, or none: a pure router (SPEC §14), which only routes. */
+export type ActionChoice = ActionType | 'none';
+
+/** Enables the fields of the chosen action type and disables the others, so only they validate. */
+export function applyActionType(form: TriggerFormGroup, type: ActionChoice): void {
+  for (const [choice, group] of [
+    ['http', form.controls.http],
+    ['whatsapp', form.controls.whatsapp],
+  ] as const) {
+    if (choice === type) {
+      group.enable({ emitEvent: false });
+    } else {
+      group.disable({ emitEvent: false });
+    }
+  }
   form.updateValueAndValidity();
 }
 
-const PURE_ROUTER_ACTION: Action = {
-  type: 'http',
-  url: '',
-  method: 'POST',
-  headers: null,
-  secretHeaderNames: [],
-  body: 'payload',
-  forwardHeaders: [],
-  signing: null,
-  timeoutMs: DEFAULT_ACTION_TIMEOUT_MS,
-};
-
 /** Fills the form from a stored trigger; write-only fields stay empty and become optional. */
 export function fillTriggerForm(form: TriggerFormGroup, trigger: Trigger): void {
-  // A pure router (SPEC §14) shows as an http action to fill in: the form cannot keep it null yet.
-  const action = trigger.action ?? PURE_ROUTER_ACTION;
+  const action = trigger.action;
+  setRoutes(form.controls.routes, trigger.routes);
   form.patchValue({
     name: trigger.name,
     slug: trigger.slug,
     enabled: trigger.enabled,
-    actionType: action.type,
-    routes: trigger.routes.length === 0 ? '' : JSON.stringify(trigger.routes, null, 2),
+    actionType: action?.type ?? 'none',
     retryPolicy: trigger.retryPolicy,
     // The API answers effective lists; one equal to the scheme's preset shows as empty.
     idempotencyKeyPaths: unlessPreset(
@@ -444,7 +406,7 @@ export function fillTriggerForm(form: TriggerFormGroup, trigger: Trigger): void 
     silenceAlertMinutes: trigger.silenceAlertMinutes,
     // The API shows the effective value; the action type's default shows as "default".
     onUnknownOutcome:
-      trigger.onUnknownOutcome === effectiveUnknownOutcome(action.type, null)
+      trigger.onUnknownOutcome === effectiveUnknownOutcome(action?.type ?? 'http', null)
         ? null
         : trigger.onUnknownOutcome,
     flowControl: {
@@ -460,7 +422,7 @@ export function fillTriggerForm(form: TriggerFormGroup, trigger: Trigger): void 
   const { storedSecretHeaders, newSecretHeaders } = form.controls.http.controls;
   storedSecretHeaders.clear({ emitEvent: false });
   newSecretHeaders.clear({ emitEvent: false });
-  if (action.type === 'http') {
+  if (action?.type === 'http') {
     for (const name of action.secretHeaderNames) {
       storedSecretHeaders.push(buildStoredSecretHeader(name), { emitEvent: false });
     }
@@ -482,14 +444,16 @@ export function fillTriggerForm(form: TriggerFormGroup, trigger: Trigger): void 
       signingSecret: '',
       hasSigningSecret: action.signing?.hasSecret ?? false,
     });
-  } else {
+  } else if (action?.type === 'whatsapp') {
     form.controls.whatsapp.patchValue(whatsappFormValue(action));
   }
   // A stored API key is kept when the field stays empty.
   const apiKey = form.controls.whatsapp.controls.apiKey;
-  apiKey.setValidators(action.type === 'whatsapp' && action.hasApiKey ? [] : [Validators.required]);
+  apiKey.setValidators(
+    action?.type === 'whatsapp' && action.hasApiKey ? [] : [Validators.required],
+  );
   apiKey.updateValueAndValidity({ emitEvent: false });
-  applyActionType(form, action.type);
+  applyActionType(form, action?.type ?? 'none');
 }
 
 function parseKeyPaths(text: string): string[] {
@@ -520,7 +484,7 @@ export function toTriggerBody(
     enabled: value.enabled,
     action: toActionRequest(value, mode),
   };
-  const routes = parseRoutes(value.routes) ?? [];
+  const routes = toRoutes(value.routes);
   if (routes.length > 0 || mode === 'edit') {
     body.routes = routes;
   }
@@ -655,7 +619,10 @@ export function formRetrySchedule(
   return retrySchedule(policy as RetryPolicy, timeoutMs);
 }
 
-function toActionRequest(value: TriggerFormValue, mode: TriggerFormMode): ActionRequest {
+function toActionRequest(value: TriggerFormValue, mode: TriggerFormMode): ActionRequest | null {
+  if (value.actionType === 'none') {
+    return null;
+  }
   if (value.actionType === 'http') {
     const http = value.http;
     const headers = http.headers.trim();

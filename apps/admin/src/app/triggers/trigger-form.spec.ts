@@ -36,6 +36,11 @@ describe(TriggerForm.name, () => {
       fixture.componentRef.setInput('id', id);
     }
     const form = (fixture.componentInstance as unknown as { form: TriggerFormGroup }).form;
+    // The route editor's list of triggers to route to.
+    TestBed.tick();
+    for (const request of backend.match({ method: 'GET', url: '/api/triggers' })) {
+      request.flush({ items: [] });
+    }
     return { fixture, form, element: fixture.nativeElement as HTMLElement };
   }
 
@@ -103,7 +108,8 @@ describe(TriggerForm.name, () => {
     await fixture.whenStable();
     element.querySelector<HTMLButtonElement>('[data-testid="generate-signing-secret"]')!.click();
     expect(http.signingSecret.value).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
-    type(element.querySelector('[data-testid="routes"]')!, '[{"trigger": "crm"}]');
+    element.querySelector<HTMLButtonElement>('[data-testid="add-route"]')!.click();
+    form.controls.routes.at(0).controls.trigger.setValue('crm');
     await fixture.whenStable();
     element.querySelector<HTMLButtonElement>('button[type="submit"]')!.click();
 
@@ -333,7 +339,7 @@ describe(TriggerForm.name, () => {
     );
     await fixture.whenStable();
     element.querySelector<HTMLButtonElement>('button[type="submit"]')!.click();
-    const request = backend.expectOne('/api/triggers');
+    const request = backend.expectOne({ method: 'POST', url: '/api/triggers' });
     expect(request.request.body).toMatchObject({
       action: {
         type: 'whatsapp',

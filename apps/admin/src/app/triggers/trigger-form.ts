@@ -1,4 +1,5 @@
 import { generateStandardWebhooksSecret } from './verification-form';
+import { RouteEditor } from './route-editor';
 import { ClipboardModule } from '@angular/cdk/clipboard';
 import {
   ChangeDetectionStrategy,
@@ -82,6 +83,7 @@ const LATEST_DELIVERY: ExecutionQuery = {
   imports: [
     ReactiveFormsModule,
     RouterLink,
+    RouteEditor,
     ClipboardModule,
     MatButtonModule,
     MatButtonToggleModule,
@@ -171,8 +173,6 @@ export class TriggerForm {
   protected readonly templateExample = '{ "orderId": "{{data.id}}", "text": "Order {{data.id}}" }';
   protected readonly templateHint =
     '"{{path}}" alone keeps the value\'s JSON type; other strings interpolate.';
-  protected readonly routesError =
-    'A JSON array of { "trigger": "<slug>", "filter"?: {…} }, at most 20.';
   protected readonly bodyMode = computed(() => this.formValue().http.bodyMode);
   protected readonly isSigned = computed(() => this.formValue().http.isSigned);
   // The payload of the trigger's latest delivery, to preview a body template with.

@@ -41,7 +41,8 @@ import { filterProblem } from '../delivery-filter';
 // An HTTP header name (RFC 9110 token).
 const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
 
-const IsRoutes = () =>
+/** SPEC §14 routes: at most MAX_ROUTES of { trigger, filter? }, each trigger named once. */
+export const IsRoutes = () =>
   ValidateBy({
     name: 'isRoutes',
     validator: {
