@@ -13,6 +13,7 @@ import { AddReceiving1765000200000 } from '../../../../migrations/1765000200000-
 import { AddClassificationRules1765000400000 } from '../../../../migrations/1765000400000-AddClassificationRules';
 import { AddIdempotencyKeyPresets1765000100000 } from '../../../../migrations/1765000100000-AddIdempotencyKeyPresets';
 import { AddRoutes1765000500200 } from '../../../../migrations/1765000500200-AddRoutes';
+import { AddTriggerHourCounts1765500000000 } from '../../../../migrations/1765500000000-AddTriggerHourCounts';
 import { AddExecutionEventIds1765000500100 } from '../../../../migrations/1765000500100-AddExecutionEventIds';
 import { KeepForwardedRequestParts1765000500000 } from '../../../../migrations/1765000500000-KeepForwardedRequestParts';
 import { MoveCredentialHeadersToSecretHeaders1765000000000 } from '../../../../migrations/1765000000000-MoveCredentialHeadersToSecretHeaders';
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   KeepForwardedRequestParts1765000500000,
   AddExecutionEventIds1765000500100,
   AddRoutes1765000500200,
+  AddTriggerHourCounts1765500000000,
 ];
