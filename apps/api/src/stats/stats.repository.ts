@@ -9,7 +9,8 @@ import {
   type ExecutionStatus,
   type TriggerStats,
 } from '@triggerline/contracts';
-import { DataSource, type EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { ReadDatabase } from '../database/read-database';
 import type { StoredRulePause } from '../triggers/trigger.entity';
 import type { SilenceWatch } from './current-alerts';
 
@@ -28,10 +29,18 @@ const HOUR_MS = 3_600_000;
 // The hour (UTC) of a time, as `trigger_hour_counts` keys it.
 const HOUR_OF = (time: string) => `date_bin('1 hour', ${time}, timestamptz 'epoch')`;
 
-/** The SQL of the stats: parameterised, each count served by an index on its time column. */
+/**
+ * The SQL of the stats: parameterised, served by counters or indexes. The console's reads go to
+ * the read replica (DATABASE_READ_URL) when there is one; the alerts pass the primary's
+ * transaction.
+ */
 @Injectable()
 export class StatsRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly dataSource: DataSource;
+
+  constructor(reads: ReadDatabase) {
+    this.dataSource = reads.dataSource;
+  }
 
   /**
    * Counts from `trigger_hour_counts` (see its migration): the window starts at the hour
