@@ -27,7 +27,7 @@ export interface WindowCounts {
 const HOUR_MS = 3_600_000;
 
 // The hour (UTC) of a time, as `trigger_hour_counts` keys it.
-const HOUR_OF = (time: string) => `date_bin('1 hour', ${time}, timestamptz 'epoch')`;
+const hourOf = (time: string) => `date_bin('1 hour', ${time}, timestamptz 'epoch')`;
 
 /**
  * The SQL of the stats: parameterised, served by counters or indexes. The console's reads go to
@@ -48,7 +48,7 @@ export class StatsRepository {
    */
   async windowCounts(days: number): Promise<WindowCounts> {
     const [sinceRow]: { since: Date }[] = await this.dataSource.query(
-      `SELECT ${HOUR_OF("now() - $1 * interval '1 day'")} AS since`,
+      `SELECT ${hourOf("now() - $1 * interval '1 day'")} AS since`,
       [days],
     );
     const since = sinceRow.since;
@@ -197,7 +197,7 @@ export class StatsRepository {
               coalesce(f.circuit_state, 'closed') AS circuit_state,
               (SELECT coalesce(sum(c.n), 0)::int FROM trigger_hour_counts c
                WHERE c.trigger_id = t.id AND c.measure = ANY($1)
-                 AND c.hour >= ${HOUR_OF("now() - interval '24 hours'")}) AS n,
+                 AND c.hour >= ${hourOf("now() - interval '24 hours'")}) AS n,
               (SELECT count(*)::int FROM executions e
                WHERE e.trigger_id = t.id AND e.status IN ('pending', 'failed_retryable')
                  AND (e.due_at <= now() OR e.held_by IS NOT NULL)) AS backlog
