@@ -34,6 +34,13 @@ const MEASURES: Record<string, (rows: string) => string> = {
     FROM ${rows} WHERE number > 1`,
 };
 
+// What each table's rows count for, by measure: a TRUNCATE of the table zeroes them.
+const TRUNCATED: Record<string, string> = {
+  executions: `measure NOT IN ('duplicate', 'conflict', 'retry')`,
+  duplicate_deliveries: `measure IN ('duplicate', 'conflict')`,
+  attempts: `measure = 'retry'`,
+};
+
 const TRANSITION_TABLES = {
   insert: 'NEW TABLE AS new_rows',
   update: 'OLD TABLE AS old_rows NEW TABLE AS new_rows',
@@ -59,6 +66,7 @@ function countingFunction(table: string, measures: (rows: string) => string): st
     BEGIN
       IF TG_OP = 'INSERT' THEN ${upsert(added)}
       ELSIF TG_OP = 'DELETE' THEN ${upsert(removed)}
+      ELSIF TG_OP = 'TRUNCATE' THEN DELETE FROM trigger_hour_counts WHERE ${TRUNCATED[table]};
       ELSE ${upsert(`${removed} UNION ALL ${added}`)}
       END IF;
       RETURN NULL;
@@ -92,6 +100,9 @@ export class AddTriggerHourCounts1765500000000 implements MigrationInterface {
           CREATE TRIGGER ${table}_count_${op} AFTER ${op.toUpperCase()} ON ${table}
           REFERENCING ${referencing} FOR EACH STATEMENT EXECUTE FUNCTION triggerline_count_${table}()`);
       }
+      await queryRunner.query(`
+        CREATE TRIGGER ${table}_count_truncate AFTER TRUNCATE ON ${table}
+        FOR EACH STATEMENT EXECUTE FUNCTION triggerline_count_${table}()`);
     }
     for (const [table, measures] of Object.entries(MEASURES)) {
       const counted = measures(table);
@@ -104,7 +115,7 @@ export class AddTriggerHourCounts1765500000000 implements MigrationInterface {
 
   async down(queryRunner: QueryRunner): Promise<void> {
     for (const table of Object.keys(MEASURES)) {
-      for (const op of Object.keys(TRANSITION_TABLES)) {
+      for (const op of [...Object.keys(TRANSITION_TABLES), 'truncate']) {
         await queryRunner.query(`DROP TRIGGER ${table}_count_${op} ON ${table}`);
       }
       await queryRunner.query(`DROP FUNCTION triggerline_count_${table}()`);

@@ -185,6 +185,12 @@ describe('trigger_hour_counts: counters equal to a recount', () => {
     expect((await t.api('DELETE', `/api/triggers/${bad.id}?force=true`)).status).toBe(204);
     const afterDeletion = await expectCountersEqualRecount();
     expect(afterDeletion.some((count) => count.trigger_id === bad.id)).toBe(false);
+
+    // A TRUNCATE empties what it counted.
+    await t.database.query(`TRUNCATE attempts`);
+    expect(totalsByMeasure(await expectCountersEqualRecount()).retry).toBeUndefined();
+    await t.database.query(`TRUNCATE executions CASCADE`);
+    expect(await expectCountersEqualRecount()).toEqual([]);
   });
 });
 
