@@ -93,6 +93,10 @@ export class AddTriggerHourCounts1765500000000 implements MigrationInterface {
         n bigint NOT NULL,
         PRIMARY KEY (hour, trigger_id, measure, shard)
       )`);
+    // One trigger's counts (its last duplicate, for the silence check), by measure and hour.
+    await queryRunner.query(
+      `CREATE INDEX trigger_hour_counts_trigger_idx ON trigger_hour_counts (trigger_id, measure, hour)`,
+    );
     for (const [table, measures] of Object.entries(MEASURES)) {
       await queryRunner.query(countingFunction(table, measures));
       for (const [op, referencing] of Object.entries(TRANSITION_TABLES)) {

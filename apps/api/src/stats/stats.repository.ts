@@ -157,6 +157,8 @@ export class StatsRepository {
       last_delivery_at: Date;
       now: Date;
     }[] = await manager.query(
+      // The hour of the last duplicate comes from the counters, so that finding its time reads
+      // that hour's duplicates only, not every duplicate of every trigger received since.
       `SELECT t.id, t.silence_alert_minutes, now() AS now,
               greatest(
                 t.created_at,
@@ -164,8 +166,14 @@ export class StatsRepository {
                  WHERE e.trigger_id = t.id AND e.replay_of IS NULL
                    AND e.handles_dead_letter_id IS NULL),
                 (SELECT max(d.received_at) FROM duplicate_deliveries d
-                 WHERE d.trigger_id = t.id)) AS last_delivery_at
-       FROM triggers t
+                 WHERE d.trigger_id = t.id AND d.received_at >= last_duplicate.hour
+                   AND d.received_at < last_duplicate.hour + interval '1 hour')
+              ) AS last_delivery_at
+       FROM triggers t,
+            LATERAL (SELECT max(hour) AS hour FROM (
+                       SELECT c.hour FROM trigger_hour_counts c
+                       WHERE c.trigger_id = t.id AND c.measure = 'duplicate'
+                       GROUP BY c.hour HAVING sum(c.n) > 0) counted) last_duplicate
        WHERE t.enabled AND t.silence_alert_minutes IS NOT NULL`,
     );
     const [{ now }]: { now: Date }[] =
