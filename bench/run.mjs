@@ -9,6 +9,7 @@ import { claimPhase } from './phases/claim.mjs';
 import { drainPhase } from './phases/drain.mjs';
 import { fanoutPhase } from './phases/fanout.mjs';
 import { healthPhase } from './phases/health.mjs';
+import { historyPhase } from './phases/history.mjs';
 import { ingestPhase } from './phases/ingest.mjs';
 import { latencyPhase } from './phases/latency.mjs';
 import { peerVersions } from './peers/settings.mjs';
@@ -27,6 +28,7 @@ const PHASES = {
   latency: latencyPhase,
   drain: drainPhase,
   claim: claimPhase,
+  history: historyPhase,
 };
 
 function markdownTable(header, rows) {
@@ -58,7 +60,7 @@ async function main() {
     `${tools.wrk}; ${tools.pgbench}; graphile-worker ${versions.graphileWorker}; ` +
       `pg-boss ${versions.pgBoss}; Fastify ${versions.fastify}`,
     `repeat ${config.repeat} (medians), ${config.seconds} s per load run, ${config.clients} clients, ` +
-      `${config.threads} load thread(s); drain ${config.drain}; claim rows ${config.rows} + ${config.rows}`,
+      `${config.threads} load thread(s); drain ${config.drain}; claim rows ${config.rows} + ${config.rows}; history ${config.history} executions`,
     'statements are counted on the wire by a proxy (bench/support/wire-counter.mjs): ' +
       (server.preload.includes('pg_stat_statements')
         ? 'pg_stat_statements is loaded but not used, so that every system is counted alike'

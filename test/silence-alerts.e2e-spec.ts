@@ -99,6 +99,45 @@ describe('silence alert and the Slack channel', () => {
     );
   });
 
+  it('takes a duplicate delivery as the last delivery, hours after the last execution', async () => {
+    const created = await t.api(
+      'POST',
+      '/api/triggers',
+      httpTrigger('repeating-sender', { silenceAlertMinutes: 60 }),
+    );
+    const triggerId = created.body.id as string;
+    const headers = { 'idempotency-key': 'again-and-again' };
+    const first = await t.hook('repeating-sender', { n: 1 }, headers);
+    expect((await t.hook('repeating-sender', { n: 1 }, headers)).status).toBe(200);
+    expect((await t.hook('repeating-sender', { n: 1 }, headers)).status).toBe(200);
+    // The execution 5 hours back, the duplicates 3 and 2 hours back (another hour each).
+    await t.database.query(
+      `UPDATE triggers SET created_at = now() - interval '6 hours' WHERE id = $1`,
+      [triggerId],
+    );
+    await t.database.query(
+      `UPDATE executions SET created_at = now() - interval '5 hours' WHERE id = $1`,
+      [first.body.executionId],
+    );
+    const duplicates = await t.database.query<{ id: string }>(
+      `SELECT id FROM duplicate_deliveries WHERE trigger_id = $1 ORDER BY id`,
+      [triggerId],
+    );
+    await t.database.query(
+      `UPDATE duplicate_deliveries SET received_at = now() - interval '3 hours' WHERE id = $1`,
+      [duplicates[0].id],
+    );
+    await t.database.query(
+      `UPDATE duplicate_deliveries SET received_at = now() - interval '2 hours' WHERE id = $1`,
+      [duplicates[1].id],
+    );
+    const [{ received_at: lastAt }] = await t.database.query(
+      `SELECT received_at FROM duplicate_deliveries WHERE id = $1`,
+      [duplicates[1].id],
+    );
+    expect(await silentAlert(triggerId)).toMatchObject({ lastDeliveryAt: lastAt.toISOString() });
+  });
+
   it('raises nothing for a trigger without silenceAlertMinutes or a disabled one', async () => {
     const plain = await t.api('POST', '/api/triggers', httpTrigger('plain-sender'));
     const disabled = await t.api(

@@ -18,7 +18,7 @@ export const config = {
   quick,
   serverUrl: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
   /** Phases to run, in this order; BENCH_PHASES=drain,claim runs a subset. */
-  phases: (process.env.BENCH_PHASES ?? 'ingest,fanout,health,latency,drain,claim')
+  phases: (process.env.BENCH_PHASES ?? 'ingest,fanout,health,latency,drain,claim,history')
     .split(',')
     .map((phase) => phase.trim())
     .filter(Boolean),
@@ -42,6 +42,10 @@ export const config = {
   rows: knob('BENCH_ROWS', 1_000_000, 20_000),
   /** Timed claims on each table size. */
   claimRepeat: knob('BENCH_CLAIM_REPEAT', 101, 21),
+  /** Executions of the history phase's database, over 30 days. */
+  history: knob('BENCH_HISTORY', 3_000_000, 50_000),
+  /** Timed runs of each console read in the history phase (after one warm-up). */
+  historyRepeat: knob('BENCH_HISTORY_REPEAT', 5, 3),
   workerConcurrency: 10,
   /**
    * BENCH_TRACING=1: the ingest phase also measures an api process with OpenTelemetry on

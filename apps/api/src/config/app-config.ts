@@ -42,6 +42,10 @@ export class AppConfig {
   get databaseDirectUrl(): string | undefined {
     return this.env.DATABASE_DIRECT_URL;
   }
+  /** A read replica for the console's lists, search and stats; unset: they read the primary. */
+  get databaseReadUrl(): string | undefined {
+    return this.env.DATABASE_READ_URL;
+  }
   get databasePreparedStatements(): boolean {
     return this.env.DATABASE_PREPARED_STATEMENTS;
   }

@@ -65,6 +65,21 @@ describe(validateEnvironment.name, () => {
     ).toThrow(/DATABASE_DIRECT_URL needs DATABASE_URL/);
   });
 
+  it('takes DATABASE_READ_URL only beside DATABASE_URL, with no default', () => {
+    const primary = 'postgres://app@127.0.0.1:5432/triggerline';
+    const replica = 'postgres://app@replica:5432/triggerline';
+    expect(validateEnvironment({ DATABASE_URL: primary }).DATABASE_READ_URL).toBeUndefined();
+    expect(
+      validateEnvironment({ DATABASE_URL: primary, DATABASE_READ_URL: replica }),
+    ).toMatchObject({ DATABASE_URL: primary, DATABASE_READ_URL: replica });
+    expect(() => validateEnvironment({ DATABASE_READ_URL: replica })).toThrow(
+      /DATABASE_READ_URL needs DATABASE_URL/,
+    );
+    expect(() =>
+      validateEnvironment({ DATABASE_URL: primary, DATABASE_READ_URL: 'mysql://x' }),
+    ).toThrow(/DATABASE_READ_URL/);
+  });
+
   it('turns prepared statements off with DATABASE_PREPARED_STATEMENTS=false', () => {
     expect(validateEnvironment({ DATABASE_PREPARED_STATEMENTS: 'false' })).toMatchObject({
       DATABASE_PREPARED_STATEMENTS: false,

@@ -89,6 +89,12 @@ export class EnvironmentVariables {
   @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false, require_protocol: true })
   DATABASE_DIRECT_URL?: string;
 
+  // A read replica for the console's lists, search and stats (SPEC §17); never written to.
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false, require_protocol: true })
+  DATABASE_READ_URL?: string;
+
   // false behind a pooler without prepared-statement support (PgBouncer before 1.21).
   @Transform(toBoolean)
   @IsBoolean()
@@ -375,6 +381,11 @@ export function validateEnvironment(raw: Record<string, unknown>): EnvironmentVa
   if (env.DATABASE_DIRECT_URL !== undefined && env.DATABASE_URL === undefined) {
     throw new InvalidEnvironmentError(
       'Invalid configuration: DATABASE_DIRECT_URL needs DATABASE_URL (the embedded database has no pooler)',
+    );
+  }
+  if (env.DATABASE_READ_URL !== undefined && env.DATABASE_URL === undefined) {
+    throw new InvalidEnvironmentError(
+      'Invalid configuration: DATABASE_READ_URL needs DATABASE_URL (the embedded database has no replica)',
     );
   }
   env.DATABASE_DIRECT_URL ??= env.DATABASE_URL;

@@ -14,6 +14,7 @@ import { dataSourceOptions } from './data-source';
 import { Database } from './database';
 import { EmbeddedPostgres } from './embedded-postgres';
 import { runMigrationsLocked } from './migrate';
+import { ReadDatabase } from './read-database';
 import { DatabaseNotifications } from './notifications';
 
 const EMBEDDED_POSTGRES = Symbol('EMBEDDED_POSTGRES');
@@ -56,19 +57,44 @@ const dataSourceProvider: Provider = {
 };
 
 // The stores share TypeORM's `pg` pool, so one pool per process sizes the connections.
+const poolOf = (dataSource: DataSource) =>
+  (dataSource.driver as unknown as { master: Pool }).master;
+
 const databaseProvider: Provider = {
   provide: Database,
   inject: [DataSource, AppConfig],
   useFactory: (dataSource: DataSource, config: AppConfig) =>
-    new Database(
-      (dataSource.driver as unknown as { master: Pool }).master,
-      config.databasePreparedStatements,
-    ),
+    new Database(poolOf(dataSource), config.databasePreparedStatements),
+};
+
+// The console's reads: a pool of their own on the replica, in the processes that serve the API.
+const REPLICA_POOL_SIZE = 5;
+
+const readDatabaseProvider: Provider = {
+  provide: ReadDatabase,
+  inject: [AppConfig, DataSource, Database],
+  useFactory: async (config: AppConfig, primary: DataSource, database: Database) => {
+    if (config.databaseReadUrl === undefined || config.role === 'worker') {
+      return new ReadDatabase(primary, database);
+    }
+    const replica = new DataSource(
+      dataSourceOptions({
+        url: config.databaseReadUrl,
+        poolSize: REPLICA_POOL_SIZE,
+        applicationName: `triggerline-${config.role}-read`,
+      }),
+    );
+    await replica.initialize();
+    return new ReadDatabase(
+      replica,
+      new Database(poolOf(replica), config.databasePreparedStatements),
+    );
+  },
 };
 
 /**
- * The database connection, a PostgreSQL server or PGlite when DATABASE_URL is unset, and the
- * process's LISTEN connection; global, as the configuration and the metrics are.
+ * The database connection, a PostgreSQL server or PGlite when DATABASE_URL is unset, the
+ * console's reads (a replica with DATABASE_READ_URL) and the process's LISTEN connection; global, as the configuration and the metrics are.
  */
 @Global()
 @Module({
@@ -76,17 +102,22 @@ const databaseProvider: Provider = {
     embeddedPostgresProvider,
     dataSourceProvider,
     databaseProvider,
+    readDatabaseProvider,
     DatabaseNotifications,
   ],
-  exports: [DataSource, Database, DatabaseNotifications],
+  exports: [DataSource, Database, ReadDatabase, DatabaseNotifications],
 })
 export class DatabaseModule implements OnApplicationShutdown {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly reads: ReadDatabase,
     @Inject(EMBEDDED_POSTGRES) private readonly embedded: EmbeddedPostgres | null,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
+    if (this.reads.dataSource !== this.dataSource && this.reads.dataSource.isInitialized) {
+      await this.reads.dataSource.destroy();
+    }
     if (this.dataSource.isInitialized) {
       await this.dataSource.destroy();
     }

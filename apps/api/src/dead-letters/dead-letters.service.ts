@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { ReadDatabase } from '../database/read-database';
 import type {
   Attempt,
   BulkReplayResult,
@@ -26,17 +27,21 @@ export class DeadLettersService {
     private readonly store: DeadLettersStore,
     private readonly executions: ExecutionsRepository,
     private readonly replays: ReplayService,
+    private readonly reads: ReadDatabase,
   ) {}
 
   list(query: ListDeadLettersQueryDto): Promise<Page<DeadLetter>> {
-    return this.store.list({
-      unresolved: query.unresolved,
-      triggerId: query.triggerId,
-      errorCategory: query.errorCategory,
-      from: query.from,
-      to: query.to,
-      ...pageRequest(query),
-    });
+    return this.store.list(
+      {
+        unresolved: query.unresolved,
+        triggerId: query.triggerId,
+        errorCategory: query.errorCategory,
+        from: query.from,
+        to: query.to,
+        ...pageRequest(query),
+      },
+      this.reads.sql,
+    );
   }
 
   async get(id: string): Promise<DeadLetter & { attempts: Attempt[] }> {

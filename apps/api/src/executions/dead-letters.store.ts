@@ -125,8 +125,11 @@ export class DeadLettersStore {
     private readonly deliveries: DeliveriesStore,
   ) {}
 
-  /** Unresolved first, then newest first. */
-  async list(filter: DeadLetterFilter): Promise<Page<DeadLetter>> {
+  /** Unresolved first, then newest first; the console reads it `from` the read replica. */
+  async list(
+    filter: DeadLetterFilter,
+    from: Pick<Database, 'query'> = this.database,
+  ): Promise<Page<DeadLetter>> {
     const conditions = new SqlConditions();
     if (filter.unresolved === true) {
       conditions.add('d.resolved_at IS NULL');
@@ -144,7 +147,7 @@ export class DeadLettersStore {
         filter.after.id,
       );
     }
-    const { rows } = await this.database.query<DeadLetterRow>(
+    const { rows } = await from.query<DeadLetterRow>(
       `${SELECT_DEAD_LETTER} ${conditions.where}
        ORDER BY (d.resolved_at IS NOT NULL)::int, d.created_at DESC, d.id ASC
        LIMIT ${conditions.param(filter.limit + 1)}`,

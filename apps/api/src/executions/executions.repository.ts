@@ -11,6 +11,7 @@ import { DataSource } from 'typeorm';
 import { type Cursor, toPage } from '../http/cursor';
 import { executionConditions, type ExecutionMatch } from './execution-conditions';
 import { isoOrNull } from '../database/row-values';
+import { ReadDatabase } from '../database/read-database';
 import type { StoredAction } from '../triggers/trigger.entity';
 import { traceIdOf } from '../tracing/trace-parent';
 
@@ -69,8 +70,16 @@ export interface ExecutionFilter extends ExecutionMatch {
 /** Reads of executions and their attempts for the API. */
 @Injectable()
 export class ExecutionsRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly reads: DataSource;
 
+  constructor(
+    private readonly dataSource: DataSource,
+    reads: ReadDatabase,
+  ) {
+    this.reads = reads.dataSource;
+  }
+
+  /** The console's list and export, read from the replica when there is one. */
   async list(filter: ExecutionFilter): Promise<{ items: Execution[]; nextCursor: string | null }> {
     const conditions = executionConditions(filter);
     if (filter.status !== undefined) {
@@ -83,7 +92,7 @@ export class ExecutionsRepository {
         filter.after.id,
       );
     }
-    const rows: ExecutionRow[] = await this.dataSource.query(
+    const rows: ExecutionRow[] = await this.reads.query(
       `${SELECT_EXECUTION} ${conditions.where}
        ORDER BY e.created_at DESC, e.id DESC
        LIMIT ${conditions.param(filter.limit + 1)}`,

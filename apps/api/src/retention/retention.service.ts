@@ -8,6 +8,7 @@ import { RedrivesStore } from '../redrives/redrives.store';
 import { DeliveryOutcomeCounts } from '../rejections/delivery-outcome-counts.store';
 import { RejectionsStore } from '../rejections/rejections.store';
 import { schedulePeriodicJob } from '../scheduling/periodic-job';
+import { HourCountsStore } from '../stats/hour-counts.store';
 
 const RETENTION_JOB = 'retention';
 const RETENTION_INTERVAL_MS = 3_600_000;
@@ -32,7 +33,7 @@ export interface Purged {
  * execution goes with its attempts, payload and duplicate records. Also audit entries older
  * than AUDIT_RETENTION_DAYS, redrives finished more than EXECUTION_RETENTION_DAYS ago (0
  * keeps them), refused deliveries older than REJECTION_RETENTION_DAYS and hourly delivery
- * counts older than the stats' 90 days.
+ * counts older than the stats' 90 days; and compacts the stats' hourly counters.
  */
 @Injectable()
 export class RetentionService implements OnApplicationBootstrap {
@@ -45,6 +46,7 @@ export class RetentionService implements OnApplicationBootstrap {
     private readonly redrives: RedrivesStore,
     private readonly rejections: RejectionsStore,
     private readonly outcomeCounts: DeliveryOutcomeCounts,
+    private readonly hourCounts: HourCountsStore,
     private readonly config: AppConfig,
     private readonly scheduler: SchedulerRegistry,
   ) {}
@@ -81,6 +83,7 @@ export class RetentionService implements OnApplicationBootstrap {
       ),
     };
     await this.outcomeCounts.purge();
+    await this.hourCounts.compact();
     await this.deliveries.deleteRoutesWithoutExecutions();
     if (purged.executions + purged.auditEntries + purged.redrives + purged.rejections > 0) {
       this.logger.log({

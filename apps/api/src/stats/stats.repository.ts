@@ -11,7 +11,8 @@ import {
   type RouterHealth,
   type TriggerStats,
 } from '@triggerline/contracts';
-import { DataSource, type EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { ReadDatabase } from '../database/read-database';
 import type { StoredRulePause } from '../triggers/trigger.entity';
 import type { SilenceWatch } from './current-alerts';
 
@@ -27,37 +28,61 @@ export interface WindowCounts {
 
 const HOUR_MS = 3_600_000;
 
-/** The SQL of the stats: parameterised, each count served by an index on its time column. */
+// The hour (UTC) of a time, as `trigger_hour_counts` keys it.
+const hourOf = (time: string) => `date_bin('1 hour', ${time}, timestamptz 'epoch')`;
+
+/**
+ * The SQL of the stats: parameterised, served by counters or indexes. The console's reads go to
+ * the read replica (DATABASE_READ_URL) when there is one; the alerts pass the primary's
+ * transaction.
+ */
 @Injectable()
 export class StatsRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly dataSource: DataSource;
 
+  constructor(reads: ReadDatabase) {
+    this.dataSource = reads.dataSource;
+  }
+
+  /**
+   * Counts from `trigger_hour_counts` (see its migration): the window starts at the hour
+   * `days` days ago and ends now, whole hours, so it spans up to one hour more than `days`.
+   */
   async windowCounts(days: number): Promise<WindowCounts> {
     const [sinceRow]: { since: Date }[] = await this.dataSource.query(
-      `SELECT now() - $1 * interval '1 day' AS since`,
+      `SELECT ${hourOf("now() - $1 * interval '1 day'")} AS since`,
       [days],
     );
     const since = sinceRow.since;
     // Hourly buckets for one day, daily ones beyond; aligned on `since`.
     const bucketMs = days === 1 ? HOUR_MS : 24 * HOUR_MS;
-    const groups: { status: ExecutionStatus; action_type: ActionType; bucket: Date; n: number }[] =
+    const counts: { measure: string; action_type: ActionType | null; hour: Date; n: number }[] =
       await this.dataSource.query(
-        `SELECT e.status, t.action->>'type' AS action_type,
-                date_bin($2 * interval '1 millisecond', e.created_at, $1) AS bucket,
-                count(*)::int AS n
-         FROM executions e JOIN triggers t ON t.id = e.trigger_id
-         WHERE e.created_at >= $1
-         GROUP BY 1, 2, 3`,
-        [since, bucketMs],
-      );
-    const [others]: { duplicates: number; conflicts: number; retries: number }[] =
-      await this.dataSource.query(
-        `SELECT dup.duplicates, dup.conflicts,
-                (SELECT count(*)::int FROM attempts WHERE started_at >= $1 AND number > 1) AS retries
-         FROM (SELECT count(*)::int AS duplicates, count(*) FILTER (WHERE conflict)::int AS conflicts
-               FROM duplicate_deliveries WHERE received_at >= $1) dup`,
+        `SELECT c.measure, t.action->>'type' AS action_type, c.hour, sum(c.n)::int AS n
+         FROM trigger_hour_counts c LEFT JOIN triggers t ON t.id = c.trigger_id
+         WHERE c.hour >= $1
+         GROUP BY 1, 2, 3 HAVING sum(c.n) <> 0`,
         [since],
       );
+    const others = { duplicate: 0, conflict: 0, retry: 0 };
+    const groups: {
+      status: ExecutionStatus;
+      action_type: ActionType | null;
+      bucket: Date;
+      n: number;
+    }[] = [];
+    for (const count of counts) {
+      if (count.measure in others) {
+        others[count.measure as keyof typeof others] += count.n;
+      } else {
+        groups.push({
+          status: count.measure as ExecutionStatus,
+          action_type: count.action_type,
+          bucket: count.hour,
+          n: count.n,
+        });
+      }
+    }
     const byStatus = zeroes(EXECUTION_STATUSES);
     const byActionType = zeroes(ACTION_TYPES);
     const series = Array.from({ length: (days * 24 * HOUR_MS) / bucketMs }, (_, index) => ({
@@ -66,12 +91,12 @@ export class StatsRepository {
       deadLettered: 0,
     }));
     for (const group of groups) {
-      // The last bucket also takes what came in during the request (created after `since + days`).
+      // The last bucket also takes the current hour (the window is one hour more than `days`).
       const bucket =
         series[
           Math.min(
             series.length - 1,
-            Math.round((group.bucket.getTime() - since.getTime()) / bucketMs),
+            Math.floor((group.bucket.getTime() - since.getTime()) / bucketMs),
           )
         ];
       bucket.total += group.n;
@@ -79,7 +104,7 @@ export class StatsRepository {
         bucket.deadLettered += group.n;
       }
       byStatus[group.status] += group.n;
-      if (group.action_type in byActionType) {
+      if (group.action_type !== null && group.action_type in byActionType) {
         byActionType[group.action_type] += group.n;
       }
     }
@@ -87,9 +112,9 @@ export class StatsRepository {
       since,
       byStatus,
       byActionType,
-      idempotentReplays: others.duplicates,
-      idempotencyConflicts: others.conflicts,
-      retriesObserved: others.retries,
+      idempotentReplays: others.duplicate,
+      idempotencyConflicts: others.conflict,
+      retriesObserved: others.retry,
       series,
     };
   }
@@ -134,6 +159,8 @@ export class StatsRepository {
       last_delivery_at: Date;
       now: Date;
     }[] = await manager.query(
+      // The hour of the last duplicate comes from the counters, so that finding its time reads
+      // that hour's duplicates only, not every duplicate of every trigger received since.
       `SELECT t.id, t.silence_alert_minutes, now() AS now,
               greatest(
                 t.created_at,
@@ -141,8 +168,14 @@ export class StatsRepository {
                  WHERE e.trigger_id = t.id AND e.replay_of IS NULL
                    AND e.handles_dead_letter_id IS NULL),
                 (SELECT max(d.received_at) FROM duplicate_deliveries d
-                 WHERE d.trigger_id = t.id)) AS last_delivery_at
-       FROM triggers t
+                 WHERE d.trigger_id = t.id AND d.received_at >= last_duplicate.hour
+                   AND d.received_at < last_duplicate.hour + interval '1 hour')
+              ) AS last_delivery_at
+       FROM triggers t,
+            LATERAL (SELECT max(hour) AS hour FROM (
+                       SELECT c.hour FROM trigger_hour_counts c
+                       WHERE c.trigger_id = t.id AND c.measure = 'duplicate'
+                       GROUP BY c.hour HAVING sum(c.n) > 0) counted) last_duplicate
        WHERE t.enabled AND t.silence_alert_minutes IS NOT NULL`,
     );
     const [{ now }]: { now: Date }[] =
@@ -157,8 +190,8 @@ export class StatsRepository {
     };
   }
 
-  /** Every trigger with its executions over the last 24 hours (the watermark's window), its
-   * backlog and its flow state. */
+  /** Every trigger with its executions since the hour 24 hours ago (the watermark's window, in
+   * whole hours), its backlog and its flow state. */
   async triggerVolumes(manager: EntityManager = this.dataSource.manager): Promise<TriggerStats[]> {
     const rows: {
       id: string;
@@ -172,13 +205,15 @@ export class StatsRepository {
       // backlog: due executions not yet running, those flow control holds included.
       `SELECT t.id, t.slug, t.daily_watermark, t.paused,
               coalesce(f.circuit_state, 'closed') AS circuit_state,
-              (SELECT count(*)::int FROM executions e
-               WHERE e.trigger_id = t.id AND e.created_at >= now() - interval '24 hours') AS n,
+              (SELECT coalesce(sum(c.n), 0)::int FROM trigger_hour_counts c
+               WHERE c.trigger_id = t.id AND c.measure = ANY($1)
+                 AND c.hour >= ${hourOf("now() - interval '24 hours'")}) AS n,
               (SELECT count(*)::int FROM executions e
                WHERE e.trigger_id = t.id AND e.status IN ('pending', 'failed_retryable')
                  AND (e.due_at <= now() OR e.held_by IS NOT NULL)) AS backlog
        FROM triggers t LEFT JOIN trigger_flow f ON f.trigger_id = t.id
        ORDER BY t.slug`,
+      [EXECUTION_STATUSES],
     );
     return rows.map((row) => ({
       id: row.id,
