@@ -428,6 +428,23 @@ describe('WhatsApp delivery', () => {
       ]);
     });
 
+    const unknownAlert = async () => {
+      const stats = await t.api('GET', '/api/stats?days=1');
+      const alerts = stats.body.alerts as { code: string; count?: number }[];
+      return alerts.find((alert) => alert.code === 'outcome_unknown')?.count ?? 0;
+    };
+
+    it('raises the outcome_unknown alert only for what an operator must confirm, not what will be asked', async () => {
+      const before = await unknownAlert();
+      const { id } = await stalledDelivery('stall', 600_000);
+      await untilStatus(id, 'outcome_unknown');
+      expect(await unknownAlert()).toBe(before);
+      // Once nobody will ask the gateway (an operator's turn), it counts.
+      await t.database.query(`UPDATE executions SET reconcile_at = NULL WHERE id = $1`, [id]);
+      expect(await unknownAlert()).toBe(before + 1);
+      await t.api('POST', `/api/executions/${id}/confirm`, { delivered: true });
+    });
+
     it('leaves it to an operator when the gateway cannot answer, asking nothing more', async () => {
       const { gateway, id } = await stalledDelivery('stall_unsent', 100);
       await untilStatus(id, 'outcome_unknown');

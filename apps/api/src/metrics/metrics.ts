@@ -191,7 +191,8 @@ class QueueGauges {
     }[] = await this.dataSource.query(
       `SELECT
          (SELECT count(*)::int FROM dead_letters WHERE resolved_at IS NULL) AS dlq_size,
-         (SELECT count(*)::int FROM executions WHERE status = 'outcome_unknown') AS outcome_unknown,
+         (SELECT count(*)::int FROM executions
+          WHERE status = 'outcome_unknown' AND reconcile_at IS NULL) AS outcome_unknown,
          (SELECT jsonb_object_agg(code, n) FROM (
             SELECT code, count(*)::int AS n FROM alerts GROUP BY code) active) AS alerts,
          (SELECT jsonb_object_agg(held_by, n) FROM (

@@ -126,10 +126,14 @@ export class StatsRepository {
     return row.n;
   }
 
-  /** Executions waiting for an operator to confirm their outcome; served by a partial index. */
+  /**
+   * Executions waiting for an operator to confirm their outcome, served by a partial index; not
+   * those the worker will still ask their gateway about (`reconcile_at` set, SPEC §15).
+   */
   async outcomeUnknownCount(manager: EntityManager = this.dataSource.manager): Promise<number> {
     const [row]: { n: number }[] = await manager.query(
-      `SELECT count(*)::int AS n FROM executions WHERE status = 'outcome_unknown'`,
+      `SELECT count(*)::int AS n FROM executions
+       WHERE status = 'outcome_unknown' AND reconcile_at IS NULL`,
     );
     return row.n;
   }
