@@ -10,12 +10,14 @@ import type {
   HeldReason,
 } from './flow-control';
 import type { Verification } from './verification';
+import type { DeliveryOrderSettings } from './delivery-order';
 import type { DeliveryFilter, RejectionReason, TriggerRejectingAlert } from './receiving';
 
 export * from './access';
 export * from './flow-control';
 export * from './verification';
 export * from './receiving';
+export * from './delivery-order';
 import type { OutcomeUnknownAlert, UnknownOutcomePolicy } from './lifecycle';
 import type { WhatsappMessage, WhatsappProvider } from './rules/whatsapp-request';
 import type { ClassificationRule } from './rules/classification-rules';
@@ -162,6 +164,10 @@ export interface Trigger {
   classificationRules: ClassificationRule[];
   /** True when `classificationRules` are the trigger's own rather than the defaults. */
   hasOwnClassificationRules: boolean;
+  orderingKeyPath: DeliveryOrderSettings['orderingKeyPath'];
+  orderingOnDeadLetter: DeliveryOrderSettings['orderingOnDeadLetter'];
+  deliveryWindow: DeliveryOrderSettings['deliveryWindow'];
+  delayMs: DeliveryOrderSettings['delayMs'];
 }
 
 export interface Attempt {
@@ -198,6 +204,10 @@ export interface Execution {
   conflictCount: number;
   /** §7: why flow control last held it back although its time had come; null once it runs. */
   heldBy: HeldReason | null;
+  /** §15: the value at the trigger's `orderingKeyPath` when it was accepted; null: unordered. */
+  orderingKey: string | null;
+  /** With `heldBy: "window"`: the window's time zone (`nextAttemptAt` is its next opening). */
+  windowTimezone: string | null;
   attempts?: Attempt[];
 }
 

@@ -102,6 +102,10 @@ export function httpTriggerWith(overrides: Partial<Trigger> = {}): Trigger {
     redactPaths: [],
     classificationRules: [],
     hasOwnClassificationRules: false,
+    orderingKeyPath: null,
+    orderingOnDeadLetter: 'continue',
+    deliveryWindow: null,
+    delayMs: null,
     ...overrides,
   };
 }
@@ -147,6 +151,8 @@ export function executionWith(overrides: Partial<Execution> = {}): Execution {
     conflictCount: 0,
     heldBy: null,
     routedFrom: null,
+    orderingKey: null,
+    windowTimezone: null,
     ...overrides,
   };
 }

@@ -20,6 +20,8 @@ export interface NewDelivery {
   rawBody?: Buffer | null;
   /** Headers the action forwards, credential-looking values sealed; null when none. */
   forwardedHeaders?: Record<string, string> | null;
+  /** §15: the key whose executions run one at a time; null or absent: none. */
+  orderingKey?: string | null;
 }
 
 /** One execution of a routed delivery: the trigger's own, or a route's. */
@@ -30,6 +32,7 @@ export interface RoutedExecution {
   payload: unknown;
   rawBody: Buffer | null;
   forwardedHeaders: Record<string, string> | null;
+  orderingKey: string | null;
 }
 
 /** A delivery to a trigger with routes: every execution it creates, its own first. */
@@ -68,13 +71,15 @@ const INSERT_DELIVERIES: Statement = {
   // every batch size.
   text: `WITH input AS (
            SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[],
-                                $6::bytea[], $7::smallint[], $8::bytea[], $9::text[])
+                                $6::bytea[], $7::smallint[], $8::bytea[], $9::text[], $10::text[])
              AS d(id, trigger_id, idempotency_key, payload, headers, body_sha256, depth, raw_body,
-                  forwarded_headers)
+                  forwarded_headers, ordering_key)
          ), inserted AS (
            INSERT INTO executions (id, trigger_id, status, idempotency_key, due_at, body_sha256,
-                                   depth)
-           SELECT id, trigger_id, 'pending', idempotency_key, now(), body_sha256, depth FROM input
+                                   depth, ordering_key)
+           SELECT id, trigger_id, 'pending', idempotency_key, now(), body_sha256, depth,
+                  ordering_key
+           FROM input
            ${SKIP_DUPLICATE_KEY}
            RETURNING id
          ), stored AS (
@@ -93,8 +98,9 @@ const INSERT_DELIVERY: Statement = {
   // failed, so that one bad row's error stays its own; a duplicate whose original was deleted
   // before it was counted.
   text: `WITH inserted AS (
-           INSERT INTO executions (trigger_id, status, idempotency_key, due_at, body_sha256, depth)
-           VALUES ($1, 'pending', $2, now(), $5, $6)
+           INSERT INTO executions (trigger_id, status, idempotency_key, due_at, body_sha256, depth,
+                                   ordering_key)
+           VALUES ($1, 'pending', $2, now(), $5, $6, $9)
            ${SKIP_DUPLICATE_KEY}
            RETURNING id
          ), stored AS (
@@ -123,11 +129,11 @@ const INSERT_ROUTED_DELIVERY: Statement = {
   // the arbiter: a duplicate (racing or late) waits for it and inserts nothing. Parameters: the
   // executions as arrays ($1 ids, $2 triggers, $3 routed_from, $4 payloads, $5 raw bodies,
   // $6 forwarded headers), then the delivery's $7 trigger, $8 key, $9 body hash, $10 depth,
-  // $11 headers.
+  // $11 headers, $12 the executions' ordering keys.
   text: `WITH input AS (
            SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::bytea[],
-                                $6::text[])
-             AS d(id, trigger_id, routed_from, payload, raw_body, forwarded_headers)
+                                $6::text[], $12::text[])
+             AS d(id, trigger_id, routed_from, payload, raw_body, forwarded_headers, ordering_key)
          ), anchor AS (
            INSERT INTO routed_deliveries (trigger_id, idempotency_key, execution_ids, body_sha256)
            SELECT $7, $8, $1, $9 WHERE $8::text IS NOT NULL
@@ -135,8 +141,9 @@ const INSERT_ROUTED_DELIVERY: Statement = {
            RETURNING trigger_id
          ), inserted AS (
            INSERT INTO executions (id, trigger_id, status, idempotency_key, due_at, body_sha256,
-                                   depth, routed_from)
-           SELECT id, trigger_id, 'pending', $8, now(), $9, $10, routed_from FROM input
+                                   depth, routed_from, ordering_key)
+           SELECT id, trigger_id, 'pending', $8, now(), $9, $10, routed_from, ordering_key
+           FROM input
            WHERE $8::text IS NULL OR EXISTS (SELECT FROM anchor)
            ${SKIP_DUPLICATE_KEY}
            RETURNING id
@@ -183,6 +190,7 @@ interface DeliveryRow {
   depth: number;
   rawBody: Buffer | null;
   forwardedHeaders: string | null;
+  orderingKey: string | null;
 }
 
 // Two batches in flight: while PostgreSQL commits one, the api answers the other's webhooks
@@ -255,6 +263,7 @@ export class DeliveriesStore {
         delivery.forwardedHeaders === undefined || delivery.forwardedHeaders === null
           ? null
           : JSON.stringify(delivery.forwardedHeaders),
+      orderingKey: delivery.orderingKey ?? null,
     };
     let insertedId = await this.deliveries.submit(row);
     for (;;) {
@@ -296,6 +305,7 @@ export class DeliveriesStore {
         delivery.bodySha256,
         delivery.depth,
         json(delivery.headers),
+        delivery.executions.map((item) => item.orderingKey),
       ]);
       if (inserted.rows.length > 0 || delivery.idempotencyKey === null) {
         const created = new Set(inserted.rows.map(({ id }) => id));
@@ -340,6 +350,7 @@ export class DeliveriesStore {
         sorted.map((row) => row.depth),
         sorted.map((row) => row.rawBody),
         sorted.map((row) => row.forwardedHeaders),
+        sorted.map((row) => row.orderingKey),
       ]);
       const ids = new Set(inserted.rows.map(({ id }) => id));
       return rows.map((row) => ({ status: 'fulfilled', value: ids.has(row.id) ? row.id : null }));
@@ -360,6 +371,7 @@ export class DeliveriesStore {
       row.depth,
       row.rawBody,
       row.forwardedHeaders,
+      row.orderingKey,
     ]);
     return inserted.rows[0]?.id ?? null;
   }

@@ -4,6 +4,7 @@ import { CompletionsStore } from './completions.store';
 import { DeadLettersStore } from './dead-letters.store';
 import { DeliveriesStore } from './deliveries.store';
 import { OperatorVerbsStore } from './operator-verbs.store';
+import { OrderingStore } from './ordering.store';
 import { WorkSignal } from './work-signal';
 
 const STORES = [
@@ -12,6 +13,7 @@ const STORES = [
   CompletionsStore,
   OperatorVerbsStore,
   DeadLettersStore,
+  OrderingStore,
   WorkSignal,
 ];
 

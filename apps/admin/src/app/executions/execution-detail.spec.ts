@@ -32,6 +32,8 @@ const held: Execution = {
   duplicateCount: 2,
   conflictCount: 1,
   heldBy: null,
+  orderingKey: null,
+  windowTimezone: null,
   attempts: [],
 };
 

@@ -38,6 +38,11 @@ import {
 } from '@triggerline/contracts';
 import { deliveryFilterJson, formatFilter, parseFilter } from './delivery-filter-form';
 import {
+  buildDeliveryOrderForm,
+  deliveryOrderFormValue,
+  toDeliveryOrderBody,
+} from './delivery-order-form';
+import {
   buildWhatsappGroup,
   classificationRulesJson,
   formatClassificationRules,
@@ -381,6 +386,7 @@ export function buildTriggerForm() {
     /** null: the action type's default (hold for WhatsApp, retry for HTTP). */
     onUnknownOutcome: new FormControl<UnknownOutcomePolicy | null>(null),
     flowControl: buildFlowControlForm(),
+    deliveryOrder: buildDeliveryOrderForm(),
     /** SPEC §15: a JSON array of rules; empty: the WhatsApp provider's defaults. */
     classificationRules: new FormControl('', {
       nonNullable: true,
@@ -454,6 +460,7 @@ export function fillTriggerForm(form: TriggerFormGroup, trigger: Trigger): void 
       dailyWatermarkAction: trigger.dailyWatermarkAction,
       watermarkGroup: trigger.watermarkGroup ?? '',
     },
+    deliveryOrder: deliveryOrderFormValue(trigger),
     classificationRules: formatClassificationRules(trigger),
   });
   // Values typed for secret headers are dropped: after a save only the stored names show.
@@ -580,7 +587,11 @@ export function toTriggerBody(
   if (ownRules !== null || mode === 'edit') {
     body.classificationRules = ownRules;
   }
-  return { ...body, ...toFlowControlBody(value.flowControl, mode) };
+  return {
+    ...body,
+    ...toFlowControlBody(value.flowControl, mode),
+    ...toDeliveryOrderBody(value.deliveryOrder, mode),
+  };
 }
 
 /** The flow-control fields of the body: an empty control is off (null), left out on create. */
