@@ -49,7 +49,7 @@ export const FLOW_COLUMNS = `t.paused, t.rate_limit, t.max_concurrency, t.circui
 export const IS_GATED_TRIGGER = `(t.paused OR t.rate_limit IS NOT NULL
   OR t.max_concurrency IS NOT NULL OR t.circuit_breaker IS NOT NULL
   OR (t.daily_watermark_action = 'hold' AND t.daily_watermark IS NOT NULL)
-  OR t.ordering_key_path IS NOT NULL OR t.delivery_window IS NOT NULL OR t.delay_ms > 0)`;
+  OR t.ordering_key_path IS NOT NULL OR t.delivery_window IS NOT NULL OR coalesce(t.delay_ms, 0) > 0)`;
 
 /** The trigger's controls; null when it has none (the fast path, as in v1). */
 export function toFlowSettings(row: FlowColumns): TriggerFlowSettings | null {
