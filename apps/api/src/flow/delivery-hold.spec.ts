@@ -1,4 +1,5 @@
-import { decideDeliveryHold, ORDERING_RECHECK_MS } from './delivery-hold';
+import { decideDeliveryHold, ORDERING_RECHECK_MS, windowOpenings } from './delivery-hold';
+import { nextWindowOpening } from './delivery-window';
 
 const NOW = Date.parse('2026-12-07T02:00:00Z'); // 23:00 in São Paulo, the day before
 const window = { timezone: 'America/Sao_Paulo', days: null, from: '08:00', to: '20:00' };
@@ -45,5 +46,15 @@ describe(decideDeliveryHold.name, () => {
     expect(
       decide({ order: { window, delayMs: 120_000 }, acceptedAt: lateEvening, now: lateEvening }),
     ).toEqual({ heldBy: 'window', dueAt: Date.parse('2026-12-08T11:00:00Z') });
+  });
+
+  it('decides the same with the opening remembered per instant', () => {
+    const opening = windowOpenings(window);
+    for (const at of [NOW, NOW, NOW + 3_600_000, Date.parse('2026-12-07T12:00:00Z')]) {
+      expect(opening(at)).toBe(nextWindowOpening(window, at));
+      expect(decide({ order: { window, delayMs: null }, now: at, opening })).toEqual(
+        decide({ order: { window, delayMs: null }, now: at }),
+      );
+    }
   });
 });

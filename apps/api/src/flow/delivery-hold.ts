@@ -14,6 +14,22 @@ export interface DeliveryOrder {
   delayMs: number | null;
 }
 
+/**
+ * `nextWindowOpening` of one window, remembered per instant: a claim deciding a thousand due
+ * executions outside the window computes the opening once.
+ */
+export function windowOpenings(window: DeliveryWindow): (at: number) => number {
+  const openings = new Map<number, number>();
+  return (at) => {
+    let opening = openings.get(at);
+    if (opening === undefined) {
+      opening = nextWindowOpening(window, at);
+      openings.set(at, opening);
+    }
+    return opening;
+  };
+}
+
 export type DeliveryHold = {
   heldBy: 'ordering' | 'delay' | 'window';
   /** When it is due again (epoch ms). */
@@ -28,6 +44,8 @@ export type DeliveryHold = {
  */
 export function decideDeliveryHold(input: {
   order: DeliveryOrder;
+  /** The window's next opening at or after an instant; `nextWindowOpening` by default. */
+  opening?: (at: number) => number;
   acceptedAt: number;
   isOrderingBlocked: boolean;
   now: number;

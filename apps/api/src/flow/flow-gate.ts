@@ -6,7 +6,7 @@ import type { HeldReason } from '@triggerline/contracts';
 import type { AttemptRecord, Claim, ClaimedExecution } from '../executions/engine-types';
 import { toFlowSettings, type TriggerFlowSettings } from '../executions/flow-settings';
 import { OrderingStore } from '../executions/ordering.store';
-import { decideDeliveryHold } from './delivery-hold';
+import { decideDeliveryHold, windowOpenings } from './delivery-hold';
 import { type CircuitSnapshot, decideAdmissions, recordCircuitOutcome } from './flow-decision';
 import { FlowStore } from './flow.store';
 
@@ -176,10 +176,13 @@ export class FlowGate {
     });
     const candidates: T[] = [];
     const orderHolds: { id: string; heldBy: HeldReason; dueAt: Date }[] = [];
+    const opening =
+      settings.deliveryWindow === null ? undefined : windowOpenings(settings.deliveryWindow);
     for (const row of due) {
       const found = order.get(row.id);
       const hold = decideDeliveryHold({
         order: { window: settings.deliveryWindow, delayMs: settings.delayMs },
+        opening,
         acceptedAt: found?.acceptedAt.getTime() ?? input.now.getTime(),
         isOrderingBlocked: isOrdered && found?.isBlocked === true,
         now: input.now.getTime(),
