@@ -59,7 +59,7 @@ export class DeadLettersService {
       throw alreadyResolved(deadLetter);
     }
     // A resolved dead letter no longer blocks its ordering key (SPEC §15, "block").
-    if ((await this.ordering.wakeSuccessorOfDeadLetter(id)) > 0) {
+    if ((await this.ordering.wakeSuccessorInTurn({ deadLetterId: id })) > 0) {
       this.signal.executionsAvailable();
     }
     this.logger.log({ evt: 'dead_letter_resolved', deadLetterId: id, resolution: dto.resolution });

@@ -46,9 +46,7 @@ export class ConfirmService {
         status: confirmed.status,
         note,
       });
-      // No longer outcome_unknown: the next execution of its ordering key may go (SPEC §15).
-      const woken = await this.ordering.wakeSuccessor(sql, executionId);
-      return { ...confirmed, woken };
+      return confirmed;
     });
     switch (outcome.kind) {
       case 'not_found':
@@ -59,7 +57,8 @@ export class ConfirmService {
           `Only an outcome_unknown execution can be confirmed; this one is ${outcome.status}.`,
         );
       case 'confirmed':
-        if (outcome.woken > 0) {
+        // No longer outcome_unknown: the next execution of its ordering key may go (SPEC §15).
+        if ((await this.ordering.wakeSuccessorInTurn({ executionId })) > 0) {
           this.signal.executionsAvailable();
         }
         if (outcome.status === 'dead_lettered' && outcome.handlesDeadLetterId === null) {

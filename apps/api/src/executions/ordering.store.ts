@@ -46,6 +46,17 @@ const WAKE_SUCCESSOR: Statement = {
            FOR UPDATE OF s SKIP LOCKED)`,
 };
 
+const TAKE_TURN_WITH_CLAIMS: Statement = {
+  name: 'trigger_flow_lock_for_ordering',
+  // The lock every claim of the trigger takes (flow/flow.store.ts): a claim that read the key as
+  // blocked before the caller's change committed has finished holding its executions by now.
+  text: `SELECT f.trigger_id FROM trigger_flow f
+         WHERE f.trigger_id = (
+           SELECT trigger_id FROM executions
+           WHERE id = coalesce($1::uuid, (SELECT execution_id FROM dead_letters WHERE id = $2)))
+         FOR UPDATE OF f`,
+};
+
 @Injectable()
 export class OrderingStore {
   constructor(private readonly database: Database) {}
@@ -74,9 +85,21 @@ export class OrderingStore {
     return rowCount;
   }
 
-  /** As `wakeSuccessor`, for the execution of a dead letter just resolved. */
-  async wakeSuccessorOfDeadLetter(deadLetterId: string): Promise<number> {
-    const { rowCount } = await this.database.run(WAKE_SUCCESSOR, [null, deadLetterId]);
-    return rowCount;
+  /**
+   * After an operator's change that released a key committed (a dead letter resolved, an
+   * execution replayed or confirmed): wakes the next execution of the key of `executionId`, or
+   * of `deadLetterId`'s execution, in turn with the trigger's claims, so that a claim deciding
+   * with what it read before the change cannot hold it again unseen.
+   */
+  wakeSuccessorInTurn(
+    of:
+      { executionId: string; deadLetterId?: never } | { deadLetterId: string; executionId?: never },
+  ): Promise<number> {
+    const values = [of.executionId ?? null, of.deadLetterId ?? null];
+    return this.database.transaction(async (sql) => {
+      await sql.run(TAKE_TURN_WITH_CLAIMS, values);
+      const { rowCount } = await sql.run(WAKE_SUCCESSOR, values);
+      return rowCount;
+    });
   }
 }

@@ -35,7 +35,9 @@ export class ReplayService {
     });
     if (outcome.kind === 'replayed') {
       await this.deadLetters.resolveReplayed(sql, executionId);
-      // A replayed execution is finished: it no longer holds its ordering key (SPEC §15).
+      // A replayed execution is finished: it no longer holds its ordering key (SPEC §15). A
+      // claim deciding meanwhile may hold the next one again: `replay` wakes it once more in
+      // turn after the commit; a redrive's batch leaves that to the ordering recheck.
       await this.ordering.wakeSuccessor(sql, executionId);
     }
     return outcome;
@@ -66,6 +68,7 @@ export class ReplayService {
       case 'cooling_down':
         throw new ReplayRateLimitedError(Math.max(1, Math.ceil(outcome.remainingMs / 1000)));
       case 'replayed':
+        await this.ordering.wakeSuccessorInTurn({ executionId });
         this.metrics.replays.inc();
         this.logger.log({ evt: 'execution_replayed', executionId, replayId: outcome.executionId });
         this.signal.executionsAvailable();
