@@ -5,6 +5,19 @@ import { signBody } from './support/signatures';
 import { startTestApp, type TestApp, waitFor } from './support/test-app';
 
 // SPEC §18: every trigger as one JSON document without secrets; applied by slug, atomically.
+// SPEC §15's order and window travel with the document.
+const WA_ORDER = {
+  orderingKeyPath: 'phone',
+  orderingOnDeadLetter: 'block',
+  deliveryWindow: {
+    timezone: 'America/Sao_Paulo',
+    days: [1, 2, 3, 4, 5],
+    from: '08:00',
+    to: '20:00',
+  },
+  delayMs: 1000,
+};
+
 describe('configuration as code', () => {
   let source: TestApp;
   let target: HttpTarget;
@@ -39,7 +52,11 @@ describe('configuration as code', () => {
         watermarkGroup: 'shop',
         idempotencyKeyPaths: ['order.id'],
       },
-      whatsappTrigger('wa', target.url, { watermarkGroup: 'shop', onUnknownOutcome: 'retry' }),
+      whatsappTrigger('wa', target.url, {
+        watermarkGroup: 'shop',
+        onUnknownOutcome: 'retry',
+        ...WA_ORDER,
+      }),
       {
         ...httpTrigger('signed', { action: { type: 'http', url: `${target.url}/signed` } }),
         secret: secrets.signed,
@@ -124,7 +141,7 @@ describe('configuration as code', () => {
       idempotencyKeyPaths: ['order.id'],
     });
     expect(triggerOf(document, 'wa').action).not.toHaveProperty('apiKey');
-    expect(triggerOf(document, 'wa')).toMatchObject({ watermarkGroup: 'shop' });
+    expect(triggerOf(document, 'wa')).toMatchObject({ watermarkGroup: 'shop', ...WA_ORDER });
     expect(triggerOf(document, 'signed').verification).toEqual({
       scheme: 'hmac-sha256',
       secrets: [{ expiresAt: null }],

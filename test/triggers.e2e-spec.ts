@@ -67,6 +67,10 @@ describe('triggers API', () => {
       // SPEC §15: an http trigger has no provider, so no default rules.
       classificationRules: [],
       hasOwnClassificationRules: false,
+      orderingKeyPath: null,
+      orderingOnDeadLetter: 'continue',
+      deliveryWindow: null,
+      delayMs: null,
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
       // The v1 `secret` is the hmac-sha256 shorthand.

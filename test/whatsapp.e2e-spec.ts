@@ -445,6 +445,24 @@ describe('WhatsApp delivery', () => {
       await t.api('POST', `/api/executions/${id}/confirm`, { delivered: true });
     });
 
+    it('lets the next message to the same person go once the first is reconciled', async () => {
+      const { gateway, slug } = await createTrigger(
+        'evolution-go',
+        { message: TEXT, timeoutMs: 300, reconcileAfterMs: 200 },
+        { orderingKeyPath: 'phone' },
+      );
+      gateway.answerInTurn('stall');
+      const first = await deliver(slug, { ...PAYLOAD, name: 'first' });
+      const second = await deliver(slug, { ...PAYLOAD, name: 'second' });
+
+      await untilStatus(second, 'succeeded');
+      await untilStatus(first, 'succeeded');
+      const [question] = questionsOf(gateway, first);
+      const [secondSend] = sendsOf(gateway, second);
+      expect(sendsOf(gateway, first)).toHaveLength(1);
+      expect(secondSend.at).toBeGreaterThanOrEqual(question.at);
+    });
+
     it('leaves it to an operator when the gateway cannot answer, asking nothing more', async () => {
       const { gateway, id } = await stalledDelivery('stall_unsent', 100);
       await untilStatus(id, 'outcome_unknown');

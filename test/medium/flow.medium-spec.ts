@@ -173,4 +173,70 @@ describeMedium('Flow control in the claim (stores against PostgreSQL)', () => {
     const running = await rowsOf(capped);
     expect(running.filter((row) => row.status === 'running')).toHaveLength(3);
   });
+
+  it('starts one execution per ordering key across two workers, and the next once it finishes', async () => {
+    const triggerId = await createTrigger('ordered', {});
+    await db.query(`UPDATE triggers SET ordering_key_path = 'to' WHERE id = $1`, [triggerId]);
+    const ids: string[] = [];
+    for (const [n, to] of ['ana', 'ana', 'ana', 'bia'].entries()) {
+      const outcome = await sut.deliveries.recordDelivery({
+        triggerId,
+        idempotencyKey: null,
+        payload: { to, n },
+        headers: {},
+        bodySha256: createHash('sha256').update(String(n)).digest(),
+        depth: 0,
+        orderingKey: to,
+      });
+      ids.push(outcome.executionId);
+    }
+
+    const claims = await Promise.all(
+      ['worker-a', 'worker-b', 'worker-a', 'worker-b'].map((workerId) =>
+        sut.gate.claim({ limit: 10, workerId, leaseMs: LEASE_MS }),
+      ),
+    );
+
+    // Other tests' executions may be claimed too: only this trigger's count here.
+    const started = claims
+      .flatMap((claim) => claim.executions)
+      .filter((execution) => execution.triggerId === triggerId);
+    expect(started.map((execution) => execution.id).sort()).toEqual([ids[0], ids[3]].sort());
+    const waiting = await db.query<{ id: string; held_by: string; attempt_count: number }>(
+      `SELECT id, held_by, attempt_count FROM executions WHERE trigger_id = $1 AND status = 'pending'
+       ORDER BY created_at, id`,
+      [triggerId],
+    );
+    expect(waiting).toEqual([
+      { id: ids[1], held_by: 'ordering', attempt_count: 0 },
+      { id: ids[2], held_by: 'ordering', attempt_count: 0 },
+    ]);
+
+    // Ana's first ends as the runner records it: in one transaction with the gate's settlement.
+    const first = started.find((execution) => execution.id === ids[0])!;
+    await db.database.transaction(async (sql) => {
+      await sql.run(
+        {
+          name: 'test_finish',
+          text: `UPDATE executions SET status = 'succeeded', due_at = NULL, finished_at = now()
+                 WHERE id = $1`,
+        },
+        [first.id],
+      );
+      const settled = await sut.gate.settle(sql, {
+        settings: first.flow!,
+        outcome: 'success',
+        executionId: first.id,
+        isFinished: true,
+      });
+      expect(settled?.woken).toBe(1);
+    });
+    const next = await sut.gate.claim({ limit: 10, workerId: 'worker-b', leaseMs: LEASE_MS });
+
+    expect(
+      next.executions
+        .filter((execution) => execution.triggerId === triggerId)
+        .map((execution) => execution.id),
+    ).toEqual([ids[1]]);
+  });
 });

@@ -11,6 +11,7 @@ import { WorkSignal } from '../../apps/api/src/executions/work-signal';
 import { Dispatcher } from '../../apps/api/src/dispatch/dispatcher.service';
 import { ExecutionRunner } from '../../apps/api/src/dispatch/execution-runner';
 import { ClaimsStore } from '../../apps/api/src/executions/claims.store';
+import { OrderingStore } from '../../apps/api/src/executions/ordering.store';
 import { CompletionsStore } from '../../apps/api/src/executions/completions.store';
 import { DeliveriesStore } from '../../apps/api/src/executions/deliveries.store';
 import { FlowGate } from '../../apps/api/src/flow/flow-gate';
@@ -56,7 +57,7 @@ export function engineStores(database: Database, flow = new FlowStore(database))
     claims,
     completions: new CompletionsStore(database),
     deadLetters: new DeadLettersStore(database, deliveries),
-    gate: new FlowGate(database, claims, flow),
+    gate: new FlowGate(database, claims, flow, new OrderingStore(database)),
     flow,
     reconciliations: new ReconciliationsStore(database),
   };

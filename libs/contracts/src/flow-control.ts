@@ -20,13 +20,20 @@ export type WatermarkAction = (typeof WATERMARK_ACTIONS)[number];
 export const CIRCUIT_STATES = ['closed', 'open', 'half_open'] as const;
 export type CircuitState = (typeof CIRCUIT_STATES)[number];
 
-/** Why an execution whose time had come was last held back; null once an attempt starts. */
+/**
+ * Why an execution whose time had come was last held back; null once an attempt starts.
+ * §15: `ordering` (an earlier execution of its ordering key is not done), `window` (outside the
+ * trigger's delivery window), `delay` (the trigger's delay after acceptance).
+ */
 export const HELD_REASONS = [
   'paused',
   'rate_limit',
   'concurrency',
   'circuit_open',
   'watermark',
+  'ordering',
+  'window',
+  'delay',
 ] as const;
 export type HeldReason = (typeof HELD_REASONS)[number];
 

@@ -10,6 +10,7 @@ import type {
   HeldReason,
 } from './flow-control';
 import type { Verification } from './verification';
+import type { DeliveryOrderSettings } from './delivery-order';
 import type { DeliveryFilter, RejectionReason, TriggerRejectingAlert } from './receiving';
 
 export * from './access';
@@ -17,6 +18,7 @@ export * from './flow-control';
 export * from './verification';
 export * from './receiving';
 export type * from './routing';
+export * from './delivery-order';
 import type { OutcomeUnknownAlert, UnknownOutcomePolicy } from './lifecycle';
 import type { WhatsappMessage, WhatsappProvider } from './rules/whatsapp-request';
 import type { ClassificationRule } from './rules/classification-rules';
@@ -169,6 +171,10 @@ export interface Trigger {
   classificationRules: ClassificationRule[];
   /** True when `classificationRules` are the trigger's own rather than the defaults. */
   hasOwnClassificationRules: boolean;
+  orderingKeyPath: DeliveryOrderSettings['orderingKeyPath'];
+  orderingOnDeadLetter: DeliveryOrderSettings['orderingOnDeadLetter'];
+  deliveryWindow: DeliveryOrderSettings['deliveryWindow'];
+  delayMs: DeliveryOrderSettings['delayMs'];
 }
 
 export interface Attempt {
@@ -209,6 +215,10 @@ export interface Execution {
   heldBy: HeldReason | null;
   /** SPEC §18: the OpenTelemetry trace of the delivery and its attempts; null when not traced. */
   traceId: string | null;
+  /** §15: the value at the trigger's `orderingKeyPath` when it was accepted; null: unordered. */
+  orderingKey: string | null;
+  /** With `heldBy: "window"`: the window's time zone (`nextAttemptAt` is its next opening). */
+  windowTimezone: string | null;
   attempts?: Attempt[];
 }
 

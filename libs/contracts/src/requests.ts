@@ -13,6 +13,7 @@ import type { DeliveryFilter } from './receiving';
 import type { UnknownOutcomePolicy } from './lifecycle';
 import type { WhatsappMessage, WhatsappProvider } from './rules/whatsapp-request';
 import type { ClassificationRule } from './rules/classification-rules';
+import type { DeliveryWindow, OrderingDeadLetterPolicy } from './delivery-order';
 
 export interface HttpActionRequest {
   type: 'http';
@@ -99,6 +100,15 @@ export interface CreateTriggerRequest {
   watermarkGroup?: string | null;
   /** SPEC §15: at most 20, first match wins; `null`: the provider's defaults. */
   classificationRules?: ClassificationRule[] | null;
+  // §15 delivery order; `null` switches it off.
+  /** Payload path of the ordering key: one execution per key at a time, in acceptance order. */
+  orderingKeyPath?: string | null;
+  /** Default `continue`: a dead-lettered predecessor releases its key; `block` keeps it blocked. */
+  orderingOnDeadLetter?: OrderingDeadLetterPolicy;
+  /** `days` left out or null: every day. */
+  deliveryWindow?: (Omit<DeliveryWindow, 'days'> & { days?: number[] | null }) | null;
+  /** 0..MAX_DELAY_MS. */
+  delayMs?: number | null;
 }
 
 /** `PATCH /api/triggers/:id`: only the fields given change. */

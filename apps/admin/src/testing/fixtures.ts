@@ -103,6 +103,10 @@ export function httpTriggerWith(overrides: Partial<Trigger> = {}): Trigger {
     redactPaths: [],
     classificationRules: [],
     hasOwnClassificationRules: false,
+    orderingKeyPath: null,
+    orderingOnDeadLetter: 'continue',
+    deliveryWindow: null,
+    delayMs: null,
     ...overrides,
   };
 }
@@ -149,6 +153,8 @@ export function executionWith(overrides: Partial<Execution> = {}): Execution {
     heldBy: null,
     routedFrom: null,
     traceId: null,
+    orderingKey: null,
+    windowTimezone: null,
     ...overrides,
   };
 }

@@ -42,9 +42,28 @@ const stored = {
   watermarkGroup: null,
   classificationRules: null,
   routes: null,
+  orderingKeyPath: 'data.key.remoteJid',
+  orderingOnDeadLetter: 'block' as const,
+  deliveryWindow: {
+    timezone: 'America/Sao_Paulo',
+    days: [1, 2, 3, 4, 5],
+    from: '08:00',
+    to: '20:00',
+  },
+  delayMs: 5000,
 };
 
 describe(toConfigTrigger.name, () => {
+  it('carries the delivery order: ordering key, its dead-letter policy, window and delay', () => {
+    const sut = toConfigTrigger(stored);
+    expect(sut).toMatchObject({
+      orderingKeyPath: 'data.key.remoteJid',
+      orderingOnDeadLetter: 'block',
+      deliveryWindow: stored.deliveryWindow,
+      delayMs: 5000,
+    });
+  });
+
   it('keeps every setting and shows secrets only in the form that keeps them', () => {
     const sut = toConfigTrigger(stored);
     expect(JSON.stringify(sut)).not.toContain('sealed');

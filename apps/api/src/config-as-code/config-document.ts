@@ -40,6 +40,10 @@ export function toConfigTrigger(trigger: StoredTrigger): ConfigTrigger {
     maxConcurrency: trigger.maxConcurrency,
     circuitBreaker: trigger.circuitBreaker,
     classificationRules: trigger.classificationRules,
+    orderingKeyPath: trigger.orderingKeyPath,
+    orderingOnDeadLetter: trigger.orderingOnDeadLetter,
+    deliveryWindow: trigger.deliveryWindow,
+    delayMs: trigger.delayMs,
   };
 }
 

@@ -19,6 +19,7 @@ import { AddTriggerHourCounts1765500000000 } from '../../../../migrations/176550
 import { AddExecutionEventIds1765000500100 } from '../../../../migrations/1765000500100-AddExecutionEventIds';
 import { KeepForwardedRequestParts1765000500000 } from '../../../../migrations/1765000500000-KeepForwardedRequestParts';
 import { AddReconciliation1765300000000 } from '../../../../migrations/1765300000000-AddReconciliation';
+import { AddDeliveryOrderAndWindows1765100000000 } from '../../../../migrations/1765100000000-AddDeliveryOrderAndWindows';
 import { MoveCredentialHeadersToSecretHeaders1765000000000 } from '../../../../migrations/1765000000000-MoveCredentialHeadersToSecretHeaders';
 
 /** Every migration, in order. Listed explicitly so the app and the CLI run the same set. */
@@ -45,4 +46,5 @@ export const MIGRATIONS = [
   AddExecutionTraceParents1765400000000,
   IndexRoutedExecutions1765600000000,
   AddTriggerHourCounts1765500000000,
+  AddDeliveryOrderAndWindows1765100000000,
 ];

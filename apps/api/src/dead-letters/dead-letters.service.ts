@@ -13,6 +13,8 @@ import { pageRequest } from '../http/cursor';
 import { ReplayService } from '../executions/replay.service';
 import { DeadLetterError } from './dead-letters.errors';
 import { DeadLettersStore } from '../executions/dead-letters.store';
+import { OrderingStore } from '../executions/ordering.store';
+import { WorkSignal } from '../executions/work-signal';
 import type { BulkReplayDto } from './dto/bulk-replay.dto';
 import type { ListDeadLettersQueryDto } from './dto/list-dead-letters-query.dto';
 import type { ResolveDeadLetterDto } from './dto/resolve-dead-letter.dto';
@@ -28,6 +30,8 @@ export class DeadLettersService {
     private readonly executions: ExecutionsRepository,
     private readonly replays: ReplayService,
     private readonly reads: ReadDatabase,
+    private readonly ordering: OrderingStore,
+    private readonly signal: WorkSignal,
   ) {}
 
   list(query: ListDeadLettersQueryDto): Promise<Page<DeadLetter>> {
@@ -58,6 +62,10 @@ export class DeadLettersService {
     const deadLetter = await this.findOrFail(id);
     if (!isResolved) {
       throw alreadyResolved(deadLetter);
+    }
+    // A resolved dead letter no longer blocks its ordering key (SPEC §15, "block").
+    if ((await this.ordering.wakeSuccessorInTurn({ deadLetterId: id })) > 0) {
+      this.signal.executionsAvailable();
     }
     this.logger.log({ evt: 'dead_letter_resolved', deadLetterId: id, resolution: dto.resolution });
     return deadLetter;

@@ -9,6 +9,7 @@ import { ReconciliationsStore } from '../executions/reconciliations.store';
 import type { AttemptRecord, ClaimedExecution, Transition } from '../executions/engine-types';
 import type { TriggerFlowSettings } from '../executions/flow-settings';
 import { WorkSignal } from '../executions/work-signal';
+import { isFinished } from '../executions/execution-lifecycle';
 import { openForwardedHeaders } from '../executions/forwarded-headers';
 import { FlowGate, type FlowSettlement } from '../flow/flow-gate';
 import { Metrics } from '../metrics/metrics';
@@ -464,6 +465,8 @@ export class ExecutionRunner implements OnApplicationShutdown {
             settings: input.flow,
             // An attempt lost with its worker ended without an answer.
             outcome: input.attempt?.outcome ?? 'transient',
+            executionId: input.executionId,
+            isFinished: isFinished(input.transition.status),
           });
     const { startedHandlers } = await this.deadLetters.settle(sql, {
       executionId: input.executionId,

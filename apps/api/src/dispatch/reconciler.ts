@@ -23,6 +23,7 @@ import {
   type ReconciledState,
   ReconciliationsStore,
 } from '../executions/reconciliations.store';
+import { OrderingStore } from '../executions/ordering.store';
 import { WorkSignal } from '../executions/work-signal';
 import { Metrics } from '../metrics/metrics';
 import { Clock } from '../scheduling/clock';
@@ -70,6 +71,7 @@ export class Reconciler
     private readonly database: Database,
     private readonly store: ReconciliationsStore,
     private readonly deadLetters: DeadLettersStore,
+    private readonly ordering: OrderingStore,
     private readonly signal: WorkSignal,
     private readonly metrics: Metrics,
     private readonly box: SecretBox,
@@ -218,7 +220,11 @@ export class Reconciler
     if (state.status === 'dead_lettered' && execution.handlesDeadLetterId === null) {
       this.metrics.deadLetters.inc();
     }
-    if (state.status === 'failed_retryable' || settled.startedHandlers > 0) {
+    // No longer outcome_unknown: the next execution of its ordering key may go (SPEC §15).
+    const wokeSuccessor =
+      state.status !== 'outcome_unknown' &&
+      (await this.ordering.wakeSuccessorInTurn({ executionId: execution.id })) > 0;
+    if (state.status === 'failed_retryable' || settled.startedHandlers > 0 || wokeSuccessor) {
       this.signal.executionsAvailable();
     }
   }

@@ -2,6 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { Execution } from '@triggerline/contracts';
 import { Database } from '../database/database';
 import { Metrics } from '../metrics/metrics';
+import { OrderingStore } from './ordering.store';
+import { WorkSignal } from './work-signal';
 import { DeadLettersStore } from './dead-letters.store';
 import type { ConfirmDeliveryDto } from './dto/confirm-delivery.dto';
 import { ExecutionError } from './executions.errors';
@@ -21,6 +23,8 @@ export class ConfirmService {
     private readonly database: Database,
     private readonly executions: OperatorVerbsStore,
     private readonly deadLetters: DeadLettersStore,
+    private readonly ordering: OrderingStore,
+    private readonly signal: WorkSignal,
     private readonly reads: ExecutionsService,
     private readonly metrics: Metrics,
   ) {}
@@ -53,6 +57,10 @@ export class ConfirmService {
           `Only an outcome_unknown execution can be confirmed; this one is ${outcome.status}.`,
         );
       case 'confirmed':
+        // No longer outcome_unknown: the next execution of its ordering key may go (SPEC §15).
+        if ((await this.ordering.wakeSuccessorInTurn({ executionId })) > 0) {
+          this.signal.executionsAvailable();
+        }
         if (outcome.status === 'dead_lettered' && outcome.handlesDeadLetterId === null) {
           this.metrics.deadLetters.inc();
         }

@@ -22,6 +22,8 @@ export interface NewDelivery {
   forwardedHeaders?: Record<string, string> | null;
   /** The W3C `traceparent` of the delivery's server span; null when it was not traced. */
   traceParent?: string | null;
+  /** §15: the key whose executions run one at a time; null or absent: none. */
+  orderingKey?: string | null;
 }
 
 /** One execution of a routed delivery: the trigger's own, or a route's. */
@@ -32,6 +34,7 @@ export interface RoutedExecution {
   payload: unknown;
   rawBody: Buffer | null;
   forwardedHeaders: Record<string, string> | null;
+  orderingKey: string | null;
 }
 
 /** A delivery to a trigger with routes: every execution it creates, its own first. */
@@ -94,14 +97,15 @@ const INSERT_DELIVERIES: Statement = {
   // are not returned). Arrays make one statement for every batch size.
   text: `WITH delivered AS (
            SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[],
-                                $6::bytea[], $7::smallint[], $8::bytea[], $9::text[], $10::text[])
+                                $6::bytea[], $7::smallint[], $8::bytea[], $9::text[], $10::text[],
+                                $11::text[])
              AS d(id, trigger_id, idempotency_key, payload, headers, body_sha256, depth, raw_body,
-                  forwarded_headers, trace_parent)
+                  forwarded_headers, trace_parent, ordering_key)
          ), inserted AS (
            INSERT INTO executions (id, trigger_id, status, idempotency_key, due_at, body_sha256,
-                                   depth, trace_parent)
+                                   depth, trace_parent, ordering_key)
            SELECT id, trigger_id, 'pending', idempotency_key, now(), body_sha256, depth,
-                  trace_parent
+                  trace_parent, ordering_key
            FROM delivered
            ${SKIP_DUPLICATE_KEY}
            RETURNING id
@@ -124,8 +128,8 @@ const INSERT_DELIVERY: Statement = {
                   $6::bytea AS body_sha256
          ), inserted AS (
            INSERT INTO executions (id, trigger_id, status, idempotency_key, due_at, body_sha256,
-                                   depth, trace_parent)
-           VALUES ($1, $2, 'pending', $3, now(), $6, $7, $10)
+                                   depth, trace_parent, ordering_key)
+           VALUES ($1, $2, 'pending', $3, now(), $6, $7, $10, $11)
            ${SKIP_DUPLICATE_KEY}
            RETURNING id
          ), stored AS (
@@ -154,11 +158,11 @@ const INSERT_ROUTED_DELIVERY: Statement = {
   // the arbiter: a duplicate (racing or late) waits for it and inserts nothing. Parameters: the
   // executions as arrays ($1 ids, $2 triggers, $3 routed_from, $4 payloads, $5 raw bodies,
   // $6 forwarded headers), then the delivery's $7 trigger, $8 key, $9 body hash, $10 depth,
-  // $11 headers, $12 traceparent.
+  // $11 headers, $12 traceparent, $13 the executions' ordering keys.
   text: `WITH input AS (
            SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::bytea[],
-                                $6::text[])
-             AS d(id, trigger_id, routed_from, payload, raw_body, forwarded_headers)
+                                $6::text[], $13::text[])
+             AS d(id, trigger_id, routed_from, payload, raw_body, forwarded_headers, ordering_key)
          ), anchor AS (
            INSERT INTO routed_deliveries (trigger_id, idempotency_key, execution_ids, body_sha256)
            SELECT $7, $8, $1, $9 WHERE $8::text IS NOT NULL
@@ -166,8 +170,9 @@ const INSERT_ROUTED_DELIVERY: Statement = {
            RETURNING trigger_id
          ), inserted AS (
            INSERT INTO executions (id, trigger_id, status, idempotency_key, due_at, body_sha256,
-                                   depth, routed_from, trace_parent)
-           SELECT id, trigger_id, 'pending', $8, now(), $9, $10, routed_from, $12 FROM input
+                                   depth, routed_from, trace_parent, ordering_key)
+           SELECT id, trigger_id, 'pending', $8, now(), $9, $10, routed_from, $12, ordering_key
+           FROM input
            WHERE $8::text IS NULL OR EXISTS (SELECT FROM anchor)
            ${SKIP_DUPLICATE_KEY}
            RETURNING id
@@ -231,6 +236,7 @@ interface DeliveryRow {
   rawBody: Buffer | null;
   forwardedHeaders: string | null;
   traceParent: string | null;
+  orderingKey: string | null;
 }
 
 // Two batches in flight: while PostgreSQL commits one, the api answers the other's webhooks
@@ -304,6 +310,7 @@ export class DeliveriesStore {
           ? null
           : JSON.stringify(delivery.forwardedHeaders),
       traceParent: delivery.traceParent ?? null,
+      orderingKey: delivery.orderingKey ?? null,
     };
     let written = await this.deliveries.submit(row);
     for (;;) {
@@ -346,6 +353,7 @@ export class DeliveriesStore {
         delivery.depth,
         json(delivery.headers),
         delivery.traceParent,
+        delivery.executions.map((item) => item.orderingKey),
       ]);
       if (inserted.rows.length > 0 || delivery.idempotencyKey === null) {
         const created = new Set(inserted.rows.map(({ id }) => id));
@@ -394,6 +402,7 @@ export class DeliveriesStore {
         sorted.map((row) => row.rawBody),
         sorted.map((row) => row.forwardedHeaders),
         sorted.map((row) => row.traceParent),
+        sorted.map((row) => row.orderingKey),
       ]);
       const byId = new Map(written.rows.map((found) => [found.id, found]));
       return rows.map((row) => ({ status: 'fulfilled', value: outcomeOf(byId.get(row.id)) }));
@@ -416,6 +425,7 @@ export class DeliveriesStore {
       row.rawBody,
       row.forwardedHeaders,
       row.traceParent,
+      row.orderingKey,
     ]);
     return outcomeOf(written.rows[0]);
   }

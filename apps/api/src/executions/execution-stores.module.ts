@@ -5,6 +5,7 @@ import { DeadLettersStore } from './dead-letters.store';
 import { DeliveriesStore } from './deliveries.store';
 import { OperatorVerbsStore } from './operator-verbs.store';
 import { ReconciliationsStore } from './reconciliations.store';
+import { OrderingStore } from './ordering.store';
 import { WorkSignal } from './work-signal';
 
 const STORES = [
@@ -14,6 +15,7 @@ const STORES = [
   OperatorVerbsStore,
   DeadLettersStore,
   ReconciliationsStore,
+  OrderingStore,
   WorkSignal,
 ];
 

@@ -37,6 +37,8 @@ interface ExecutionRow {
   conflict_count: number;
   held_by: HeldReason | null;
   trace_parent: string | null;
+  ordering_key: string | null;
+  window_timezone: string | null;
 }
 
 interface AttemptRow {
@@ -54,7 +56,10 @@ interface AttemptRow {
 // The duplicate counts come from their records (indexed by execution) for the page's rows only.
 const SELECT_EXECUTION = `
   SELECT e.*, e.created_at::text AS created_at_text, p.payload, p.headers,
-         dup.duplicate_count, dup.conflict_count
+         dup.duplicate_count, dup.conflict_count,
+         CASE WHEN e.held_by = 'window' THEN
+           (SELECT t.delivery_window->>'timezone' FROM triggers t WHERE t.id = e.trigger_id)
+         END AS window_timezone
   FROM executions e LEFT JOIN execution_payloads p ON p.execution_id = e.id
   CROSS JOIN LATERAL (
     SELECT count(*)::int AS duplicate_count, count(*) FILTER (WHERE d.conflict)::int AS conflict_count
@@ -250,6 +255,8 @@ function toExecution(row: ExecutionRow): Execution {
     conflictCount: row.conflict_count,
     heldBy: isWaiting ? row.held_by : null,
     traceId: traceIdOf(row.trace_parent),
+    orderingKey: row.ordering_key,
+    windowTimezone: isWaiting && row.held_by === 'window' ? row.window_timezone : null,
   };
 }
 

@@ -1,4 +1,10 @@
-import type { CircuitBreakerPolicy, RateLimit, WatermarkAction } from '@triggerline/contracts';
+import type {
+  CircuitBreakerPolicy,
+  DeliveryWindow,
+  OrderingDeadLetterPolicy,
+  RateLimit,
+  WatermarkAction,
+} from '@triggerline/contracts';
 
 /** A trigger's flow control as its claims and completions apply it. */
 export interface TriggerFlowSettings {
@@ -9,6 +15,10 @@ export interface TriggerFlowSettings {
   circuitBreaker: CircuitBreakerPolicy | null;
   /** Set when first attempts above the daily watermark wait (`dailyWatermarkAction: hold`). */
   watermarkHold: { limit: number; scope: string; group: string | null } | null;
+  /** §15: set when executions of one ordering key run one at a time. */
+  ordering: { onDeadLetter: OrderingDeadLetterPolicy } | null;
+  deliveryWindow: DeliveryWindow | null;
+  delayMs: number | null;
 }
 
 /** The trigger columns flow control reads, as the claim selects them. */
@@ -21,16 +31,25 @@ export interface FlowColumns {
   daily_watermark: number | null;
   daily_watermark_action: WatermarkAction;
   watermark_group: string | null;
+  ordering_key_path: string | null;
+  ordering_on_dead_letter: OrderingDeadLetterPolicy;
+  delivery_window: DeliveryWindow | null;
+  delay_ms: number | null;
 }
 
 /** The SQL that selects `FlowColumns` from `triggers t`. */
 export const FLOW_COLUMNS = `t.paused, t.rate_limit, t.max_concurrency, t.circuit_breaker,
-  t.daily_watermark, t.daily_watermark_action, t.watermark_group`;
+  t.daily_watermark, t.daily_watermark_action, t.watermark_group, t.ordering_key_path,
+  t.ordering_on_dead_letter, t.delivery_window, t.delay_ms`;
 
-/** True for a trigger with any control: its executions leave the claim's fast path. */
+/**
+ * True for a trigger with any control (§7's, or §15's order, window and delay): its executions
+ * leave the claim's fast path. Columns of the row the claim joins anyway: no lookup added.
+ */
 export const IS_GATED_TRIGGER = `(t.paused OR t.rate_limit IS NOT NULL
   OR t.max_concurrency IS NOT NULL OR t.circuit_breaker IS NOT NULL
-  OR (t.daily_watermark_action = 'hold' AND t.daily_watermark IS NOT NULL))`;
+  OR (t.daily_watermark_action = 'hold' AND t.daily_watermark IS NOT NULL)
+  OR t.ordering_key_path IS NOT NULL OR t.delivery_window IS NOT NULL OR coalesce(t.delay_ms, 0) > 0)`;
 
 /** The trigger's controls; null when it has none (the fast path, as in v1). */
 export function toFlowSettings(row: FlowColumns): TriggerFlowSettings | null {
@@ -40,7 +59,10 @@ export function toFlowSettings(row: FlowColumns): TriggerFlowSettings | null {
     row.rate_limit !== null ||
     row.max_concurrency !== null ||
     row.circuit_breaker !== null ||
-    isWatermarkHeld;
+    isWatermarkHeld ||
+    row.ordering_key_path !== null ||
+    row.delivery_window !== null ||
+    (row.delay_ms ?? 0) > 0;
   if (!isGated) {
     return null;
   }
@@ -57,6 +79,9 @@ export function toFlowSettings(row: FlowColumns): TriggerFlowSettings | null {
           group: row.watermark_group,
         }
       : null,
+    ordering: row.ordering_key_path === null ? null : { onDeadLetter: row.ordering_on_dead_letter },
+    deliveryWindow: row.delivery_window,
+    delayMs: row.delay_ms,
   };
 }
 

@@ -53,9 +53,10 @@ const INSERT_REPLAY: Statement = {
   name: 'executions_insert_replay',
   text: `WITH replay AS (
            INSERT INTO executions (trigger_id, status, idempotency_key, due_at, replay_of,
-                                   last_replay_at, handles_dead_letter_id, depth, event_id)
+                                   last_replay_at, handles_dead_letter_id, depth, event_id,
+                                   ordering_key)
            SELECT trigger_id, 'pending', idempotency_key, now(), id, now(), handles_dead_letter_id,
-                  depth, coalesce(event_id, id)
+                  depth, coalesce(event_id, id), ordering_key
            FROM executions WHERE id = $1
            RETURNING id
          ), payload AS (
@@ -73,8 +74,10 @@ const INSERT_COPY: Statement = {
   // $2's; the original keeps its status. Nothing when either is gone (deleted meanwhile).
   text: `WITH copy AS (
            INSERT INTO executions (trigger_id, status, idempotency_key, due_at, replay_of,
-                                   last_replay_at, depth)
-           SELECT t.id, 'pending', e.idempotency_key, now(), e.id, now(), e.depth
+                                   last_replay_at, depth, ordering_key)
+           SELECT t.id, 'pending', e.idempotency_key, now(), e.id, now(), e.depth,
+                  -- Another trigger reads its key at a path of its own: none for a copy.
+                  CASE WHEN t.id = e.trigger_id THEN e.ordering_key END
            FROM executions e JOIN triggers t ON t.id = coalesce($2::uuid, e.trigger_id)
            WHERE e.id = $1
            RETURNING id

@@ -3,6 +3,7 @@ import type { ReplayAccepted } from '@triggerline/contracts';
 import { AppConfig } from '../config/app-config';
 import { Database, type Sql } from '../database/database';
 import { Metrics } from '../metrics/metrics';
+import { OrderingStore } from './ordering.store';
 import { DeadLettersStore } from './dead-letters.store';
 import { ExecutionError, ReplayRateLimitedError } from './executions.errors';
 import { type CopyOutcome, OperatorVerbsStore, type ReplayOutcome } from './operator-verbs.store';
@@ -17,6 +18,7 @@ export class ReplayService {
     private readonly database: Database,
     private readonly executions: OperatorVerbsStore,
     private readonly deadLetters: DeadLettersStore,
+    private readonly ordering: OrderingStore,
     private readonly config: AppConfig,
     private readonly signal: WorkSignal,
     private readonly metrics: Metrics,
@@ -33,6 +35,10 @@ export class ReplayService {
     });
     if (outcome.kind === 'replayed') {
       await this.deadLetters.resolveReplayed(sql, executionId);
+      // A replayed execution is finished: it no longer holds its ordering key (SPEC §15). A
+      // claim deciding meanwhile may hold the next one again: `replay` wakes it once more in
+      // turn after the commit; a redrive's batch leaves that to the ordering recheck.
+      await this.ordering.wakeSuccessor(sql, executionId);
     }
     return outcome;
   }
@@ -62,6 +68,7 @@ export class ReplayService {
       case 'cooling_down':
         throw new ReplayRateLimitedError(Math.max(1, Math.ceil(outcome.remainingMs / 1000)));
       case 'replayed':
+        await this.ordering.wakeSuccessorInTurn({ executionId });
         this.metrics.replays.inc();
         this.logger.log({ evt: 'execution_replayed', executionId, replayId: outcome.executionId });
         this.signal.executionsAvailable();

@@ -2,8 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { Database, type Sql } from '../database/database';
 import { claimBatchSize } from '../executions/claim-statement';
 import { ClaimsStore } from '../executions/claims.store';
+import type { HeldReason } from '@triggerline/contracts';
 import type { AttemptRecord, Claim, ClaimedExecution } from '../executions/engine-types';
 import { toFlowSettings, type TriggerFlowSettings } from '../executions/flow-settings';
+import { OrderingStore } from '../executions/ordering.store';
+import { decideDeliveryHold, windowOpenings } from './delivery-hold';
 import { type CircuitSnapshot, decideAdmissions, recordCircuitOutcome } from './flow-decision';
 import { FlowStore } from './flow.store';
 
@@ -29,6 +32,7 @@ export class FlowGate {
     private readonly database: Database,
     private readonly claims: ClaimsStore,
     private readonly flow: FlowStore,
+    private readonly ordering: OrderingStore,
   ) {}
 
   /**
@@ -93,10 +97,15 @@ export class FlowGate {
         return { executions: [], held: 0, isWaiting: trigger !== null };
       }
       const locked = await this.flow.lock(sql, settings);
-      const { running, due: candidates } = await this.claims.lockGatedDue(sql, {
+      const { running, due } = await this.claims.lockGatedDue(sql, {
         triggerId: input.triggerId,
         now: locked.now,
         limit: MAX_GATED_BATCH,
+      });
+      const { candidates, orderHolds } = await this.holdForDeliveryOrder(sql, {
+        settings,
+        due,
+        now: locked.now,
       });
       const { admissions, circuit } = decideAdmissions({
         controls: {
@@ -124,7 +133,7 @@ export class FlowGate {
             ]
           : [];
       });
-      await this.claims.hold(sql, holds);
+      await this.claims.hold(sql, [...orderHolds, ...holds]);
       const executions = await this.claims.startGated(sql, {
         ids: starting.map((row) => row.id),
         workerId: input.workerId,
@@ -141,10 +150,50 @@ export class FlowGate {
       }
       return {
         executions,
-        held: holds.length,
+        held: holds.length + orderHolds.length,
         isWaiting: admissions.some((admission) => admission.kind === 'wait'),
       };
     });
+  }
+
+  /**
+   * SPEC §15 before §7: due executions that must wait for their turn in their ordering key, for
+   * the trigger's delay or for its delivery window are held (spending nothing); the others go on
+   * to flow control.
+   */
+  private async holdForDeliveryOrder<T extends { id: string }>(
+    sql: Sql,
+    input: { settings: TriggerFlowSettings; due: T[]; now: Date },
+  ): Promise<{ candidates: T[]; orderHolds: { id: string; heldBy: HeldReason; dueAt: Date }[] }> {
+    const { settings, due } = input;
+    const isOrdered = settings.ordering !== null;
+    if (due.length === 0 || (!isOrdered && settings.deliveryWindow === null && !settings.delayMs)) {
+      return { candidates: due, orderHolds: [] };
+    }
+    const order = await this.ordering.orderOf(sql, {
+      ids: due.map((row) => row.id),
+      isBlockedByDeadLetter: settings.ordering?.onDeadLetter === 'block',
+    });
+    const candidates: T[] = [];
+    const orderHolds: { id: string; heldBy: HeldReason; dueAt: Date }[] = [];
+    const opening =
+      settings.deliveryWindow === null ? undefined : windowOpenings(settings.deliveryWindow);
+    for (const row of due) {
+      const found = order.get(row.id);
+      const hold = decideDeliveryHold({
+        order: { window: settings.deliveryWindow, delayMs: settings.delayMs },
+        opening,
+        acceptedAt: found?.acceptedAt.getTime() ?? input.now.getTime(),
+        isOrderingBlocked: isOrdered && found?.isBlocked === true,
+        now: input.now.getTime(),
+      });
+      if (hold === null) {
+        candidates.push(row);
+      } else {
+        orderHolds.push({ id: row.id, heldBy: hold.heldBy, dueAt: new Date(hold.dueAt) });
+      }
+    }
+    return { candidates, orderHolds };
   }
 
   /**
@@ -155,13 +204,23 @@ export class FlowGate {
    */
   async settle(
     sql: Sql,
-    input: { settings: TriggerFlowSettings; outcome: AttemptRecord['outcome'] },
+    input: {
+      settings: TriggerFlowSettings;
+      outcome: AttemptRecord['outcome'];
+      executionId: string;
+      isFinished: boolean;
+    },
   ): Promise<FlowSettlement | null> {
     const { triggerId, circuitBreaker } = input.settings;
     const locked = await this.flow.lockCircuit(sql, triggerId);
     if (locked === null) {
       return null;
     }
+    // Its key is free for the next one (a "block" dead letter keeps it: the claim decides).
+    const successors =
+      input.settings.ordering !== null && input.isFinished
+        ? await this.ordering.wakeSuccessor(sql, input.executionId)
+        : 0;
     let circuit = locked.circuit;
     let event: FlowSettlement['event'] = null;
     if (circuitBreaker !== null) {
@@ -188,6 +247,6 @@ export class FlowGate {
             reasons: event === 'closed' ? ['concurrency', 'circuit_open'] : ['concurrency'],
             limit: event === 'closed' ? undefined : 1,
           });
-    return { event, circuit, woken };
+    return { event, circuit, woken: woken + successors };
   }
 }

@@ -3,6 +3,7 @@ import type { WebhookAccepted, WebhookDuplicate } from '@triggerline/contracts';
 import { DeliveryOutcomeCounts } from '../rejections/delivery-outcome-counts.store';
 import { isKept } from '../triggers/delivery-filter';
 import { redactPaths } from './redact-paths';
+import { orderingKeyOf } from './ordering-key';
 import type { IncomingHttpHeaders } from 'node:http';
 import { AppConfig } from '../config/app-config';
 import { WorkSignal } from '../executions/work-signal';
@@ -153,6 +154,7 @@ export class IngestService {
       bodySha256: hashBody(delivery.rawBody),
       depth,
       traceParent,
+      orderingKey: orderingKeyOf(delivery.body, trigger.orderingKeyPath),
       ...forwardedParts(trigger, delivery, this.box),
     });
     return this.answer({
@@ -185,6 +187,7 @@ export class IngestService {
         triggerId: trigger.id,
         routedFrom: null,
         payload,
+        orderingKey: orderingKeyOf(delivery.body, trigger.orderingKeyPath),
         ...forwardedParts(trigger, delivery, this.box),
       });
     }
@@ -200,6 +203,7 @@ export class IngestService {
         triggerId: target.id,
         routedFrom: trigger.id,
         payload: redactPaths(payload, effectiveRedactPaths(target)),
+        orderingKey: orderingKeyOf(delivery.body, target.orderingKeyPath),
         // The bytes as received hold what the source trigger redacts: never kept then.
         rawBody: sourcePaths.length > 0 ? null : parts.rawBody,
         forwardedHeaders: parts.forwardedHeaders,

@@ -23,6 +23,8 @@ export interface IngestTarget {
   hasAction: boolean;
   /** Triggers that also get an execution of each delivery (SPEC §14); null: none. */
   routes: StoredRoute[] | null;
+  /** §15: payload path of the ordering key stored with each execution; null: none. */
+  orderingKeyPath: string | null;
 }
 
 const FIND_BY_SLUG: Statement = {
@@ -33,7 +35,8 @@ const FIND_BY_SLUG: Statement = {
                 redact_paths AS "redactPaths",
                 coalesce(action->>'body' = 'raw', false) AS "keepsRawBody",
                 coalesce(action->'forwardHeaders', '[]'::jsonb) AS "forwardHeaders",
-                action IS NOT NULL AS "hasAction", routes
+                action IS NOT NULL AS "hasAction", routes,
+                ordering_key_path AS "orderingKeyPath"
          FROM triggers WHERE slug = $1`,
 };
 

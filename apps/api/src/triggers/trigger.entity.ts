@@ -8,6 +8,8 @@ import {
 } from 'typeorm';
 import type {
   ClassificationRule,
+  DeliveryWindow,
+  OrderingDeadLetterPolicy,
   CircuitBreakerPolicy,
   HmacAlgorithm,
   HttpBodyMode,
@@ -86,6 +88,8 @@ export interface StoredRoute {
 @Check('triggers_on_unknown_outcome_check', `on_unknown_outcome IN ('retry', 'hold')`)
 @Check('triggers_max_concurrency_check', 'max_concurrency BETWEEN 1 AND 1000')
 @Check('triggers_daily_watermark_action_check', "daily_watermark_action IN ('alert', 'hold')")
+@Check('triggers_ordering_on_dead_letter_check', "ordering_on_dead_letter IN ('continue', 'block')")
+@Check('triggers_delay_ms_check', 'delay_ms >= 0')
 export class TriggerEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -184,6 +188,22 @@ export class TriggerEntity {
   /** The `pause` rule that paused the trigger, and when; cleared on resume. */
   @Column({ type: 'jsonb', nullable: true, name: 'paused_by_rule' })
   pausedByRule: StoredRulePause | null;
+
+  /** Payload path of the key whose executions run one at a time, in acceptance order; null: none. */
+  @Column({ type: 'text', nullable: true, name: 'ordering_key_path' })
+  orderingKeyPath: string | null;
+
+  /** `continue`: a dead-lettered execution releases its ordering key; `block`: until resolved. */
+  @Column({ type: 'text', name: 'ordering_on_dead_letter', default: 'continue' })
+  orderingOnDeadLetter: OrderingDeadLetterPolicy;
+
+  /** When attempts may start, in a time zone; null: any time. */
+  @Column({ type: 'jsonb', nullable: true, name: 'delivery_window' })
+  deliveryWindow: DeliveryWindow | null;
+
+  /** No attempt before an execution's acceptance plus this; null: none. */
+  @Column({ type: 'integer', nullable: true, name: 'delay_ms' })
+  delayMs: number | null;
 
   @CreateDateColumn({ type: 'timestamptz', name: 'created_at' })
   createdAt: Date;

@@ -106,5 +106,9 @@ export function toTriggerResponse(
       rules: trigger.classificationRules,
     }),
     hasOwnClassificationRules: trigger.classificationRules !== null,
+    orderingKeyPath: trigger.orderingKeyPath,
+    orderingOnDeadLetter: trigger.orderingOnDeadLetter,
+    deliveryWindow: trigger.deliveryWindow,
+    delayMs: trigger.delayMs,
   };
 }

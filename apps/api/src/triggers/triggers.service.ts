@@ -1,5 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import {
+  type CreateTriggerRequest,
+  type DeliveryWindow,
   DEFAULT_ACTION_TIMEOUT_MS,
   META_CLOUD_BASE_URL,
   isReconcilable,
@@ -200,6 +202,10 @@ export class TriggersService {
       watermarkGroup: dto.watermarkGroup ?? null,
       classificationRules: dto.classificationRules ?? null,
       pausedByRule: null,
+      orderingKeyPath: dto.orderingKeyPath ?? null,
+      orderingOnDeadLetter: dto.orderingOnDeadLetter ?? 'continue',
+      deliveryWindow: toStoredWindow(dto.deliveryWindow),
+      delayMs: dto.delayMs ?? null,
     });
   }
 
@@ -460,6 +466,26 @@ function applyFlowControl(trigger: TriggerEntity, dto: UpdateTriggerDto): void {
   if (dto.watermarkGroup !== undefined) {
     trigger.watermarkGroup = dto.watermarkGroup;
   }
+  if (dto.orderingKeyPath !== undefined) {
+    trigger.orderingKeyPath = dto.orderingKeyPath;
+  }
+  trigger.orderingOnDeadLetter = dto.orderingOnDeadLetter ?? trigger.orderingOnDeadLetter;
+  if (dto.deliveryWindow !== undefined) {
+    trigger.deliveryWindow = toStoredWindow(dto.deliveryWindow);
+  }
+  if (dto.delayMs !== undefined) {
+    trigger.delayMs = dto.delayMs;
+  }
+}
+
+// Stored with every field, `days` null for every day.
+function toStoredWindow(
+  window: CreateTriggerRequest['deliveryWindow'] | undefined,
+): DeliveryWindow | null {
+  if (window === undefined || window === null) {
+    return null;
+  }
+  return { timezone: window.timezone, days: window.days ?? null, from: window.from, to: window.to };
 }
 
 // A comparable snapshot of everything the claim gates on.
@@ -471,6 +497,10 @@ function flowSettingsOf(trigger: TriggerEntity): string {
     trigger.dailyWatermark,
     trigger.dailyWatermarkAction,
     trigger.watermarkGroup,
+    trigger.orderingKeyPath,
+    trigger.orderingOnDeadLetter,
+    trigger.deliveryWindow,
+    trigger.delayMs,
   ]);
 }
 

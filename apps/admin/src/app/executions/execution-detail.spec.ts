@@ -33,6 +33,8 @@ const held: Execution = {
   conflictCount: 1,
   heldBy: null,
   traceId: null,
+  orderingKey: null,
+  windowTimezone: null,
   attempts: [],
 };
 

@@ -15,8 +15,21 @@ describe('heldReason', () => {
       'waiting: daily watermark reached until 14:05 (or a release)',
     );
     expect(heldReason({ heldBy: 'paused', nextAttemptAt: null })).toBe('waiting: trigger paused');
+    expect(heldReason({ heldBy: 'ordering', nextAttemptAt: at })).toBe(
+      'waiting: earlier message to this person',
+    );
+    expect(heldReason({ heldBy: 'delay', nextAttemptAt: at }, 'UTC')).toBe(
+      'waiting: delay after acceptance until 14:05:09',
+    );
     expect(heldReason({ heldBy: 'circuit_open', nextAttemptAt: null })).toBe(
       'waiting: circuit open, a probe is running',
+    );
+  });
+
+  it("tells a delivery window's opening in the window's own time zone", () => {
+    const opening = { heldBy: 'window' as const, nextAttemptAt: '2026-12-07T11:00:00.000Z' };
+    expect(heldReason({ ...opening, windowTimezone: 'America/Sao_Paulo' }, 'UTC')).toBe(
+      'waiting: outside delivery window until 08:00 (America/Sao_Paulo)',
     );
   });
 

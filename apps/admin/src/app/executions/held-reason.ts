@@ -2,13 +2,15 @@ import type { Execution } from '@triggerline/contracts';
 
 /**
  * Why flow control holds an execution, in words: `waiting: circuit open until 14:05`. Null
- * when nothing holds it. `timeZone` is for tests; the browser's own zone otherwise.
+ * when nothing holds it. `timeZone` is for tests; the browser's own zone otherwise. A delivery
+ * window's opening is told in the window's own zone, which is named.
  */
 export function heldReason(
-  execution: Pick<Execution, 'heldBy' | 'nextAttemptAt'>,
+  execution: Pick<Execution, 'heldBy' | 'nextAttemptAt'> &
+    Partial<Pick<Execution, 'windowTimezone'>>,
   timeZone?: string,
 ): string | null {
-  const until = (withSeconds: boolean) => {
+  const until = (withSeconds: boolean, zone = timeZone) => {
     if (execution.nextAttemptAt === null) {
       return '';
     }
@@ -17,7 +19,7 @@ export function heldReason(
       minute: '2-digit',
       ...(withSeconds ? { second: '2-digit' } : {}),
       hour12: false,
-      timeZone,
+      timeZone: zone,
     }).format(new Date(execution.nextAttemptAt));
     return ` until ${time}`;
   };
@@ -36,5 +38,13 @@ export function heldReason(
         : `waiting: circuit open${until(false)}`;
     case 'watermark':
       return `waiting: daily watermark reached${until(false)} (or a release)`;
+    case 'ordering':
+      return 'waiting: earlier message to this person';
+    case 'window': {
+      const zone = execution.windowTimezone ?? undefined;
+      return `waiting: outside delivery window${until(false, zone ?? timeZone)}${zone === undefined ? '' : ` (${zone})`}`;
+    }
+    case 'delay':
+      return `waiting: delay after acceptance${until(true)}`;
   }
 }

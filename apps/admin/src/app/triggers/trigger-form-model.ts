@@ -36,6 +36,11 @@ import {
 import { deliveryFilterJson, formatFilter, parseFilter } from './delivery-filter-form';
 import { buildRoutesArray, setRoutes, toRoutes } from './route-form';
 import {
+  buildDeliveryOrderForm,
+  deliveryOrderFormValue,
+  toDeliveryOrderBody,
+} from './delivery-order-form';
+import {
   buildWhatsappGroup,
   classificationRulesJson,
   formatClassificationRules,
@@ -349,6 +354,7 @@ export function buildTriggerForm() {
     /** null: the action type's default (hold for WhatsApp, retry for HTTP). */
     onUnknownOutcome: new FormControl<UnknownOutcomePolicy | null>(null),
     flowControl: buildFlowControlForm(),
+    deliveryOrder: buildDeliveryOrderForm(),
     /** SPEC §15: a JSON array of rules; empty: the WhatsApp provider's defaults. */
     classificationRules: new FormControl('', {
       nonNullable: true,
@@ -416,6 +422,7 @@ export function fillTriggerForm(form: TriggerFormGroup, trigger: Trigger): void 
       dailyWatermarkAction: trigger.dailyWatermarkAction,
       watermarkGroup: trigger.watermarkGroup ?? '',
     },
+    deliveryOrder: deliveryOrderFormValue(trigger),
     classificationRules: formatClassificationRules(trigger),
   });
   // Values typed for secret headers are dropped: after a save only the stored names show.
@@ -544,7 +551,11 @@ export function toTriggerBody(
   if (ownRules !== null || mode === 'edit') {
     body.classificationRules = ownRules;
   }
-  return { ...body, ...toFlowControlBody(value.flowControl, mode) };
+  return {
+    ...body,
+    ...toFlowControlBody(value.flowControl, mode),
+    ...toDeliveryOrderBody(value.deliveryOrder, mode),
+  };
 }
 
 /** The flow-control fields of the body: an empty control is off (null), left out on create. */

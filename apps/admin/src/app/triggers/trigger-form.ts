@@ -117,6 +117,7 @@ export class TriggerForm {
   protected readonly methods = HTTP_METHODS;
   protected readonly form = buildTriggerForm();
   protected readonly flowControl = this.form.controls.flowControl;
+  protected readonly deliveryOrder = this.form.controls.deliveryOrder;
   protected readonly duration = readableDuration;
   protected readonly isEdit = computed(() => this.id() !== undefined);
   protected readonly saving = mutation({

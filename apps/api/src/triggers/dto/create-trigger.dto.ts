@@ -3,6 +3,11 @@ import {
   type ClassificationRule,
   classificationRulesProblem,
   type CreateTriggerRequest,
+  type DeliveryWindow,
+  deliveryWindowProblem,
+  MAX_DELAY_MS,
+  ORDERING_DEAD_LETTER_POLICIES,
+  type OrderingDeadLetterPolicy,
   FLOW_CONTROL_LIMITS,
   isValidDeadLetterGlob,
   isValidSlug,
@@ -98,6 +103,15 @@ const IsClassificationRules = () =>
       validate: (value: unknown) => classificationRulesProblem(value) === null,
       defaultMessage: (args) =>
         classificationRulesProblem(args?.value) ?? 'classificationRules is invalid',
+    },
+  });
+
+const IsDeliveryWindow = () =>
+  ValidateBy({
+    name: 'isDeliveryWindow',
+    validator: {
+      validate: (value: unknown) => deliveryWindowProblem(value) === null,
+      defaultMessage: (args) => deliveryWindowProblem(args?.value) ?? 'deliveryWindow is invalid',
     },
   });
 
@@ -330,4 +344,55 @@ export class CreateTriggerDto implements CreateTriggerRequest {
   @IsOptional()
   @IsClassificationRules()
   classificationRules?: ClassificationRule[] | null;
+
+  @ApiPropertyOptional({
+    nullable: true,
+    example: 'data.key.remoteJid',
+    description:
+      'SPEC §15: payload path of the ordering key; executions with the same key run one at a ' +
+      'time, in the order they were accepted, across all workers. null: no ordering.',
+  })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(256)
+  @Matches(/^[^.\s]+(\.[^.\s]+)*$/, {
+    message: 'orderingKeyPath must be a dot path into the payload, e.g. data.key.remoteJid',
+  })
+  orderingKeyPath?: string | null;
+
+  @ApiPropertyOptional({
+    enum: ORDERING_DEAD_LETTER_POLICIES,
+    default: 'continue',
+    description:
+      'A dead-lettered execution releases its ordering key (`continue`) or keeps it blocked ' +
+      'until its dead letter is resolved or replayed (`block`).',
+  })
+  @IsOptional()
+  @IsIn(ORDERING_DEAD_LETTER_POLICIES)
+  orderingOnDeadLetter?: OrderingDeadLetterPolicy;
+
+  @ApiPropertyOptional({
+    nullable: true,
+    example: { timezone: 'America/Sao_Paulo', days: [1, 2, 3, 4, 5], from: '08:00', to: '20:00' },
+    description:
+      'SPEC §15: attempts start only from `from` to `to` (HH:MM, local time of the IANA ' +
+      '`timezone`; `to` before `from` runs overnight) on `days` (ISO weekdays, 1 = Monday; ' +
+      'left out: every day). null: any time.',
+  })
+  @IsOptional()
+  @IsDeliveryWindow()
+  deliveryWindow?: DeliveryWindow | null;
+
+  @ApiPropertyOptional({
+    nullable: true,
+    minimum: 0,
+    maximum: MAX_DELAY_MS,
+    description: 'No attempt before acceptance + delayMs. null: none.',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_DELAY_MS)
+  delayMs?: number | null;
 }
