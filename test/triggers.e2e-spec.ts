@@ -115,6 +115,8 @@ describe('triggers API', () => {
       textTemplate: 'Hello {{name}}, order {{order.id}} shipped',
       message: { kind: 'text', textTemplate: 'Hello {{name}}, order {{order.id}} shipped' },
       typingDelayMs: null,
+      // Evolution Go can be asked about an unknown outcome: the default wait before asking.
+      reconcileAfterMs: 60000,
       timeoutMs: 10000,
       hasApiKey: true,
     });
