@@ -15,6 +15,7 @@ import { AddIdempotencyKeyPresets1765000100000 } from '../../../../migrations/17
 import { AddRoutes1765000500200 } from '../../../../migrations/1765000500200-AddRoutes';
 import { AddExecutionEventIds1765000500100 } from '../../../../migrations/1765000500100-AddExecutionEventIds';
 import { KeepForwardedRequestParts1765000500000 } from '../../../../migrations/1765000500000-KeepForwardedRequestParts';
+import { AddFlowGroups1765200000000 } from '../../../../migrations/1765200000000-AddFlowGroups';
 import { MoveCredentialHeadersToSecretHeaders1765000000000 } from '../../../../migrations/1765000000000-MoveCredentialHeadersToSecretHeaders';
 
 /** Every migration, in order. Listed explicitly so the app and the CLI run the same set. */
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   KeepForwardedRequestParts1765000500000,
   AddExecutionEventIds1765000500100,
   AddRoutes1765000500200,
+  AddFlowGroups1765200000000,
 ];

@@ -9,6 +9,8 @@ export interface TriggerFlowSettings {
   circuitBreaker: CircuitBreakerPolicy | null;
   /** Set when first attempts above the daily watermark wait (`dailyWatermarkAction: hold`). */
   watermarkHold: { limit: number; scope: string; group: string | null } | null;
+  /** The flow group whose limits bind the trigger too (SPEC §15); null: none. */
+  flowGroup: string | null;
 }
 
 /** The trigger columns flow control reads, as the claim selects them. */
@@ -27,10 +29,14 @@ export interface FlowColumns {
 export const FLOW_COLUMNS = `t.paused, t.rate_limit, t.max_concurrency, t.circuit_breaker,
   t.daily_watermark, t.daily_watermark_action, t.watermark_group`;
 
-/** True for a trigger with any control: its executions leave the claim's fast path. */
+/**
+ * True for a trigger with any control, or in a flow group (whose limits the claim reads under
+ * the group's lock): its executions leave the claim's fast path.
+ */
 export const IS_GATED_TRIGGER = `(t.paused OR t.rate_limit IS NOT NULL
   OR t.max_concurrency IS NOT NULL OR t.circuit_breaker IS NOT NULL
-  OR (t.daily_watermark_action = 'hold' AND t.daily_watermark IS NOT NULL))`;
+  OR (t.daily_watermark_action = 'hold' AND t.daily_watermark IS NOT NULL)
+  OR t.watermark_group IS NOT NULL)`;
 
 /** The trigger's controls; null when it has none (the fast path, as in v1). */
 export function toFlowSettings(row: FlowColumns): TriggerFlowSettings | null {
@@ -40,7 +46,8 @@ export function toFlowSettings(row: FlowColumns): TriggerFlowSettings | null {
     row.rate_limit !== null ||
     row.max_concurrency !== null ||
     row.circuit_breaker !== null ||
-    isWatermarkHeld;
+    isWatermarkHeld ||
+    row.watermark_group !== null;
   if (!isGated) {
     return null;
   }
@@ -57,6 +64,7 @@ export function toFlowSettings(row: FlowColumns): TriggerFlowSettings | null {
           group: row.watermark_group,
         }
       : null,
+    flowGroup: row.watermark_group,
   };
 }
 

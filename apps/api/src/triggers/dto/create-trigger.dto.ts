@@ -79,7 +79,7 @@ function routesProblem(value: unknown): string | null {
 }
 
 /** The column is a PostgreSQL integer: larger is a 400, never a failed insert. */
-const MAX_DAILY_WATERMARK = 2_147_483_647;
+export const MAX_DAILY_WATERMARK = 2_147_483_647;
 
 const IsDeliveryFilter = () =>
   ValidateBy({
@@ -308,7 +308,9 @@ export class CreateTriggerDto implements CreateTriggerRequest {
   @ApiPropertyOptional({
     nullable: true,
     pattern: SLUG_PATTERN.source,
-    description: 'Triggers of one group share one watermark count.',
+    description:
+      'The alias of flowGroup (SPEC §7): triggers of one group share one watermark count. ' +
+      'Naming a group that does not exist creates it without limits, as before flow groups.',
   })
   @IsOptional()
   @IsString()
@@ -317,6 +319,21 @@ export class CreateTriggerDto implements CreateTriggerRequest {
       'watermarkGroup must be lowercase letters, digits and dashes, 1 to 63, not starting with a dash',
   })
   watermarkGroup?: string | null;
+
+  @ApiPropertyOptional({
+    nullable: true,
+    pattern: SLUG_PATTERN.source,
+    description:
+      'SPEC §15: a flow group (PUT /api/flow-groups/:name) whose limits bind this trigger on top ' +
+      'of its own; it must exist. null leaves the group.',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(SLUG_PATTERN, {
+    message:
+      'flowGroup must be lowercase letters, digits and dashes, 1 to 63, not starting with a dash',
+  })
+  flowGroup?: string | null;
 
   @ApiPropertyOptional({
     nullable: true,
