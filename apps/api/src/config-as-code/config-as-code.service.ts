@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { ConfigDocument, ConfigFlowGroup, ConfigPlan } from '@triggerline/contracts';
 import { isValidSlug } from '@triggerline/contracts';
 import { PutFlowGroupDto } from '../flow-groups/dto/put-flow-group.dto';
-import { FlowGroupsService, toLimits } from '../flow-groups/flow-groups.service';
+import { FlowGroupsService, toConfigFlowGroup, toLimits } from '../flow-groups/flow-groups.service';
 import { FlowGroupsStore } from '../flow/flow-groups.store';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
@@ -17,7 +17,6 @@ import {
   canonicalJson,
   changedConfigFields,
   duplicateSlugs,
-  toConfigFlowGroup,
   toConfigTrigger,
 } from './config-document';
 import type { ApplyConfigDto } from './dto/apply-config.dto';

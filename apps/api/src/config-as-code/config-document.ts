@@ -1,10 +1,4 @@
-import type {
-  ActionRequest,
-  ConfigFlowGroup,
-  ConfigTrigger,
-  FlowGroupLimits,
-  VerificationInput,
-} from '@triggerline/contracts';
+import type { ActionRequest, ConfigTrigger, VerificationInput } from '@triggerline/contracts';
 import type { StoredAction, StoredVerification, TriggerEntity } from '../triggers/trigger.entity';
 
 type StoredTrigger = Omit<
@@ -46,17 +40,6 @@ export function toConfigTrigger(trigger: StoredTrigger): ConfigTrigger {
     maxConcurrency: trigger.maxConcurrency,
     circuitBreaker: trigger.circuitBreaker,
     classificationRules: trigger.classificationRules,
-  };
-}
-
-/** A flow group as a configuration document holds it: its name and every limit. */
-export function toConfigFlowGroup(group: FlowGroupLimits & { name: string }): ConfigFlowGroup {
-  return {
-    name: group.name,
-    rateLimit: group.rateLimit,
-    maxConcurrency: group.maxConcurrency,
-    dailyWatermark: group.dailyWatermark,
-    dailyWatermarkAction: group.dailyWatermarkAction,
   };
 }
 

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import {
+  type ConfigFlowGroup,
   type FlowGroup,
   type FlowGroupLimits,
   type FlowGroupList,
@@ -97,13 +98,20 @@ export function toLimits(dto: PutFlowGroupRequest): FlowGroupLimits {
   };
 }
 
-function toFlowGroupResponse(group: StoredFlowGroup): FlowGroup {
+/** A flow group as a configuration document holds it: its name and every limit. */
+export function toConfigFlowGroup(group: FlowGroupLimits & { name: string }): ConfigFlowGroup {
   return {
     name: group.name,
     rateLimit: group.rateLimit,
     maxConcurrency: group.maxConcurrency,
     dailyWatermark: group.dailyWatermark,
     dailyWatermarkAction: group.dailyWatermarkAction,
+  };
+}
+
+function toFlowGroupResponse(group: StoredFlowGroup): FlowGroup {
+  return {
+    ...toConfigFlowGroup(group),
     triggers: group.triggerSlugs,
     usage: {
       firstAttempts24h: group.firstAttempts24h,

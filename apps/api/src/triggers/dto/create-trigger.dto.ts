@@ -3,12 +3,10 @@ import {
   type ClassificationRule,
   classificationRulesProblem,
   type CreateTriggerRequest,
-  FLOW_CONTROL_LIMITS,
   isValidDeadLetterGlob,
   isValidSlug,
   MAX_ROUTES,
   SLUG_PATTERN,
-  WATERMARK_ACTIONS,
   type WatermarkAction,
 } from '@triggerline/contracts';
 import { Type } from 'class-transformer';
@@ -32,10 +30,15 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { ACTION_SUBTYPES, ActionDto, HttpActionDto, WhatsappActionDto } from './action.dto';
-import { CircuitBreakerDto, RateLimitDto } from './flow-control.dto';
+import {
+  CircuitBreakerDto,
+  MaxConcurrencyField,
+  RateLimitDto,
+  RateLimitField,
+  WatermarkActionField,
+} from './flow-control.dto';
 import { RetryPolicyDto } from './retry-policy.dto';
 import { VerificationDto } from './verification.dto';
-import { IntInRange, rangeSchema } from '../../http/int-in-range';
 import { filterProblem } from '../delivery-filter';
 
 // An HTTP header name (RFC 9110 token).
@@ -269,24 +272,10 @@ export class CreateTriggerDto implements CreateTriggerRequest {
   @IsIn(UNKNOWN_OUTCOME_POLICIES)
   onUnknownOutcome?: UnknownOutcomePolicy | null;
 
-  @ApiPropertyOptional({
-    type: RateLimitDto,
-    nullable: true,
-    description: 'At most `limit` attempt starts in any window of `periodMs`; null is off.',
-  })
-  @IsOptional()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => RateLimitDto)
+  @RateLimitField('At most `limit` attempt starts in any window of `periodMs`; null is off.')
   rateLimit?: RateLimitDto | null;
 
-  @ApiPropertyOptional({
-    nullable: true,
-    ...rangeSchema(FLOW_CONTROL_LIMITS.maxConcurrency),
-    description: 'At most this many attempts in flight at once, across workers; null is off.',
-  })
-  @IsOptional()
-  @IntInRange(FLOW_CONTROL_LIMITS.maxConcurrency)
+  @MaxConcurrencyField('At most this many attempts in flight at once, across workers; null is off.')
   maxConcurrency?: number | null;
 
   @ApiPropertyOptional({ type: CircuitBreakerDto, nullable: true })
@@ -296,13 +285,7 @@ export class CreateTriggerDto implements CreateTriggerRequest {
   @Type(() => CircuitBreakerDto)
   circuitBreaker?: CircuitBreakerDto | null;
 
-  @ApiPropertyOptional({
-    enum: WATERMARK_ACTIONS,
-    default: 'alert',
-    description: '`hold`: first attempts above dailyWatermark in any rolling 24 h wait.',
-  })
-  @IsOptional()
-  @IsIn(WATERMARK_ACTIONS)
+  @WatermarkActionField()
   dailyWatermarkAction?: WatermarkAction;
 
   @ApiPropertyOptional({
