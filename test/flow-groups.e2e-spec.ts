@@ -141,6 +141,11 @@ describeWithPostgres('flow groups across triggers and worker processes', () => {
     expect(left.body).toMatchObject({ flowGroup: null, watermarkGroup: null });
     expect((await api.api('DELETE', '/api/flow-groups/kept')).status).toBe(204);
     expect((await api.api('GET', '/api/flow-groups/kept')).status).toBe(404);
+    // Admin writes are audited like the others.
+    const audit = await api.api('GET', '/api/audit?action=flow_group.delete');
+    expect(
+      (audit.body.items as { action: string; status: number }[]).map((entry) => entry.status),
+    ).toEqual([204, 409, 404]);
   });
 
   it('a group rate {2, 2000} holds across two triggers and two workers: no 2 s at the target hold more than 2', async () => {
@@ -234,6 +239,9 @@ describeWithPostgres('flow groups across triggers and worker processes', () => {
     );
     const group = await api.api('GET', '/api/flow-groups/wa-alerting');
     expect(group.body.usage).toEqual({ firstAttempts24h: 3, watermarkHit: true, running: 0 });
+    const metrics = await (await fetch(`${apps[0].baseUrl}/metrics`)).text();
+    expect(metrics).toContain('triggerline_flow_group_first_attempts_24h{group="wa-alerting"} 3');
+    expect(metrics).toContain('triggerline_flow_group_daily_watermark{group="wa-alerting"} 2');
 
     await putGroup('wa-holding', { dailyWatermark: 2, dailyWatermarkAction: 'hold' });
     const first = await createTrigger('holding-a', { flowGroup: 'wa-holding' });

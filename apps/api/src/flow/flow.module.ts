@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ExecutionStoresModule } from '../executions/execution-stores.module';
 import { FlowGate } from './flow-gate';
+import { FlowGroupMetrics } from './flow-group-metrics';
 import { FlowGroupsStore } from './flow-groups.store';
 import { FlowStore } from './flow.store';
 
@@ -10,7 +11,7 @@ import { FlowStore } from './flow.store';
  */
 @Module({
   imports: [ExecutionStoresModule],
-  providers: [FlowStore, FlowGate, FlowGroupsStore],
+  providers: [FlowStore, FlowGate, FlowGroupsStore, FlowGroupMetrics],
   exports: [FlowStore, FlowGate, FlowGroupsStore],
 })
 export class FlowModule {}
