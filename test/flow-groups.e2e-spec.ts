@@ -1,101 +1,25 @@
-import { Client } from 'pg';
-import { HttpTarget } from './support/http-target';
+import { useFlowProcesses } from './support/flow-processes';
 import { httpTrigger } from './support/fixtures';
-import { type SpawnedApp, spawnApp } from './support/spawned-app';
-import { ADMIN_TOKEN, httpClient, waitFor } from './support/test-app';
-import {
-  createTestDatabase,
-  describeWithPostgres,
-  type TestDatabase,
-} from './support/test-database';
+import { waitFor } from './support/test-app';
+import { describeWithPostgres } from './support/test-database';
 
 // SPEC §15 sender groups: a flow group's limits bind the attempts of all its triggers together,
 // across worker processes. One API process and two worker processes on one PostgreSQL database;
 // the send times are measured at a local HTTP target.
 describeWithPostgres('flow groups across triggers and worker processes', () => {
-  let database: TestDatabase;
-  let db: Client;
-  let target: HttpTarget;
-  let alertSink: HttpTarget;
-  let api: ReturnType<typeof httpClient>;
-  const apps: SpawnedApp[] = [];
-
-  const start = async (env: Record<string, string>) => {
-    const app = await spawnApp({
-      DATABASE_URL: database.url!,
-      ADMIN_TOKEN,
-      LOG_LEVEL: 'warn',
-      ALERT_WEBHOOK_URL: `${alertSink.url}/alerts`,
-      ALERT_INTERVAL_MS: '200',
-      ...env,
-    });
-    apps.push(app);
-    return app;
-  };
+  const flow = useFlowProcesses();
+  const { createTrigger, deliver, executionsOf, allSucceeded, arrivals } = flow;
   const putGroup = async (name: string, body: Record<string, unknown>) => {
-    const response = await api.api('PUT', `/api/flow-groups/${name}`, body);
+    const response = await flow.api.api('PUT', `/api/flow-groups/${name}`, body);
     expect(response.status).toBe(200);
     return response.body;
   };
-  const createTrigger = async (slug: string, overrides: Record<string, unknown>) => {
-    const created = await api.api(
-      'POST',
-      '/api/triggers',
-      httpTrigger(slug, { action: { type: 'http', url: `${target.url}/${slug}` }, ...overrides }),
-    );
-    expect(created.status).toBe(201);
-    return created.body as { id: string; slug: string };
-  };
-  const deliver = async (slug: string, count: number, prefix = slug) => {
-    const ids: string[] = [];
-    for (let i = 0; i < count; i++) {
-      const response = await api.hook(slug, { n: i }, { 'idempotency-key': `${prefix}-${i}` });
-      expect(response.status).toBe(202);
-      ids.push((response.body as { executionId: string }).executionId);
-    }
-    return ids;
-  };
-  const executionsOf = async (slugs: string[]) =>
-    (
-      await db.query(
-        `SELECT e.id, e.status, e.attempt_count, e.held_by FROM executions e
-         JOIN triggers t ON t.id = e.trigger_id WHERE t.slug = ANY($1) ORDER BY e.created_at`,
-        [slugs],
-      )
-    ).rows as { id: string; status: string; attempt_count: number; held_by: string | null }[];
-  const allSucceeded = (slugs: string[], count: number) => async () => {
-    const rows = await executionsOf(slugs);
-    return rows.length === count && rows.every((row) => row.status === 'succeeded')
-      ? rows
-      : undefined;
-  };
-  const arrivals = (slugs: string[]) =>
-    target.received.filter((r) => slugs.some((slug) => r.path === `/${slug}`));
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    db = new Client({ connectionString: database.url! });
-    await db.connect();
-    target = await HttpTarget.start();
-    alertSink = await HttpTarget.start();
-    const apiApp = await start({ ROLE: 'api' });
-    api = httpClient(apiApp.baseUrl);
-    await start({ ROLE: 'worker' });
-    await start({ ROLE: 'worker' });
-  }, 240_000);
-  afterAll(async () => {
-    await Promise.all(apps.splice(0).map((app) => app.stop('SIGKILL')));
-    await target.close();
-    await alertSink.close();
-    await db.end();
-    await database.drop();
-  });
 
   it('refuses bad input with clear 4xx errors', async () => {
-    const badName = await api.api('PUT', '/api/flow-groups/Not_A_Slug', {});
+    const badName = await flow.api.api('PUT', '/api/flow-groups/Not_A_Slug', {});
     expect(badName.status).toBe(400);
     expect(badName.body.error).toBe('validation_failed');
-    const badLimits = await api.api('PUT', '/api/flow-groups/bad', {
+    const badLimits = await flow.api.api('PUT', '/api/flow-groups/bad', {
       rateLimit: { limit: 0, periodMs: 50 },
       maxConcurrency: 0,
       dailyWatermarkAction: 'drop',
@@ -111,12 +35,12 @@ describeWithPostgres('flow groups across triggers and worker processes', () => {
         expect.stringMatching(/colour/),
       ]),
     );
-    expect((await api.api('GET', '/api/flow-groups/missing')).status).toBe(404);
-    expect((await api.api('DELETE', '/api/flow-groups/missing')).body.error).toBe(
+    expect((await flow.api.api('GET', '/api/flow-groups/missing')).status).toBe(404);
+    expect((await flow.api.api('DELETE', '/api/flow-groups/missing')).body.error).toBe(
       'flow_group_not_found',
     );
 
-    const unknownGroup = await api.api(
+    const unknownGroup = await flow.api.api(
       'POST',
       '/api/triggers',
       httpTrigger('orphan', { flowGroup: 'missing' }),
@@ -124,7 +48,7 @@ describeWithPostgres('flow groups across triggers and worker processes', () => {
     expect(unknownGroup.status).toBe(400);
     expect(unknownGroup.body.message).toContain('no flow group named "missing"');
     await putGroup('kept', {});
-    const mismatch = await api.api(
+    const mismatch = await flow.api.api(
       'POST',
       '/api/triggers',
       httpTrigger('mismatch', { flowGroup: 'kept', watermarkGroup: 'other' }),
@@ -133,16 +57,16 @@ describeWithPostgres('flow groups across triggers and worker processes', () => {
 
     const member = await createTrigger('kept-member', { flowGroup: 'kept' });
     expect(member).toMatchObject({ flowGroup: 'kept', watermarkGroup: 'kept' });
-    const inUse = await api.api('DELETE', '/api/flow-groups/kept');
+    const inUse = await flow.api.api('DELETE', '/api/flow-groups/kept');
     expect(inUse.status).toBe(409);
     expect(inUse.body).toMatchObject({ error: 'flow_group_in_use' });
     expect(inUse.body.message).toContain('kept-member');
-    const left = await api.api('PATCH', `/api/triggers/${member.id}`, { flowGroup: null });
+    const left = await flow.api.api('PATCH', `/api/triggers/${member.id}`, { flowGroup: null });
     expect(left.body).toMatchObject({ flowGroup: null, watermarkGroup: null });
-    expect((await api.api('DELETE', '/api/flow-groups/kept')).status).toBe(204);
-    expect((await api.api('GET', '/api/flow-groups/kept')).status).toBe(404);
+    expect((await flow.api.api('DELETE', '/api/flow-groups/kept')).status).toBe(204);
+    expect((await flow.api.api('GET', '/api/flow-groups/kept')).status).toBe(404);
     // Admin writes are audited like the others.
-    const audit = await api.api('GET', '/api/audit?action=flow_group.delete');
+    const audit = await flow.api.api('GET', '/api/audit?action=flow_group.delete');
     expect(
       (audit.body.items as { action: string; status: number }[]).map((entry) => entry.status),
     ).toEqual([204, 409, 404]);
@@ -159,7 +83,7 @@ describeWithPostgres('flow groups across triggers and worker processes', () => {
     await Promise.all([deliver('rated-a', 4), deliver('rated-b', 4)]);
     const held = await waitFor(
       async () => {
-        const rows = await executionsOf(['rated-a', 'rated-b']);
+        const rows = await executionsOf('rated-a', 'rated-b');
         return rows.some((row) => row.held_by === 'rate_limit') ? rows : undefined;
       },
       { what: 'an execution held by the group rate' },
@@ -170,21 +94,21 @@ describeWithPostgres('flow groups across triggers and worker processes', () => {
       timeoutMs: 60_000,
     });
     expect(rows.every((row) => row.attempt_count === 1 && row.held_by === null)).toBe(true);
-    const times = arrivals(['rated-a', 'rated-b']).map((request) => request.at);
+    const times = arrivals('rated-a', 'rated-b').map((request) => request.at);
     expect(times).toHaveLength(8);
     const inOneWindow = (at: number) => times.filter((o) => o >= at && o < at + 2000).length;
     const worst = Math.max(...times.map(inOneWindow));
     expect({ worst, arrivalsMs: times.map((at) => at - times[0]) }).toMatchObject({
       worst: Math.min(worst, 2),
     });
-    const fetched = await api.api('GET', '/api/flow-groups/rated-number');
+    const fetched = await flow.api.api('GET', '/api/flow-groups/rated-number');
     expect(fetched.body.triggers).toEqual(['rated-a', 'rated-b']);
   });
 
   it('a group maxConcurrency 1 never lets a 300 ms target see two requests of its triggers at once', async () => {
     let inFlight = 0;
     let maxInFlight = 0;
-    target.respond(async (request, response) => {
+    flow.target.respond(async (request, response) => {
       if (!request.path.startsWith('/single-')) {
         response.writeHead(200).end('ok');
         return;
@@ -204,11 +128,11 @@ describeWithPostgres('flow groups across triggers and worker processes', () => {
     });
     expect(maxInFlight).toBe(1);
     expect(rows.every((row) => row.attempt_count === 1)).toBe(true);
-    expect(arrivals(['single-a', 'single-b'])).toHaveLength(8);
+    expect(arrivals('single-a', 'single-b')).toHaveLength(8);
   });
 
   it('a group watermark counts the first attempts of all its triggers: alert above it, hold at it', async () => {
-    target.respond((_request, response) => response.writeHead(200).end('ok'));
+    flow.target.respond((_request, response) => response.writeHead(200).end('ok'));
     await putGroup('wa-alerting', { dailyWatermark: 2 });
     await createTrigger('alerting-a', { flowGroup: 'wa-alerting' });
     await createTrigger('alerting-b', { flowGroup: 'wa-alerting' });
@@ -217,12 +141,12 @@ describeWithPostgres('flow groups across triggers and worker processes', () => {
     await waitFor(allSucceeded(['alerting-a', 'alerting-b'], 3), { what: '3 sends' });
     await waitFor(
       () =>
-        alertSink.received.some((r) => JSON.parse(r.body).group === 'wa-alerting')
+        flow.alertSink.received.some((r) => JSON.parse(r.body).group === 'wa-alerting')
           ? true
           : undefined,
       { what: 'the group watermark_hit alert to be POSTed' },
     );
-    const posted = alertSink.received
+    const posted = flow.alertSink.received
       .map((r) => JSON.parse(r.body))
       .filter((alert) => alert.group === 'wa-alerting');
     expect(posted).toEqual([
@@ -233,13 +157,13 @@ describeWithPostgres('flow groups across triggers and worker processes', () => {
         threshold: 2,
       }),
     ]);
-    const stats = await api.api('GET', '/api/stats');
+    const stats = await flow.api.api('GET', '/api/stats');
     expect(stats.body.flowGroups).toContainEqual(
       expect.objectContaining({ name: 'wa-alerting', firstAttempts24h: 3, watermarkHit: true }),
     );
-    const group = await api.api('GET', '/api/flow-groups/wa-alerting');
+    const group = await flow.api.api('GET', '/api/flow-groups/wa-alerting');
     expect(group.body.usage).toEqual({ firstAttempts24h: 3, watermarkHit: true, running: 0 });
-    const metrics = await (await fetch(`${apps[0].baseUrl}/metrics`)).text();
+    const metrics = await (await fetch(`${flow.apps[0].baseUrl}/metrics`)).text();
     expect(metrics).toContain('triggerline_flow_group_first_attempts_24h{group="wa-alerting"} 3');
     expect(metrics).toContain('triggerline_flow_group_daily_watermark{group="wa-alerting"} 2');
 
@@ -252,14 +176,14 @@ describeWithPostgres('flow groups across triggers and worker processes', () => {
     const [heldId] = await deliver('holding-b', 1, 'late');
     const held = await waitFor(
       async () => {
-        const execution = await api.api('GET', `/api/executions/${heldId}`);
+        const execution = await flow.api.api('GET', `/api/executions/${heldId}`);
         return execution.body.heldBy === 'watermark' ? execution.body : undefined;
       },
       { what: 'the 3rd to be held by the group watermark' },
     );
     expect(held).toMatchObject({ status: 'pending', attemptCount: 0 });
-    expect(arrivals(['holding-b'])).toHaveLength(1);
-    const released = await api.api('POST', `/api/triggers/${first.id}/release-watermark`);
+    expect(arrivals('holding-b')).toHaveLength(1);
+    const released = await flow.api.api('POST', `/api/triggers/${first.id}/release-watermark`);
     expect(released.status).toBe(200);
     await waitFor(allSucceeded(['holding-a', 'holding-b'], 3), { what: 'the released send' });
   });
