@@ -245,16 +245,10 @@ describeWithPostgres('flow control across worker processes', () => {
       reopensAt: null,
     });
     // Raised once across the three processes, and POSTed once.
-    await waitFor(
-      () =>
-        flow.alertSink.received.some((r) => JSON.parse(r.body).code === 'circuit_open')
-          ? true
-          : undefined,
-      { what: 'the circuit_open alert to be POSTed' },
+    const posted = await flow.postedAlerts(
+      (alert) => alert.code === 'circuit_open',
+      'the circuit_open alert to be POSTed',
     );
-    const posted = flow.alertSink.received
-      .map((r) => JSON.parse(r.body))
-      .filter((alert) => alert.code === 'circuit_open');
     expect(posted).toEqual([
       expect.objectContaining({ code: 'circuit_open', triggerId: trigger.id }),
     ]);

@@ -139,16 +139,10 @@ describeWithPostgres('flow groups across triggers and worker processes', () => {
     await deliver('alerting-a', 2);
     await deliver('alerting-b', 1);
     await waitFor(allSucceeded(['alerting-a', 'alerting-b'], 3), { what: '3 sends' });
-    await waitFor(
-      () =>
-        flow.alertSink.received.some((r) => JSON.parse(r.body).group === 'wa-alerting')
-          ? true
-          : undefined,
-      { what: 'the group watermark_hit alert to be POSTed' },
+    const posted = await flow.postedAlerts(
+      (alert) => alert.group === 'wa-alerting',
+      'the group watermark_hit alert to be POSTed',
     );
-    const posted = flow.alertSink.received
-      .map((r) => JSON.parse(r.body))
-      .filter((alert) => alert.group === 'wa-alerting');
     expect(posted).toEqual([
       expect.objectContaining({
         code: 'watermark_hit',

@@ -2,7 +2,7 @@ import { Client } from 'pg';
 import { HttpTarget } from './http-target';
 import { httpTrigger } from './fixtures';
 import { type SpawnedApp, spawnApp } from './spawned-app';
-import { ADMIN_TOKEN, httpClient } from './test-app';
+import { ADMIN_TOKEN, httpClient, waitFor } from './test-app';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
 export interface ExecutionRow {
@@ -68,6 +68,15 @@ export function useFlowProcesses() {
           ? rows
           : undefined;
       },
+    /** Waits until an alert matching `isWanted` was POSTed; answers every one that matches. */
+    postedAlerts: async (isWanted: (alert: Record<string, unknown>) => boolean, what: string) => {
+      const matching = () =>
+        context.alertSink.received
+          .map((r) => JSON.parse(r.body) as Record<string, unknown>)
+          .filter(isWanted);
+      await waitFor(() => (matching().length > 0 ? true : undefined), { what });
+      return matching();
+    },
     /** What the target received for these triggers, in order. */
     arrivals: (...slugs: string[]) =>
       context.target.received.filter((r) => slugs.some((slug) => r.path === `/${slug}`)),
