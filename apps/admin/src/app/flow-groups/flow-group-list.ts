@@ -10,7 +10,6 @@ import { MatSelectModule } from '@angular/material/select';
 import { MatSnackBar } from '@angular/material/snack-bar';
 import { MatTableModule } from '@angular/material/table';
 import { type FlowGroup, WATERMARK_ACTIONS } from '@triggerline/contracts';
-import { filter, switchMap } from 'rxjs';
 import { errorMessage } from '../core/api-error';
 import { ConfirmDialog, type ConfirmDialogData } from '../core/confirm-dialog';
 import { Icon } from '../core/icon';
@@ -89,7 +88,17 @@ export class FlowGroupList {
     this.form.controls.name.enable();
   }
 
-  protected remove(group: FlowGroup): void {
+  private readonly deleting = mutation({
+    request: (group: FlowGroup) => this.api.remove(group.name),
+    onSuccess: (_done, group) => {
+      this.snackBar.open(`Flow group ${group.name} deleted`, undefined, { duration: 3000 });
+      this.groups.reload();
+    },
+    // 409 flow_group_in_use names the triggers still in the group.
+    onError: (error) => this.snackBar.open(`Could not delete: ${errorMessage(error)}`, 'Close'),
+  });
+
+  protected confirmDelete(group: FlowGroup): void {
     const data: ConfirmDialogData = {
       title: `Delete flow group ${group.name}?`,
       message: 'Its limits stop binding its triggers. Refused while a trigger is in the group.',
@@ -97,19 +106,12 @@ export class FlowGroupList {
       isDestructive: true,
     };
     this.dialog
-      .open(ConfirmDialog, { data })
+      .open<ConfirmDialog, ConfirmDialogData, boolean>(ConfirmDialog, { data })
       .afterClosed()
-      .pipe(
-        filter((confirmed) => confirmed === true),
-        switchMap(() => this.api.remove(group.name)),
-      )
-      .subscribe({
-        next: () => {
-          this.snackBar.open(`Flow group ${group.name} deleted`, undefined, { duration: 3000 });
-          this.groups.reload();
-        },
-        error: (error: unknown) =>
-          this.snackBar.open(`Could not delete: ${errorMessage(error)}`, 'Close'),
+      .subscribe((confirmed) => {
+        if (confirmed === true) {
+          this.deleting.run(group);
+        }
       });
   }
 
