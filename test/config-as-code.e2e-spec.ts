@@ -114,7 +114,16 @@ describe('configuration as code', () => {
       expect(text).not.toContain(secret);
     }
     expect(text).not.toMatch(/v1:[0-9a-f]{8}:/); // no sealed value either
-    expect(document.flowGroups).toEqual([]);
+    // The group the triggers named by watermarkGroup exists as a resource, without limits.
+    expect(document.flowGroups).toEqual([
+      {
+        name: 'shop',
+        rateLimit: null,
+        maxConcurrency: null,
+        dailyWatermark: null,
+        dailyWatermarkAction: 'alert',
+      },
+    ]);
     expect(document.triggers.map((trigger) => trigger.slug)).toEqual([
       'crm',
       'gitlab',
@@ -137,11 +146,11 @@ describe('configuration as code', () => {
       circuitBreaker: { failureThreshold: 4, cooldownMs: 10000 },
       dailyWatermark: 1000,
       dailyWatermarkAction: 'hold',
-      watermarkGroup: 'shop',
+      flowGroup: 'shop',
       idempotencyKeyPaths: ['order.id'],
     });
     expect(triggerOf(document, 'wa').action).not.toHaveProperty('apiKey');
-    expect(triggerOf(document, 'wa')).toMatchObject({ watermarkGroup: 'shop', ...WA_ORDER });
+    expect(triggerOf(document, 'wa')).toMatchObject({ flowGroup: 'shop', ...WA_ORDER });
     expect(triggerOf(document, 'signed').verification).toEqual({
       scheme: 'hmac-sha256',
       secrets: [{ expiresAt: null }],
@@ -181,6 +190,8 @@ describe('configuration as code', () => {
         create: ['crm', 'gitlab', 'signed', 'wa'],
         update: [],
         delete: [],
+        // Created before the triggers that name it.
+        flowGroups: { create: ['shop'], update: [], delete: [] },
       });
       expect(await exportOf(fresh)).toEqual(document);
 
@@ -200,12 +211,14 @@ describe('configuration as code', () => {
       create: [],
       update: [],
       delete: [],
+      flowGroups: { create: [], update: [], delete: [] },
     });
     // Secrets sent again unchanged are no change either.
     expect((await apply(source, { document: withSecrets(document) })).body).toEqual({
       create: [],
       update: [],
       delete: [],
+      flowGroups: { create: [], update: [], delete: [] },
     });
   });
 
@@ -218,6 +231,15 @@ describe('configuration as code', () => {
     (triggerOf(document, 'wa').action as { apiKey?: string }).apiKey = 'a-new-api-key';
     const extra: ConfigTrigger = httpTrigger('extra') as ConfigTrigger;
     document.triggers.push(extra);
+    document.flowGroups[0].maxConcurrency = 2;
+    document.flowGroups.push({
+      name: 'numbers',
+      rateLimit: { limit: 1, periodMs: 2000 },
+      maxConcurrency: null,
+      dailyWatermark: 250,
+      dailyWatermarkAction: 'hold',
+    });
+    extra.flowGroup = 'numbers';
 
     const planned = await apply(source, { document, dryRun: true, prune: true });
     expect(planned.status).toBe(200);
@@ -228,6 +250,11 @@ describe('configuration as code', () => {
         { slug: 'wa', fields: ['action'] },
       ],
       delete: ['gitlab'],
+      flowGroups: {
+        create: ['numbers'],
+        update: [{ name: 'shop', fields: ['maxConcurrency'] }],
+        delete: [],
+      },
     });
     expect(await exportOf(source)).toEqual(before);
   });
@@ -239,12 +266,31 @@ describe('configuration as code', () => {
     expect((await exportOf(source)).triggers).toHaveLength(4);
 
     const pruned = await apply(source, { document, prune: true });
-    expect(pruned.body).toEqual({ create: [], update: [], delete: ['gitlab'] });
+    expect(pruned.body).toEqual({
+      create: [],
+      update: [],
+      delete: ['gitlab'],
+      flowGroups: { create: [], update: [], delete: [] },
+    });
     expect((await exportOf(source)).triggers.map((trigger) => trigger.slug)).toEqual([
       'crm',
       'signed',
       'wa',
     ]);
+  });
+
+  it('deletes the flow groups neither the document nor its triggers name only with prune', async () => {
+    expect((await source.api('PUT', '/api/flow-groups/spare', { maxConcurrency: 1 })).status).toBe(
+      200,
+    );
+    const document = await exportOf(source);
+    expect(document.flowGroups.map((group) => group.name)).toEqual(['shop', 'spare']);
+    // `shop` is left out of the list but named by triggers: it stays.
+    document.flowGroups = [];
+    expect((await apply(source, { document })).body.flowGroups.delete).toEqual([]);
+    const pruned = await apply(source, { document, prune: true });
+    expect(pruned.body.flowGroups).toEqual({ create: [], update: [], delete: ['spare'] });
+    expect((await exportOf(source)).flowGroups.map((group) => group.name)).toEqual(['shop']);
   });
 
   it('refuses to prune a trigger with unfinished work, changing nothing', async () => {
@@ -293,6 +339,7 @@ describe('configuration as code', () => {
     triggerOf(document, 'crm').action = { type: 'http', url: 'not a url' };
     triggerOf(document, 'wa').maxConcurrency = 0;
     document.triggers.push({ ...httpTrigger('fine'), name: 'twice' } as ConfigTrigger);
+    document.flowGroups.push({ ...document.flowGroups[0], name: 'numbers', maxConcurrency: 0 });
     const response = await apply(source, { document });
     expect(response.status).toBe(400);
     expect(response.body).toMatchObject({ error: 'validation_failed' });
@@ -304,6 +351,11 @@ describe('configuration as code', () => {
         'triggers[fine].slug is given more than once',
       ]),
     );
+    expect(
+      (await apply(source, { document: { ...before, flowGroups: document.flowGroups } })).body,
+    ).toMatchObject({
+      details: [expect.stringMatching(/^flowGroups\[numbers\]\.maxConcurrency /)],
+    });
     const unknownField = await apply(source, {
       document: { triggers: [{ ...httpTrigger('odd'), colour: 'blue' }], flowGroups: [] },
     });

@@ -1,94 +1,16 @@
-import { Client } from 'pg';
-import { HttpTarget } from './support/http-target';
 import { httpTrigger } from './support/fixtures';
-import { type SpawnedApp, spawnApp } from './support/spawned-app';
-import { ADMIN_TOKEN, httpClient, waitFor } from './support/test-app';
-import {
-  createTestDatabase,
-  describeWithPostgres,
-  type TestDatabase,
-} from './support/test-database';
+import { useFlowProcesses } from './support/flow-processes';
+import { waitFor } from './support/test-app';
+import { describeWithPostgres } from './support/test-database';
 
 // Flow control holds across worker processes because the claim enforces it in the database:
 // one API process and two worker processes on one PostgreSQL database, as in production.
 describeWithPostgres('flow control across worker processes', () => {
-  let database: TestDatabase;
-  let db: Client;
-  let target: HttpTarget;
-  let alertSink: HttpTarget;
-  let api: ReturnType<typeof httpClient>;
-  const apps: SpawnedApp[] = [];
-
-  const start = async (env: Record<string, string>) => {
-    const app = await spawnApp({
-      DATABASE_URL: database.url!,
-      ADMIN_TOKEN,
-      LOG_LEVEL: 'warn',
-      ALERT_WEBHOOK_URL: `${alertSink.url}/alerts`,
-      ALERT_INTERVAL_MS: '200',
-      ...env,
-    });
-    apps.push(app);
-    return app;
-  };
-  const createTrigger = async (slug: string, overrides: Record<string, unknown>) => {
-    const created = await api.api(
-      'POST',
-      '/api/triggers',
-      httpTrigger(slug, {
-        action: { type: 'http', url: `${target.url}/${slug}` },
-        ...overrides,
-      }),
-    );
-    expect(created.status).toBe(201);
-    return created.body as { id: string; slug: string };
-  };
-  const deliver = async (slug: string, count: number, prefix = slug) => {
-    const ids: string[] = [];
-    for (let i = 0; i < count; i++) {
-      const response = await api.hook(slug, { n: i }, { 'idempotency-key': `${prefix}-${i}` });
-      expect(response.status).toBe(202);
-      ids.push((response.body as { executionId: string }).executionId);
-    }
-    return ids;
-  };
-  const executionsOf = async (slug: string) =>
-    (
-      await db.query(
-        `SELECT e.id, e.status, e.attempt_count, e.held_by FROM executions e
-         JOIN triggers t ON t.id = e.trigger_id WHERE t.slug = $1 ORDER BY e.created_at`,
-        [slug],
-      )
-    ).rows as { id: string; status: string; attempt_count: number; held_by: string | null }[];
-  const allSucceeded = (slug: string, count: number) => async () => {
-    const rows = await executionsOf(slug);
-    return rows.length === count && rows.every((row) => row.status === 'succeeded')
-      ? rows
-      : undefined;
-  };
-  const arrivals = (slug: string) => target.received.filter((r) => r.path === `/${slug}`);
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    db = new Client({ connectionString: database.url! });
-    await db.connect();
-    target = await HttpTarget.start();
-    alertSink = await HttpTarget.start();
-    const apiApp = await start({ ROLE: 'api', LOG_LEVEL: 'info' });
-    api = httpClient(apiApp.baseUrl);
-    await start({ ROLE: 'worker' });
-    await start({ ROLE: 'worker' });
-  }, 240_000);
-  afterAll(async () => {
-    await Promise.all(apps.splice(0).map((app) => app.stop('SIGKILL')));
-    await target.close();
-    await alertSink.close();
-    await db.end();
-    await database.drop();
-  });
+  const flow = useFlowProcesses();
+  const { createTrigger, deliver, executionsOf, allSucceeded, arrivals } = flow;
 
   it('refuses malformed flow-control settings with the details', async () => {
-    const response = await api.api(
+    const response = await flow.api.api(
       'POST',
       '/api/triggers',
       httpTrigger('bad-flow', {
@@ -111,14 +33,14 @@ describeWithPostgres('flow control across worker processes', () => {
         expect.stringMatching(/^watermarkGroup/),
       ]),
     );
-    const notObject = await api.api(
+    const notObject = await flow.api.api(
       'POST',
       '/api/triggers',
       httpTrigger('bad-flow', { rateLimit: 5 }),
     );
     expect(notObject.status).toBe(400);
-    expect((await api.api('POST', '/api/triggers/not-a-uuid/pause')).status).toBe(400);
-    const unknown = await api.api(
+    expect((await flow.api.api('POST', '/api/triggers/not-a-uuid/pause')).status).toBe(400);
+    const unknown = await flow.api.api(
       'POST',
       '/api/triggers/00000000-0000-4000-8000-000000000000/pause',
     );
@@ -143,7 +65,7 @@ describeWithPostgres('flow control across worker processes', () => {
       worst: Math.min(worst, 2),
     });
     // Either worker may take any start: the limit is the database's, not a worker's.
-    const { rows: attempts } = await db.query(
+    const { rows: attempts } = await flow.db.query(
       `SELECT count(*)::int AS n, max(a.number)::int AS max_number FROM attempts a
        JOIN executions e ON e.id = a.execution_id JOIN triggers t ON t.id = e.trigger_id
        WHERE t.slug = 'rated'`,
@@ -154,7 +76,7 @@ describeWithPostgres('flow control across worker processes', () => {
   it('maxConcurrency 1: a 300 ms target never sees two requests at once across two workers', async () => {
     let inFlight = 0;
     let maxInFlight = 0;
-    target.respond(async (request, response) => {
+    flow.target.respond(async (request, response) => {
       if (request.path !== '/single') {
         response.writeHead(200).end('ok');
         return;
@@ -178,7 +100,7 @@ describeWithPostgres('flow control across worker processes', () => {
   it('switching a control off lets the executions it held run at once', async () => {
     let release: () => void = () => undefined;
     const released = new Promise<void>((resolve) => (release = resolve));
-    target.respond(async (request, response) => {
+    flow.target.respond(async (request, response) => {
       if (request.path === '/relaxed') {
         await released;
       }
@@ -195,7 +117,9 @@ describeWithPostgres('flow control across worker processes', () => {
       { what: 'one request in flight and two executions waiting for the slot' },
     );
 
-    const patched = await api.api('PATCH', `/api/triggers/${trigger.id}`, { maxConcurrency: null });
+    const patched = await flow.api.api('PATCH', `/api/triggers/${trigger.id}`, {
+      maxConcurrency: null,
+    });
     expect(patched.body.maxConcurrency).toBeNull();
     await waitFor(() => (arrivals('relaxed').length === 3 ? true : undefined), {
       what: 'the two held executions to start while the first is still in flight',
@@ -205,9 +129,9 @@ describeWithPostgres('flow control across worker processes', () => {
   });
 
   it('pause holds every delivery without spending attempts; resume delivers each once', async () => {
-    target.respond((_request, response) => response.writeHead(200).end('ok'));
+    flow.target.respond((_request, response) => response.writeHead(200).end('ok'));
     const trigger = await createTrigger('pausable', {});
-    const paused = await api.api('POST', `/api/triggers/${trigger.id}/pause`);
+    const paused = await flow.api.api('POST', `/api/triggers/${trigger.id}/pause`);
     expect(paused.status).toBe(200);
     expect(paused.body.paused).toBe(true);
     const ids = await deliver('pausable', 5);
@@ -218,14 +142,14 @@ describeWithPostgres('flow control across worker processes', () => {
       },
       { what: 'the 5 executions to be held as paused' },
     );
-    const execution = await api.api('GET', `/api/executions/${ids[0]}`);
+    const execution = await flow.api.api('GET', `/api/executions/${ids[0]}`);
     expect(execution.body).toMatchObject({
       status: 'pending',
       heldBy: 'paused',
       attemptCount: 0,
       nextAttemptAt: null,
     });
-    const stats = await api.api('GET', '/api/stats');
+    const stats = await flow.api.api('GET', '/api/stats');
     expect(stats.body.triggers).toContainEqual(
       expect.objectContaining({
         slug: 'pausable',
@@ -236,21 +160,21 @@ describeWithPostgres('flow control across worker processes', () => {
     );
     expect(arrivals('pausable')).toHaveLength(0);
 
-    const resumed = await api.api('POST', `/api/triggers/${trigger.id}/resume`);
+    const resumed = await flow.api.api('POST', `/api/triggers/${trigger.id}/resume`);
     expect(resumed.status).toBe(200);
     expect(resumed.body.paused).toBe(false);
     const rows = await waitFor(allSucceeded('pausable', 5), { what: 'the 5 to succeed' });
     expect(rows.every((row) => row.attempt_count === 1 && row.held_by === null)).toBe(true);
     expect(arrivals('pausable')).toHaveLength(5);
     expect(new Set(arrivals('pausable').map((r) => r.headers['idempotency-key'])).size).toBe(5);
-    const apiOutput = apps[0].output();
+    const apiOutput = flow.apps[0].output();
     expect(apiOutput).toContain('"evt":"trigger_paused"');
     expect(apiOutput).toContain('"evt":"trigger_resumed"');
   });
 
   it('breaker {3, 2000}: a failing target sees 3 requests and one probe per cooldown; all 20 succeed after it recovers', async () => {
     let isFailing = true;
-    target.respond((request, response) => {
+    flow.target.respond((request, response) => {
       if (request.path === '/fragile' && isFailing) {
         response.writeHead(503).end('down');
       } else {
@@ -265,7 +189,7 @@ describeWithPostgres('flow control across worker processes', () => {
     await deliver('fragile', 20);
     const opened = await waitFor(
       async () => {
-        const current = await api.api('GET', `/api/triggers/${trigger.id}`);
+        const current = await flow.api.api('GET', `/api/triggers/${trigger.id}`);
         return current.body.circuit.state === 'open' ? current.body : undefined;
       },
       { what: 'the circuit to open' },
@@ -283,14 +207,14 @@ describeWithPostgres('flow control across worker processes', () => {
       },
       { what: 'executions held by the open circuit' },
     );
-    const execution = await api.api('GET', `/api/executions/${held[0].id}`);
+    const execution = await flow.api.api('GET', `/api/executions/${held[0].id}`);
     expect(execution.body.heldBy).toBe('circuit_open');
     // Two probes fail, one per cooldown.
     await waitFor(() => (arrivals('fragile').length >= 5 ? true : undefined), {
       what: 'two probes',
       timeoutMs: 30_000,
     });
-    const stats = await api.api('GET', '/api/stats');
+    const stats = await flow.api.api('GET', '/api/stats');
     expect(stats.body.alerts).toContainEqual({
       code: 'circuit_open',
       triggerId: trigger.id,
@@ -306,14 +230,14 @@ describeWithPostgres('flow control across worker processes', () => {
       timeoutMs: 60_000,
     });
     // Logged once, by the worker whose attempt opened it (workers log warnings and above here).
-    const workerOutput = apps[1].output() + apps[2].output();
+    const workerOutput = flow.apps[1].output() + flow.apps[2].output();
     expect(workerOutput).toContain('"evt":"circuit_opened"');
-    const { rows: deadLetters } = await db.query(
+    const { rows: deadLetters } = await flow.db.query(
       `SELECT count(*)::int AS n FROM dead_letters WHERE trigger_id = $1`,
       [trigger.id],
     );
     expect(deadLetters[0].n).toBe(0);
-    const closed = await api.api('GET', `/api/triggers/${trigger.id}`);
+    const closed = await flow.api.api('GET', `/api/triggers/${trigger.id}`);
     expect(closed.body.circuit).toEqual({
       state: 'closed',
       consecutiveFailures: 0,
@@ -321,23 +245,17 @@ describeWithPostgres('flow control across worker processes', () => {
       reopensAt: null,
     });
     // Raised once across the three processes, and POSTed once.
-    await waitFor(
-      () =>
-        alertSink.received.some((r) => JSON.parse(r.body).code === 'circuit_open')
-          ? true
-          : undefined,
-      { what: 'the circuit_open alert to be POSTed' },
+    const posted = await flow.postedAlerts(
+      (alert) => alert.code === 'circuit_open',
+      'the circuit_open alert to be POSTed',
     );
-    const posted = alertSink.received
-      .map((r) => JSON.parse(r.body))
-      .filter((alert) => alert.code === 'circuit_open');
     expect(posted).toEqual([
       expect.objectContaining({ code: 'circuit_open', triggerId: trigger.id }),
     ]);
   });
 
   it('watermark hold shared by a group: the 4th first attempt across two triggers waits until released', async () => {
-    target.respond((_request, response) => response.writeHead(200).end('ok'));
+    flow.target.respond((_request, response) => response.writeHead(200).end('ok'));
     const hold = { dailyWatermark: 3, dailyWatermarkAction: 'hold', watermarkGroup: 'wa-number' };
     const first = await createTrigger('wa-a', hold);
     await createTrigger('wa-b', hold);
@@ -348,7 +266,7 @@ describeWithPostgres('flow control across worker processes', () => {
     const [heldId] = await deliver('wa-b', 1, 'wa-b-late');
     const held = await waitFor(
       async () => {
-        const execution = await api.api('GET', `/api/executions/${heldId}`);
+        const execution = await flow.api.api('GET', `/api/executions/${heldId}`);
         return execution.body.heldBy === 'watermark' ? execution.body : undefined;
       },
       { what: 'the 4th to be held by the watermark' },
@@ -357,11 +275,11 @@ describeWithPostgres('flow control across worker processes', () => {
     expect(Date.parse(held.nextAttemptAt)).toBeGreaterThan(Date.now() + 23 * 3_600_000);
     expect(arrivals('wa-b')).toHaveLength(1);
 
-    const released = await api.api('POST', `/api/triggers/${first.id}/release-watermark`);
+    const released = await flow.api.api('POST', `/api/triggers/${first.id}/release-watermark`);
     expect(released.status).toBe(200);
     await waitFor(allSucceeded('wa-b', 2), { what: 'the released execution to run' });
     expect(arrivals('wa-b')).toHaveLength(2);
-    const metrics = await (await fetch(`${apps[1].baseUrl}/metrics`)).text();
+    const metrics = await (await fetch(`${flow.apps[1].baseUrl}/metrics`)).text();
     expect(metrics).toContain('triggerline_held_executions{reason="watermark"} 0');
     expect(metrics).toContain('triggerline_circuit_openings_total');
   });

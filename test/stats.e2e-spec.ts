@@ -107,6 +107,7 @@ describe('GET /api/stats', () => {
       series: expect.any(Array),
       rejected: {},
       filtered: 0,
+      flowGroups: [],
     });
     // Hourly buckets from `since`; everything of this scenario is in the last one.
     const series = stats.body.series as { start: string; total: number; deadLettered: number }[];

@@ -62,6 +62,7 @@ describe('triggers API', () => {
       circuitBreaker: null,
       dailyWatermarkAction: 'alert',
       watermarkGroup: null,
+      flowGroup: null,
       paused: false,
       circuit: { state: 'closed', consecutiveFailures: 0, openedAt: null, reopensAt: null },
       // SPEC §15: an http trigger has no provider, so no default rules.

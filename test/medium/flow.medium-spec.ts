@@ -97,6 +97,36 @@ describeMedium('Flow control in the claim (stores against PostgreSQL)', () => {
     expect(held.every((row) => row.due_at!.getTime() > now.getTime() + 59_000)).toBe(true);
   });
 
+  it("binds two triggers with a flow group's rate, claimed at once by two workers", async () => {
+    await db.query(
+      `INSERT INTO flow_groups (name, rate_limit, max_concurrency) VALUES ('number', $1, 2)`,
+      [JSON.stringify({ limit: 3, periodMs: 60_000 })],
+    );
+    const first = await createTrigger('grouped-a', {});
+    const second = await createTrigger('grouped-b', {});
+    await db.query(`UPDATE triggers SET watermark_group = 'number' WHERE id = ANY($1)`, [
+      [first, second],
+    ]);
+    await deliver(first, 4);
+    await deliver(second, 4);
+
+    const claims = await Promise.all(
+      ['worker-a', 'worker-b', 'worker-a', 'worker-b'].map((workerId) =>
+        sut.gate.claim({ limit: 10, workerId, leaseMs: LEASE_MS }),
+      ),
+    );
+
+    // The group allows 3 per minute but only 2 in flight: 2 start, the others wait.
+    expect(claims.flatMap((claim) => claim.executions)).toHaveLength(2);
+    const held = [...(await rowsOf(first)), ...(await rowsOf(second))].filter(
+      (row) => row.status === 'pending',
+    );
+    expect(held).toHaveLength(6);
+    expect(held.every((row) => row.held_by === 'concurrency' && row.attempt_count === 0)).toBe(
+      true,
+    );
+  });
+
   it('does not read held executions again until their time comes', async () => {
     const triggerId = await createTrigger('quiet', { rateLimit: { limit: 1, periodMs: 60_000 } });
     await deliver(triggerId, 50);

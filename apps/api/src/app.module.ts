@@ -17,6 +17,7 @@ import { DatabaseModule } from './database/database.module';
 import { DispatchModule } from './dispatch/dispatch.module';
 import { WakeupChannelModule } from './dispatch/wakeup-channel.module';
 import { ExecutionsModule } from './executions/executions.module';
+import { FlowGroupsModule } from './flow-groups/flow-groups.module';
 import { HealthModule } from './health/health.module';
 import { DomainExceptionFilter, ERROR_ANSWER_LISTENERS } from './http/domain-exception.filter';
 import { createValidationPipe } from './http/validation';
@@ -60,6 +61,7 @@ export class AppModule {
       ? [
           AccessModule,
           TriggersModule,
+          FlowGroupsModule,
           IngestModule,
           ExecutionsModule,
           DeadLettersModule,

@@ -1,4 +1,5 @@
 // Configuration as code (SPEC §18): every trigger as one JSON document, without secrets.
+import type { PutFlowGroupRequest } from './flow-groups';
 import type { CreateTriggerRequest } from './requests';
 
 /**
@@ -10,10 +11,13 @@ import type { CreateTriggerRequest } from './requests';
  */
 export type ConfigTrigger = CreateTriggerRequest;
 
-/** Flow groups are the triggers' `watermarkGroup` values until they become a resource. */
-export type ConfigFlowGroup = never;
+/** A flow group in a configuration document: its name and every limit (null: off). */
+export type ConfigFlowGroup = Required<PutFlowGroupRequest> & { name: string };
 
-/** `GET /api/config`; the `document` of `POST /api/config`. Triggers ordered by slug. */
+/**
+ * `GET /api/config`; the `document` of `POST /api/config`. Triggers ordered by slug, flow groups
+ * by name; `flowGroups` may be left out (a document without groups).
+ */
 export interface ConfigDocument {
   triggers: ConfigTrigger[];
   flowGroups: ConfigFlowGroup[];
@@ -24,7 +28,10 @@ export interface ApplyConfigRequest {
   document: ConfigDocument;
   /** Answer the plan, change nothing. */
   dryRun?: boolean;
-  /** Delete the triggers the document does not name (refused while they have open work). */
+  /**
+   * Delete the triggers the document does not name (refused while they have open work), and the
+   * flow groups neither it nor its triggers name.
+   */
   prune?: boolean;
 }
 
@@ -34,4 +41,6 @@ export interface ConfigPlan {
   /** Top-level fields whose value changes; a secret given with a new value counts. */
   update: { slug: string; fields: string[] }[];
   delete: string[];
+  /** The same for flow groups, by name. */
+  flowGroups: { create: string[]; update: { name: string; fields: string[] }[]; delete: string[] };
 }

@@ -40,6 +40,9 @@ export type ExecutionErrorCode =
 
 export type DeadLetterErrorCode = 'dead_letter_not_found' | 'already_resolved';
 
+/** Flow groups (SPEC §15). */
+export type FlowGroupErrorCode = 'flow_group_not_found' | 'flow_group_in_use';
+
 export type RedriveErrorCode = 'redrive_not_found' | 'redrive_finished';
 
 /** API tokens and roles (SPEC §10). */
@@ -57,6 +60,7 @@ export type DomainErrorCode =
   | ExecutionErrorCode
   | DeadLetterErrorCode
   | RedriveErrorCode
+  | FlowGroupErrorCode
   | SecretsErrorCode;
 
 /** `bad_request`: another 4xx from the framework; `internal_error`: anything unexpected. */

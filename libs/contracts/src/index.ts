@@ -23,6 +23,7 @@ import type { OutcomeUnknownAlert, UnknownOutcomePolicy } from './lifecycle';
 import type { WhatsappMessage, WhatsappProvider } from './rules/whatsapp-request';
 import type { ClassificationRule } from './rules/classification-rules';
 import type { AttemptReconciliation } from './rules/whatsapp-reconciliation';
+import type { FlowGroupStats, GroupWatermarkAlert } from './flow-groups';
 
 export const EXECUTION_STATUSES = [
   'pending',
@@ -163,6 +164,8 @@ export interface Trigger {
   circuitBreaker: FlowControlSettings['circuitBreaker'];
   dailyWatermarkAction: FlowControlSettings['dailyWatermarkAction'];
   watermarkGroup: FlowControlSettings['watermarkGroup'];
+  /** SPEC §15: the flow group whose limits bind this trigger too; `watermarkGroup` is its alias. */
+  flowGroup: string | null;
   /** A paused trigger accepts deliveries and starts no attempt until resumed. */
   paused: boolean;
   circuit: Circuit;
@@ -320,6 +323,7 @@ export interface TriggerPausedByRuleAlert {
 export type Alert =
   | TriggerPausedByRuleAlert
   | WatermarkAlert
+  | GroupWatermarkAlert
   | DlqGrowingAlert
   | TriggerSilentAlert
   | OutcomeUnknownAlert
@@ -359,6 +363,9 @@ export interface Stats {
   idempotencyConflicts: number;
   retriesObserved: number;
   triggers: TriggerStats[];
+  /** SPEC §15: every flow group, its first attempts counted against its own watermark. */
+  flowGroups: FlowGroupStats[];
+  /** True while a trigger's or a flow group's watermark is hit. */
   watermarkHit: boolean;
   alerts: Alert[];
   /** Every bucket of the window, oldest first, the first starting at `since`. */
@@ -387,6 +394,7 @@ export type * from './error-codes';
 export type * from './requests';
 export * from './redrives';
 export type * from './config-as-code';
+export * from './flow-groups';
 
 // Rules the API and the console both apply, written once (pure functions, tested beside them).
 export * from './rules/action-defaults';

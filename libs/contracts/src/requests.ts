@@ -97,7 +97,10 @@ export interface CreateTriggerRequest {
   maxConcurrency?: number | null;
   circuitBreaker?: CircuitBreakerPolicy | null;
   dailyWatermarkAction?: WatermarkAction;
+  /** The alias of `flowGroup` (SPEC §7's name); give one of the two, or both equal. */
   watermarkGroup?: string | null;
+  /** SPEC §15: a flow group that exists; `null` leaves the group. */
+  flowGroup?: string | null;
   /** SPEC §15: at most 20, first match wins; `null`: the provider's defaults. */
   classificationRules?: ClassificationRule[] | null;
   // §15 delivery order; `null` switches it off.

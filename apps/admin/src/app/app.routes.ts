@@ -61,6 +61,11 @@ export const routes: Routes = [
         loadComponent: () => import('./stats/stats-page').then((m) => m.StatsPage),
       },
       {
+        path: 'flow-groups',
+        title: 'Flow groups · Triggerline',
+        loadComponent: () => import('./flow-groups/flow-group-list').then((m) => m.FlowGroupList),
+      },
+      {
         path: 'tokens',
         title: 'API tokens · Triggerline',
         canActivate: [roleGuard('admin')],

@@ -52,6 +52,7 @@ export class App {
     { path: '/executions', label: 'Executions' },
     { path: '/dead-letters', label: 'Dead letters' },
     { path: '/stats', label: 'Stats' },
+    { path: '/flow-groups', label: 'Flow groups' },
     ...(this.session.isAdmin()
       ? [
           { path: '/tokens', label: 'API tokens' },

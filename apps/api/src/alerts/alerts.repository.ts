@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Alert } from '@triggerline/contracts';
 import { DataSource } from 'typeorm';
 import { StatsRepository } from '../stats/stats.repository';
+import { FlowGroupsStore } from '../flow/flow-groups.store';
 import { FlowStore } from '../flow/flow.store';
 import { RejectionsStore } from '../rejections/rejections.store';
 import { alertKey, alertTriggerId, currentAlerts } from '../stats/current-alerts';
@@ -52,6 +53,7 @@ export class AlertsRepository {
     private readonly stats: StatsRepository,
     private readonly flow: FlowStore,
     private readonly rejections: RejectionsStore,
+    private readonly flowGroups: FlowGroupsStore,
   ) {}
 
   /**
@@ -63,6 +65,7 @@ export class AlertsRepository {
     // only one, and waiting for a second one inside would stall every other request.
     const openCircuits = await this.flow.openCircuits();
     const rejecting = await this.rejections.rejecting(rejectionThreshold);
+    const groups = await this.flowGroups.list();
     return this.dataSource.transaction(async (manager) => {
       const [{ locked }]: { locked: boolean }[] = await manager.query(
         `SELECT pg_try_advisory_xact_lock($1) AS locked`,
@@ -81,6 +84,7 @@ export class AlertsRepository {
         outcomeUnknown: await this.stats.outcomeUnknownCount(manager),
         silences: silence.watches,
         pausedByRule: await this.stats.pausedByRule(manager),
+        groups,
         now: silence.now,
       });
       const stored: { key: string; details: Alert }[] = await manager.query(

@@ -19,6 +19,21 @@ describe(slackText.name, () => {
     );
   });
 
+  it("names a flow group's watermark by the group, and links to the Flow groups page", () => {
+    expect(
+      slackText({
+        alert: { code: 'watermark_hit', group: 'wa-number', count: 201, threshold: 200 },
+        triggerSlug: null,
+        startedAt,
+        publicUrl,
+      }),
+    ).toBe(
+      ':warning: watermark_hit: flow group wa-number started 201 first attempts in 24 h, above ' +
+        'its daily watermark of 200 (since 2026-11-24 06:50 UTC). ' +
+        '<https://hooks.example.com/admin/flow-groups|Open in Triggerline>',
+    );
+  });
+
   it('dates a silence from the last delivery, and leaves the link out without PUBLIC_URL', () => {
     expect(
       slackText({

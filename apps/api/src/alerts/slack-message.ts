@@ -17,6 +17,14 @@ export function slackText(input: {
     publicUrl === undefined ? '' : ` <${publicUrl}/admin/${path}|Open in Triggerline>`;
   switch (alert.code) {
     case 'watermark_hit':
+      if ('group' in alert) {
+        return (
+          `:warning: watermark_hit: flow group ${escape(alert.group)} started ${alert.count} ` +
+          `first attempts in 24 h, above its daily watermark of ${alert.threshold} ` +
+          `(since ${readable(startedAt)}).` +
+          link('flow-groups')
+        );
+      }
       return (
         `:warning: watermark_hit: ${trigger} received ${alert.count} executions in 24 h, ` +
         `above its daily watermark of ${alert.threshold} (since ${readable(startedAt)}).` +

@@ -1,5 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { ConfigDocument, ConfigPlan } from '@triggerline/contracts';
+import type { ConfigDocument, ConfigFlowGroup, ConfigPlan } from '@triggerline/contracts';
+import { isValidSlug } from '@triggerline/contracts';
+import { PutFlowGroupDto } from '../flow-groups/dto/put-flow-group.dto';
+import { FlowGroupsService, toConfigFlowGroup, toLimits } from '../flow-groups/flow-groups.service';
+import { FlowGroupsStore } from '../flow/flow-groups.store';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { RequestError } from '../http/request.errors';
@@ -10,7 +14,12 @@ import { listSecrets } from '../triggers/stored-secrets';
 import type { TriggerEntity } from '../triggers/trigger.entity';
 import { routeProblems, routingOf } from '../triggers/route-integrity';
 import { TriggersService } from '../triggers/triggers.service';
-import { changedConfigFields, duplicateSlugs, toConfigTrigger } from './config-document';
+import {
+  canonicalJson,
+  changedConfigFields,
+  duplicateSlugs,
+  toConfigTrigger,
+} from './config-document';
 import type { ApplyConfigDto } from './dto/apply-config.dto';
 
 /** A document's trigger, checked, with the name it goes by in messages. */
@@ -26,12 +35,14 @@ export class ConfigAsCodeService {
   constructor(
     private readonly triggers: TriggersService,
     private readonly box: SecretBox,
+    private readonly flowGroups: FlowGroupsService,
+    private readonly flowGroupsStore: FlowGroupsStore,
   ) {}
 
   async export(): Promise<ConfigDocument> {
     const all = await this.triggers.storedBySlug();
-    // Flow groups are not a resource yet: a trigger's watermarkGroup carries its group.
-    return { triggers: all.map(toConfigTrigger), flowGroups: [] };
+    const groups = await this.flowGroupsStore.list();
+    return { triggers: all.map(toConfigTrigger), flowGroups: groups.map(toConfigFlowGroup) };
   }
 
   /**
@@ -41,17 +52,47 @@ export class ConfigAsCodeService {
    */
   async apply(dto: ApplyConfigDto): Promise<ConfigPlan> {
     const checked = await checkDocument(dto.document);
+    const groups = await checkFlowGroups(dto.document);
     const isDryRun = dto.dryRun === true;
     const changed: { before: TriggerEntity; after: TriggerEntity }[] = [];
     const plan = await this.triggers.inTransaction(async (writer) => {
       const existing = new Map((await writer.all()).map((trigger) => [trigger.slug, trigger]));
-      const result: ConfigPlan = { create: [], update: [], delete: [] };
+      const result: ConfigPlan = {
+        create: [],
+        update: [],
+        delete: [],
+        flowGroups: { create: [], update: [], delete: [] },
+      };
+      // Groups first: the triggers that name them find them.
+      const storedGroups = new Map(
+        (await this.flowGroupsStore.list(writer.sql)).map((group) => [group.name, group]),
+      );
+      for (const group of groups) {
+        const stored = storedGroups.get(group.name);
+        const before = stored === undefined ? null : toConfigFlowGroup(stored);
+        const fields =
+          before === null
+            ? []
+            : (Object.keys(group) as (keyof ConfigFlowGroup)[]).filter(
+                (key) => canonicalJson(before[key]) !== canonicalJson(group[key]),
+              );
+        if (before === null) {
+          result.flowGroups.create.push(group.name);
+        } else if (fields.length > 0) {
+          result.flowGroups.update.push({ name: group.name, fields });
+        }
+        if (!isDryRun && (before === null || fields.length > 0)) {
+          await this.flowGroups.putIn(writer.sql, group.name, toLimits(group));
+        }
+      }
+      const knownGroups = new Set(groups.map((group) => group.name));
       const problems: string[] = [];
       // The triggers as the document leaves them, for the route rules (SPEC §14).
       const after = new Map(existing);
       for (const { label, dto: item } of checked) {
         const stored = existing.get(item.slug);
         try {
+          await this.triggers.prepareFlowGroup(item, { sql: writer.sql, isDryRun, knownGroups });
           if (stored === undefined) {
             const created = this.triggers.newTrigger(item);
             after.set(item.slug, created);
@@ -105,6 +146,18 @@ export class ConfigAsCodeService {
             }
           }
         }
+        const referenced = new Set([
+          ...knownGroups,
+          ...checked.flatMap(({ dto: item }) => item.flowGroup ?? item.watermarkGroup ?? []),
+        ]);
+        for (const name of storedGroups.keys()) {
+          if (!referenced.has(name)) {
+            result.flowGroups.delete.push(name);
+            if (!isDryRun) {
+              await this.flowGroups.removeIn(writer.sql, name);
+            }
+          }
+        }
       }
       return result;
     });
@@ -133,17 +186,9 @@ export class ConfigAsCodeService {
 
 /** Each trigger checked by the create body's DTO; every problem named by slug and field. */
 async function checkDocument(document: ConfigDocument): Promise<CheckedTrigger[]> {
-  const raw = document as unknown as { triggers?: unknown; flowGroups?: unknown };
+  const raw = document as unknown as { triggers?: unknown };
   if (!Array.isArray(raw.triggers)) {
     throw invalidDocument(['document.triggers must be an array']);
-  }
-  if (
-    raw.flowGroups !== undefined &&
-    !(Array.isArray(raw.flowGroups) && raw.flowGroups.length === 0)
-  ) {
-    throw invalidDocument([
-      "document.flowGroups must be empty: a trigger's watermarkGroup names its flow group",
-    ]);
   }
   const problems: string[] = [];
   const checked: CheckedTrigger[] = [];
@@ -164,6 +209,42 @@ async function checkDocument(document: ConfigDocument): Promise<CheckedTrigger[]
   }
   for (const slug of duplicateSlugs(checked.map(({ dto }) => dto.slug))) {
     problems.push(`triggers[${slug}].slug is given more than once`);
+  }
+  if (problems.length > 0) {
+    throw invalidDocument(problems);
+  }
+  return checked;
+}
+
+/** Each flow group checked by the PUT body's DTO, its name slug-shaped and given once. */
+async function checkFlowGroups(document: ConfigDocument): Promise<ConfigFlowGroup[]> {
+  const raw = (document as unknown as { flowGroups?: unknown }).flowGroups ?? [];
+  if (!Array.isArray(raw)) {
+    throw invalidDocument(['document.flowGroups must be an array']);
+  }
+  const problems: string[] = [];
+  const checked: ConfigFlowGroup[] = [];
+  for (const [index, item] of (raw as unknown[]).entries()) {
+    const { name, ...limits } = (item ?? {}) as { name?: unknown };
+    const label = `flowGroups[${typeof name === 'string' ? name : index}].`;
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) {
+      problems.push(`${label.slice(0, -1)} must be an object`);
+      continue;
+    }
+    if (typeof name !== 'string' || !isValidSlug(name)) {
+      problems.push(`${label}name must be lowercase letters, digits and dashes, 1 to 63`);
+      continue;
+    }
+    const dto = plainToInstance(PutFlowGroupDto, limits);
+    const errors = await validate(dto, { whitelist: true, forbidNonWhitelisted: true });
+    if (errors.length > 0) {
+      problems.push(...describeValidationErrors(errors).map((detail) => label + detail));
+      continue;
+    }
+    checked.push({ name, ...toLimits(dto) });
+  }
+  for (const name of duplicateSlugs(checked.map((group) => group.name))) {
+    problems.push(`flowGroups[${name}].name is given more than once`);
   }
   if (problems.length > 0) {
     throw invalidDocument(problems);

@@ -32,7 +32,7 @@ export function toConfigTrigger(trigger: StoredTrigger): ConfigTrigger {
     verification: toConfigVerification(trigger.verification),
     dailyWatermark: trigger.dailyWatermark,
     dailyWatermarkAction: trigger.dailyWatermarkAction,
-    watermarkGroup: trigger.watermarkGroup,
+    flowGroup: trigger.watermarkGroup,
     onDeadLetter: trigger.onDeadLetter,
     silenceAlertMinutes: trigger.silenceAlertMinutes,
     onUnknownOutcome: trigger.onUnknownOutcome,

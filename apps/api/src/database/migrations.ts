@@ -20,6 +20,7 @@ import { AddExecutionEventIds1765000500100 } from '../../../../migrations/176500
 import { KeepForwardedRequestParts1765000500000 } from '../../../../migrations/1765000500000-KeepForwardedRequestParts';
 import { AddReconciliation1765300000000 } from '../../../../migrations/1765300000000-AddReconciliation';
 import { AddDeliveryOrderAndWindows1765100000000 } from '../../../../migrations/1765100000000-AddDeliveryOrderAndWindows';
+import { AddFlowGroups1765200000000 } from '../../../../migrations/1765200000000-AddFlowGroups';
 import { MoveCredentialHeadersToSecretHeaders1765000000000 } from '../../../../migrations/1765000000000-MoveCredentialHeadersToSecretHeaders';
 
 /** Every migration, in order. Listed explicitly so the app and the CLI run the same set. */
@@ -47,4 +48,5 @@ export const MIGRATIONS = [
   IndexRoutedExecutions1765600000000,
   AddTriggerHourCounts1765500000000,
   AddDeliveryOrderAndWindows1765100000000,
+  AddFlowGroups1765200000000,
 ];

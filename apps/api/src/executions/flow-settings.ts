@@ -19,6 +19,8 @@ export interface TriggerFlowSettings {
   ordering: { onDeadLetter: OrderingDeadLetterPolicy } | null;
   deliveryWindow: DeliveryWindow | null;
   delayMs: number | null;
+  /** The flow group whose limits bind the trigger too (SPEC §15); null: none. */
+  flowGroup: string | null;
 }
 
 /** The trigger columns flow control reads, as the claim selects them. */
@@ -43,13 +45,15 @@ export const FLOW_COLUMNS = `t.paused, t.rate_limit, t.max_concurrency, t.circui
   t.ordering_on_dead_letter, t.delivery_window, t.delay_ms`;
 
 /**
- * True for a trigger with any control (§7's, or §15's order, window and delay): its executions
- * leave the claim's fast path. Columns of the row the claim joins anyway: no lookup added.
+ * True for a trigger with any control (§7's, or §15's order, window and delay), or in a flow
+ * group (whose limits the claim reads under the group's lock): its executions leave the claim's
+ * fast path. Columns of the row the claim joins anyway: no lookup added.
  */
 export const IS_GATED_TRIGGER = `(t.paused OR t.rate_limit IS NOT NULL
   OR t.max_concurrency IS NOT NULL OR t.circuit_breaker IS NOT NULL
   OR (t.daily_watermark_action = 'hold' AND t.daily_watermark IS NOT NULL)
-  OR t.ordering_key_path IS NOT NULL OR t.delivery_window IS NOT NULL OR coalesce(t.delay_ms, 0) > 0)`;
+  OR t.ordering_key_path IS NOT NULL OR t.delivery_window IS NOT NULL OR coalesce(t.delay_ms, 0) > 0
+  OR t.watermark_group IS NOT NULL)`;
 
 /** The trigger's controls; null when it has none (the fast path, as in v1). */
 export function toFlowSettings(row: FlowColumns): TriggerFlowSettings | null {
@@ -62,7 +66,8 @@ export function toFlowSettings(row: FlowColumns): TriggerFlowSettings | null {
     isWatermarkHeld ||
     row.ordering_key_path !== null ||
     row.delivery_window !== null ||
-    (row.delay_ms ?? 0) > 0;
+    (row.delay_ms ?? 0) > 0 ||
+    row.watermark_group !== null;
   if (!isGated) {
     return null;
   }
@@ -82,6 +87,7 @@ export function toFlowSettings(row: FlowColumns): TriggerFlowSettings | null {
     ordering: row.ordering_key_path === null ? null : { onDeadLetter: row.ordering_on_dead_letter },
     deliveryWindow: row.delivery_window,
     delayMs: row.delay_ms,
+    flowGroup: row.watermark_group,
   };
 }
 

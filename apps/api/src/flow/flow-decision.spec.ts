@@ -5,6 +5,8 @@ import {
   type CircuitSnapshot,
   decideAdmissions,
   type FlowControls,
+  type GroupControls,
+  type GroupSnapshot,
   NO_CONTROLS,
   rateWindowMs,
   recordCircuitOutcome,
@@ -290,6 +292,115 @@ describe(decideAdmissions.name, () => {
           for (const at of starts) {
             const inWindow = starts.filter((o) => o >= at && o < at + WATERMARK_WINDOW_MS);
             expect(inWindow.length).toBeLessThanOrEqual(limit);
+          }
+        },
+      ),
+    );
+  });
+});
+
+describe('decideAdmissions with a flow group', () => {
+  const NO_GROUP_CONTROLS: GroupControls = {
+    rateLimit: null,
+    maxConcurrency: null,
+    watermarkHold: null,
+  };
+  const group = (controls: Partial<GroupControls>, state: Partial<GroupSnapshot> = {}) => ({
+    controls: { ...NO_GROUP_CONTROLS, ...controls },
+    snapshot: { running: 0, rateStarts: [], watermarkStarts: [], ...state },
+  });
+  const decideInGroup = (
+    input: { controls?: Partial<FlowControls>; n?: number; now?: number },
+    inGroup: ReturnType<typeof group>,
+  ) =>
+    decideAdmissions({
+      controls: { ...NO_CONTROLS, ...input.controls },
+      snapshot: snapshot(),
+      candidates: firsts(input.n ?? 1),
+      capacity: 10,
+      now: input.now ?? NOW,
+      group: inGroup,
+    });
+
+  it('holds above the group maxConcurrency, counting the other triggers in flight', () => {
+    const sut = decideInGroup({ n: 3 }, group({ maxConcurrency: 2 }, { running: 1 }));
+    expect(kinds(sut.admissions)).toEqual(['start', 'concurrency@wake', 'concurrency@wake']);
+  });
+
+  it('holds by the group rate when the trigger has room, by the trigger rate when it holds longer', () => {
+    const groupOnly = decideInGroup(
+      { n: 2 },
+      group({ rateLimit: { limit: 1, periodMs: 1000 } }, { rateStarts: [NOW - 500] }),
+    );
+    expect(kinds(groupOnly.admissions)).toEqual([
+      `rate_limit@${NOW + 600}`,
+      `rate_limit@${NOW + 1700}`,
+    ]);
+    const both = decideInGroup(
+      { n: 1, controls: { rateLimit: { limit: 1, periodMs: 5000 } } },
+      group({ rateLimit: { limit: 5, periodMs: 1000 } }),
+    );
+    expect(kinds(both.admissions)).toEqual(['start']);
+  });
+
+  it("holds first attempts above the group's watermark, retries pass", () => {
+    const sut = decideAdmissions({
+      controls: NO_CONTROLS,
+      snapshot: snapshot(),
+      candidates: [{ isFirstAttempt: false }, { isFirstAttempt: true }],
+      capacity: 10,
+      now: NOW,
+      group: group({ watermarkHold: { limit: 1 } }, { watermarkStarts: [NOW - 1000] }),
+    });
+    expect(kinds(sut.admissions)).toEqual([
+      'start',
+      `watermark@${NOW - 1000 + WATERMARK_WINDOW_MS}`,
+    ]);
+  });
+
+  it('never lets the triggers of a group together exceed its rate or its concurrency, however their claims interleave', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.array(
+          fc.record({
+            trigger: fc.integer({ min: 0, max: 2 }),
+            gap: fc.integer({ min: 0, max: 1500 }),
+            due: fc.integer({ min: 0, max: 6 }),
+            finished: fc.integer({ min: 0, max: 2 }),
+          }),
+          { maxLength: 40 },
+        ),
+        (limit, maxConcurrency, claims) => {
+          const periodMs = 1000;
+          const starts: number[] = [];
+          let running = 0;
+          let now = NOW;
+          for (const claim of claims) {
+            now += claim.gap;
+            running -= Math.min(running, claim.finished);
+            // Each trigger has a generous limit of its own: only the group binds them.
+            const sut = decideAdmissions({
+              controls: { ...NO_CONTROLS, rateLimit: { limit: 100, periodMs } },
+              snapshot: snapshot(),
+              candidates: firsts(claim.due),
+              capacity: 10,
+              now,
+              group: group(
+                { rateLimit: { limit, periodMs }, maxConcurrency },
+                { running, rateStarts: starts.filter((at) => at > now - 2 * periodMs) },
+              ),
+            });
+            const started = sut.admissions.filter((a) => a.kind === 'start').length;
+            starts.push(...Array<number>(started).fill(now));
+            running += started;
+            expect(running).toBeLessThanOrEqual(maxConcurrency);
+          }
+          for (const at of starts) {
+            expect(
+              starts.filter((other) => other >= at && other < at + periodMs).length,
+            ).toBeLessThanOrEqual(limit);
           }
         },
       ),

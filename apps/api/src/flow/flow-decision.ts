@@ -61,6 +61,24 @@ export interface FlowSnapshot {
   watermarkStarts: number[];
 }
 
+/** A flow group's limits (SPEC §15), binding all its triggers together on top of their own. */
+export interface GroupControls {
+  rateLimit: RateLimit | null;
+  maxConcurrency: number | null;
+  /** Set while the group holds first attempts above its daily watermark (no release in force). */
+  watermarkHold: { limit: number } | null;
+}
+
+/** What the database knows about a trigger's group when its due executions are claimed. */
+export interface GroupSnapshot {
+  /** Attempts of all the group's triggers in flight now, on any worker. */
+  running: number;
+  /** Starts of the group's attempts in its rate window. */
+  rateStarts: number[];
+  /** First attempts of the group's triggers started in the last 24 h. */
+  watermarkStarts: number[];
+}
+
 export type Admission =
   /** Start an attempt now. */
   | { kind: 'start' }
@@ -83,28 +101,22 @@ export function decideAdmissions(input: {
   /** Attempts this worker may still start. */
   capacity: number;
   now: number;
+  /** The trigger's flow group, when it is in one. */
+  group?: { controls: GroupControls; snapshot: GroupSnapshot } | null;
 }): { admissions: Admission[]; circuit: CircuitSnapshot } {
   const { controls, now } = input;
-  const { rateLimit, circuitBreaker, watermarkHold, maxConcurrency } = controls;
+  const { circuitBreaker, maxConcurrency } = controls;
+  const group = input.group ?? null;
   let circuit = input.snapshot.circuit;
   let inFlight = input.snapshot.running;
+  let groupInFlight = group?.snapshot.running ?? 0;
+  const groupCap = group?.controls.maxConcurrency ?? Infinity;
   let capacity = input.capacity;
-  const rate =
-    rateLimit === null
-      ? null
-      : new SlidingLog(
-          { limit: rateLimit.limit, periodMs: rateWindowMs(rateLimit) },
-          input.snapshot.rateStarts,
-          now,
-        );
-  const watermark =
-    watermarkHold === null
-      ? null
-      : new SlidingLog(
-          { limit: watermarkHold.limit, periodMs: WATERMARK_WINDOW_MS },
-          input.snapshot.watermarkStarts,
-          now,
-        );
+  // The trigger's own logs and its group's: a start must fit in every one of them.
+  const scopes = [
+    startLogs(controls, input.snapshot, now),
+    ...(group === null ? [] : [startLogs(group.controls, group.snapshot, now)]),
+  ];
 
   const admissions = input.candidates.map((candidate): Admission => {
     if (controls.paused) {
@@ -118,27 +130,29 @@ export function decideAdmissions(input: {
       }
       cap = Math.min(cap, gate.maxInFlight);
     }
-    if (inFlight >= cap) {
+    if (inFlight >= cap || groupInFlight >= groupCap) {
       return { kind: 'hold', heldBy: 'concurrency', dueAt: null };
     }
-    const countsForWatermark = watermark !== null && candidate.isFirstAttempt;
+    const logs = scopes.flatMap(({ rate, watermark }) => [
+      ...(rate === null ? [] : [{ log: rate, heldBy: 'rate_limit' as const }]),
+      ...(watermark === null || !candidate.isFirstAttempt
+        ? []
+        : [{ log: watermark, heldBy: 'watermark' as const }]),
+    ]);
     let dueAt = now;
     let heldBy: HeldReason | null = null;
-    if (rate !== null && !rate.hasRoomNow()) {
-      dueAt = rate.nextFreeAt();
-      heldBy = 'rate_limit';
-    }
-    if (countsForWatermark && !watermark.hasRoomNow()) {
-      const freeAt = watermark.nextFreeAt();
-      if (heldBy === null || freeAt > dueAt) {
-        dueAt = freeAt;
-        heldBy = 'watermark';
+    for (const { log, heldBy: reason } of logs) {
+      if (!log.hasRoomNow()) {
+        const freeAt = log.nextFreeAt();
+        if (heldBy === null || freeAt > dueAt) {
+          dueAt = freeAt;
+          heldBy = reason;
+        }
       }
     }
     if (heldBy !== null) {
-      rate?.reserve(dueAt);
-      if (countsForWatermark) {
-        watermark.reserve(dueAt);
+      for (const { log } of logs) {
+        log.reserve(dueAt);
       }
       return { kind: 'hold', heldBy, dueAt };
     }
@@ -147,9 +161,9 @@ export function decideAdmissions(input: {
     }
     capacity--;
     inFlight++;
-    rate?.start(now);
-    if (countsForWatermark) {
-      watermark.start(now);
+    groupInFlight++;
+    for (const { log } of logs) {
+      log.start(now);
     }
     if (circuit.state === 'open') {
       circuit = { ...circuit, state: 'half_open' }; // this start is the probe
@@ -157,6 +171,33 @@ export function decideAdmissions(input: {
     return { kind: 'start' };
   });
   return { admissions, circuit };
+}
+
+// The sliding logs of one scope's limits (a trigger's or a group's); null where a limit is off.
+function startLogs(
+  controls: Pick<FlowControls, 'rateLimit' | 'watermarkHold'>,
+  snapshot: Pick<FlowSnapshot, 'rateStarts' | 'watermarkStarts'>,
+  now: number,
+): { rate: SlidingLog | null; watermark: SlidingLog | null } {
+  const { rateLimit, watermarkHold } = controls;
+  return {
+    rate:
+      rateLimit === null
+        ? null
+        : new SlidingLog(
+            { limit: rateLimit.limit, periodMs: rateWindowMs(rateLimit) },
+            snapshot.rateStarts,
+            now,
+          ),
+    watermark:
+      watermarkHold === null
+        ? null
+        : new SlidingLog(
+            { limit: watermarkHold.limit, periodMs: WATERMARK_WINDOW_MS },
+            snapshot.watermarkStarts,
+            now,
+          ),
+  };
 }
 
 function circuitGate(

@@ -119,6 +119,7 @@ export class FlowGate {
         candidates: candidates.map((row) => ({ isFirstAttempt: row.attemptCount === 0 })),
         capacity: input.limit,
         now: locked.now.getTime(),
+        group: locked.group,
       });
       const starting = candidates.filter((_, index) => admissions[index].kind === 'start');
       const holds = candidates.flatMap((row, index) => {
@@ -141,6 +142,7 @@ export class FlowGate {
       });
       await this.flow.recordStarts(sql, {
         settings,
+        group: locked.group,
         at: locked.now,
         attempts: starting.length,
         firstAttempts: starting.filter((row) => row.attemptCount === 0).length,
@@ -201,6 +203,8 @@ export class FlowGate {
    * trigger's flow lock (so claims and completions on all workers take turns): the breaker
    * counts the outcome, and held executions wake: all of them when the circuit closes, one per
    * freed slot otherwise. When it opens, those waiting for a slot wait for the cooldown instead.
+   * A member of a flow group with a concurrency cap also wakes one execution of the group
+   * waiting for a slot, under the group's lock (taken after the trigger's, as claims do).
    */
   async settle(
     sql: Sql,
@@ -247,6 +251,25 @@ export class FlowGate {
             reasons: event === 'closed' ? ['concurrency', 'circuit_open'] : ['concurrency'],
             limit: event === 'closed' ? undefined : 1,
           });
-    return { event, circuit, woken: woken + successors };
+    return {
+      event,
+      circuit,
+      woken: woken + successors + (await this.wakeGroupSlot(sql, input.settings)),
+    };
+  }
+
+  private async wakeGroupSlot(sql: Sql, settings: TriggerFlowSettings): Promise<number> {
+    if (settings.flowGroup === null) {
+      return 0;
+    }
+    const group = await this.flow.lockGroupMembers(sql, settings.flowGroup);
+    if (group === null || group.maxConcurrency === null) {
+      return 0;
+    }
+    return this.claims.wakeHeld(sql, {
+      triggerIds: group.memberIds,
+      reasons: ['concurrency'],
+      limit: 1,
+    });
   }
 }

@@ -2,13 +2,21 @@ import { Injectable } from '@nestjs/common';
 import type { Circuit, CircuitState, ClassificationRule } from '@triggerline/contracts';
 import { Database, type Sql, type Statement } from '../database/database';
 import { isoOrNull } from '../database/row-values';
-import { CLOSED_CIRCUIT, type CircuitSnapshot, rateWindowMs } from './flow-decision';
-import type { TriggerFlowSettings } from '../executions/flow-settings';
+import {
+  CLOSED_CIRCUIT,
+  type CircuitSnapshot,
+  type GroupControls,
+  type GroupSnapshot,
+  rateWindowMs,
+} from './flow-decision';
+import { type TriggerFlowSettings, watermarkScope } from '../executions/flow-settings';
+import type { FlowGroupLimitsRow } from './flow-groups.store';
 
 // The one owner of flow control's tables: `trigger_flow` (the row every claim and completion of
 // a controlled trigger locks, holding its circuit breaker's state), `flow_starts` (the sliding
-// logs of the rate limit and the watermark hold) and `watermark_scopes` (the lock of a shared
-// watermark count, and its release). Methods that take `sql` run inside the caller's
+// logs of the rate limit and the watermark hold, a flow group's too) and `watermark_scopes` (the
+// lock of a shared watermark count, and its release). A flow group's row is locked here, after
+// the trigger's and its scope's, always in that order; the group's table is flow-groups.store.ts's. Methods that take `sql` run inside the caller's
 // transaction; the others run on the pool.
 
 interface CircuitRow {
@@ -69,6 +77,41 @@ const RECENT_STARTS: Statement = {
              ORDER BY started_at DESC LIMIT $5) END AS watermark_starts`,
 };
 
+const LOCK_GROUP: Statement = {
+  name: 'flow_groups_lock',
+  text: `SELECT rate_limit, max_concurrency, daily_watermark, daily_watermark_action,
+                clock_timestamp() AS now
+         FROM flow_groups WHERE name = $1 FOR UPDATE`,
+};
+
+const GROUP_RECENT: Statement = {
+  name: 'flow_starts_group_recent',
+  // The group $1's logs at $2, as RECENT_STARTS over every member: $3 rate window (ms), $4 its
+  // limit (NULL: none), $5 watermark limit (NULL: none); and the members' attempts in flight.
+  text: `WITH members AS (SELECT id FROM triggers WHERE watermark_group = $1)
+         SELECT
+           CASE WHEN $4::int IS NOT NULL THEN ARRAY(
+             SELECT started_at FROM flow_starts
+             WHERE kind = 'attempt' AND trigger_id IN (SELECT id FROM members)
+               AND started_at > $2::timestamptz - $3 * interval '1 millisecond'
+             ORDER BY started_at DESC LIMIT $4) END AS rate_starts,
+           CASE WHEN $5::int IS NOT NULL THEN ARRAY(
+             SELECT started_at FROM flow_starts
+             WHERE kind = 'first_attempt' AND trigger_id IN (SELECT id FROM members)
+               AND started_at > $2::timestamptz - interval '24 hours'
+             ORDER BY started_at DESC LIMIT $5) END AS watermark_starts,
+           (SELECT count(*)::int FROM executions
+            WHERE trigger_id IN (SELECT id FROM members) AND status = 'running'
+              AND due_at IS NOT NULL) AS running`,
+};
+
+const LOCK_GROUP_MEMBERS: Statement = {
+  name: 'flow_groups_lock_members',
+  text: `SELECT g.max_concurrency, ARRAY(SELECT id FROM triggers
+                                       WHERE watermark_group = g.name ORDER BY id) AS member_ids
+         FROM flow_groups g WHERE g.name = $1 FOR UPDATE OF g`,
+};
+
 const RECORD_STARTS: Statement = {
   name: 'flow_starts_record',
   // Records the starts just admitted and forgets those no window can see any more.
@@ -124,6 +167,15 @@ export interface LockedFlow {
   rateStarts: number[];
   watermarkStarts: number[];
   isWatermarkReleased: boolean;
+  /** The trigger's flow group, its release applied; null when it has none (or it is gone). */
+  group: LockedGroup | null;
+}
+
+export interface LockedGroup {
+  controls: GroupControls;
+  snapshot: GroupSnapshot;
+  /** Whether its first attempts are logged: it has a daily watermark (held or only alerting). */
+  isCountingFirstAttempts: boolean;
 }
 
 @Injectable()
@@ -143,14 +195,24 @@ export class FlowStore {
     let now = circuits[0].now;
     let isWatermarkReleased = false;
     const hold = settings.watermarkHold;
-    if (hold !== null) {
-      await sql.run(ENSURE_SCOPE, [hold.scope]);
+    // A group's scope is locked even without a hold of the trigger's own: the group may hold.
+    if (hold !== null || settings.flowGroup !== null) {
+      const scope = watermarkScope({ id: settings.triggerId, watermarkGroup: settings.flowGroup });
+      await sql.run(ENSURE_SCOPE, [scope]);
       const { rows: scopes } = await sql.run<{ released_until: Date | null; now: Date }>(
         LOCK_SCOPE,
-        [hold.scope],
+        [scope],
       );
       now = scopes[0].now;
       isWatermarkReleased = scopes[0].released_until !== null && scopes[0].released_until > now;
+    }
+    let group: LockedGroup | null = null;
+    if (settings.flowGroup !== null) {
+      ({ group, now } = await this.lockGroup(sql, {
+        name: settings.flowGroup,
+        isWatermarkReleased,
+        now,
+      }));
     }
     const { rateLimit } = settings;
     const { rows } = await sql.run<{ rate_starts: Date[] | null; watermark_starts: Date[] | null }>(
@@ -170,26 +232,101 @@ export class FlowStore {
       rateStarts: toTimes(rows[0].rate_starts),
       watermarkStarts: toTimes(rows[0].watermark_starts),
       isWatermarkReleased,
+      group,
     };
   }
 
-  /** Logs the starts just admitted (the first attempts among them apart) at `at`. */
+  // The group's row locked (after the trigger's and the scope's), its limits and recent starts.
+  private async lockGroup(
+    sql: Sql,
+    input: { name: string; isWatermarkReleased: boolean; now: Date },
+  ): Promise<{ group: LockedGroup | null; now: Date }> {
+    const { rows } = await sql.run<FlowGroupLimitsRow & { now: Date }>(LOCK_GROUP, [input.name]);
+    if (rows.length === 0) {
+      return { group: null, now: input.now }; // deleted meanwhile: no limits to apply
+    }
+    const limits = rows[0];
+    const now = limits.now;
+    const isHolding =
+      limits.daily_watermark !== null &&
+      limits.daily_watermark_action === 'hold' &&
+      !input.isWatermarkReleased;
+    const controls: GroupControls = {
+      rateLimit: limits.rate_limit,
+      maxConcurrency: limits.max_concurrency,
+      watermarkHold: isHolding ? { limit: limits.daily_watermark! } : null,
+    };
+    const { rows: recent } = await sql.run<{
+      rate_starts: Date[] | null;
+      watermark_starts: Date[] | null;
+      running: number;
+    }>(GROUP_RECENT, [
+      input.name,
+      now,
+      controls.rateLimit === null ? 0 : rateWindowMs(controls.rateLimit),
+      controls.rateLimit?.limit ?? null,
+      controls.watermarkHold?.limit ?? null,
+    ]);
+    return {
+      now,
+      group: {
+        controls,
+        snapshot: {
+          running: recent[0].running,
+          rateStarts: toTimes(recent[0].rate_starts),
+          watermarkStarts: toTimes(recent[0].watermark_starts),
+        },
+        isCountingFirstAttempts: limits.daily_watermark !== null,
+      },
+    };
+  }
+
+  /**
+   * Locks a flow group's row after its member's flow row (a completion's order, as the claim's)
+   * and answers its concurrency cap and members; null when the group is gone.
+   */
+  async lockGroupMembers(
+    sql: Sql,
+    name: string,
+  ): Promise<{ maxConcurrency: number | null; memberIds: string[] } | null> {
+    const { rows } = await sql.run<{ max_concurrency: number | null; member_ids: string[] }>(
+      LOCK_GROUP_MEMBERS,
+      [name],
+    );
+    return rows.length === 0
+      ? null
+      : { maxConcurrency: rows[0].max_concurrency, memberIds: rows[0].member_ids };
+  }
+
+  /**
+   * Logs the starts just admitted (the first attempts among them apart) at `at`, for the
+   * trigger's limits and its group's.
+   */
   async recordStarts(
     sql: Sql,
-    input: { settings: TriggerFlowSettings; at: Date; attempts: number; firstAttempts: number },
+    input: {
+      settings: TriggerFlowSettings;
+      group: LockedGroup | null;
+      at: Date;
+      attempts: number;
+      firstAttempts: number;
+    },
   ): Promise<void> {
-    const { settings } = input;
+    const { settings, group } = input;
+    const rateLimits = [settings.rateLimit, group?.controls.rateLimit ?? null].filter(
+      (limit) => limit !== null,
+    );
+    const isCountingFirstAttempts =
+      settings.watermarkHold !== null || group?.isCountingFirstAttempts === true;
     const kinds = [
-      ...Array<string>(settings.rateLimit === null ? 0 : input.attempts).fill('attempt'),
-      ...Array<string>(settings.watermarkHold === null ? 0 : input.firstAttempts).fill(
-        'first_attempt',
-      ),
+      ...Array<string>(rateLimits.length === 0 ? 0 : input.attempts).fill('attempt'),
+      ...Array<string>(isCountingFirstAttempts ? input.firstAttempts : 0).fill('first_attempt'),
     ];
     await sql.run(RECORD_STARTS, [
       settings.triggerId,
       input.at,
       kinds,
-      settings.rateLimit === null ? 0 : rateWindowMs(settings.rateLimit),
+      Math.max(0, ...rateLimits.map(rateWindowMs)),
     ]);
   }
 

@@ -37,6 +37,7 @@ export function statusOf(code: ErrorCode): number {
     case 'dead_letter_not_found':
     case 'redrive_not_found':
     case 'rejection_not_found':
+    case 'flow_group_not_found':
       return HttpStatus.NOT_FOUND;
     case 'slug_taken':
     case 'trigger_disabled':
@@ -47,6 +48,7 @@ export function statusOf(code: ErrorCode): number {
     case 'not_unknown':
     case 'trigger_has_open_work':
     case 'trigger_routed_to':
+    case 'flow_group_in_use':
       return HttpStatus.CONFLICT;
     case 'rate_limited':
       return HttpStatus.TOO_MANY_REQUESTS;

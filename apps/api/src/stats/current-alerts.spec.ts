@@ -32,6 +32,28 @@ describe(currentAlerts.name, () => {
     ]);
   });
 
+  it("raises watermark_hit for a flow group above its own watermark, keyed by the group's name", () => {
+    const sut = currentAlerts({
+      triggers: [trigger('a', 1, 1)],
+      openCircuits: [],
+      dlqSize: 0,
+      dlqThreshold: 10,
+      outcomeUnknown: 0,
+      silences: [],
+      rejecting: [],
+      groups: [
+        { name: 'wa-number', dailyWatermark: 200, firstAttempts24h: 201 },
+        { name: 'at-it', dailyWatermark: 5, firstAttempts24h: 5 },
+        { name: 'no-watermark', dailyWatermark: null, firstAttempts24h: 999 },
+      ],
+      now,
+    });
+    expect(sut).toEqual([
+      { code: 'watermark_hit', group: 'wa-number', count: 201, threshold: 200 },
+    ]);
+    expect(sut.map(alertKey)).toEqual(['watermark_hit:group:wa-number']);
+  });
+
   it('raises nothing at the thresholds themselves', () => {
     expect(
       currentAlerts({

@@ -1,8 +1,9 @@
-import type {
-  Alert,
-  ClassificationRule,
-  RejectionReason,
-  TriggerStats,
+import {
+  type Alert,
+  type ClassificationRule,
+  isGroupWatermarkHit,
+  type RejectionReason,
+  type TriggerStats,
 } from '@triggerline/contracts';
 import { assertUnreachable } from '../http/domain-error';
 
@@ -29,6 +30,8 @@ export function currentAlerts(input: {
   rejecting: { triggerId: string; count: number; reason: RejectionReason }[];
   /** Triggers a `pause` classification rule paused, not resumed since (SPEC §15). */
   pausedByRule?: { triggerId: string; rule: ClassificationRule; at: string }[];
+  /** Flow groups with a daily watermark, and their first attempts in the last 24 h. */
+  groups?: { name: string; dailyWatermark: number | null; firstAttempts24h: number }[];
   /** The database's clock, which stamped the deliveries. */
   now: Date;
 }): Alert[] {
@@ -40,6 +43,16 @@ export function currentAlerts(input: {
       count: trigger.executions24h,
       threshold: trigger.dailyWatermark!,
     }));
+  for (const group of input.groups ?? []) {
+    if (isGroupWatermarkHit(group)) {
+      alerts.push({
+        code: 'watermark_hit',
+        group: group.name,
+        count: group.firstAttempts24h,
+        threshold: group.dailyWatermark!,
+      });
+    }
+  }
   for (const circuit of input.openCircuits) {
     alerts.push({
       code: 'circuit_open',
@@ -74,6 +87,9 @@ export function currentAlerts(input: {
 
 /** Identifies an alert across evaluations and processes. */
 export function alertKey(alert: Alert): string {
+  if (alert.code === 'watermark_hit' && 'group' in alert) {
+    return `${alert.code}:group:${alert.group}`;
+  }
   const triggerId = alertTriggerId(alert);
   return triggerId === null ? alert.code : `${alert.code}:${triggerId}`;
 }
@@ -82,6 +98,7 @@ export function alertKey(alert: Alert): string {
 export function alertTriggerId(alert: Alert): string | null {
   switch (alert.code) {
     case 'watermark_hit':
+      return 'group' in alert ? null : alert.triggerId;
     case 'circuit_open':
     case 'trigger_silent':
     case 'trigger_rejecting':

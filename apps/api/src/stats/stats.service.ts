@@ -1,8 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import type { RejectionReason, RouterHealth, Stats } from '@triggerline/contracts';
+import {
+  type FlowGroupStats,
+  isGroupWatermarkHit,
+  type RejectionReason,
+  type RouterHealth,
+  type Stats,
+} from '@triggerline/contracts';
 import { DeliveryOutcomeCounts } from '../rejections/delivery-outcome-counts.store';
 import { RejectionsStore } from '../rejections/rejections.store';
 import { AppConfig } from '../config/app-config';
+import { FlowGroupsStore, type StoredFlowGroup } from '../flow/flow-groups.store';
 import { FlowStore } from '../flow/flow.store';
 import { TriggerError } from '../triggers/triggers.errors';
 import { currentAlerts } from './current-alerts';
@@ -16,6 +23,7 @@ export class StatsService {
     private readonly flow: FlowStore,
     private readonly rejections: RejectionsStore,
     private readonly outcomeCounts: DeliveryOutcomeCounts,
+    private readonly flowGroups: FlowGroupsStore,
   ) {}
 
   async routerHealth(routerId: string): Promise<RouterHealth> {
@@ -28,17 +36,27 @@ export class StatsService {
 
   /** Live numbers, read on every call. */
   async stats(days: number): Promise<Stats> {
-    const [window, dlqSize, triggers, outcomeUnknown, silence, openCircuits, rejecting, paused] =
-      await Promise.all([
-        this.repository.windowCounts(days),
-        this.repository.dlqSize(),
-        this.repository.triggerVolumes(),
-        this.repository.outcomeUnknownCount(),
-        this.repository.silenceWatches(),
-        this.flow.openCircuits(),
-        this.rejections.rejecting(this.config.rejectionAlertThreshold),
-        this.repository.pausedByRule(),
-      ]);
+    const [
+      window,
+      dlqSize,
+      triggers,
+      outcomeUnknown,
+      silence,
+      openCircuits,
+      rejecting,
+      paused,
+      groups,
+    ] = await Promise.all([
+      this.repository.windowCounts(days),
+      this.repository.dlqSize(),
+      this.repository.triggerVolumes(),
+      this.repository.outcomeUnknownCount(),
+      this.repository.silenceWatches(),
+      this.flow.openCircuits(),
+      this.rejections.rejecting(this.config.rejectionAlertThreshold),
+      this.repository.pausedByRule(),
+      this.flowGroups.list(),
+    ]);
     const uncounted = await this.outcomeCounts.since(window.since);
     const rejected: Stats['rejected'] = {};
     for (const [outcome, count] of uncounted) {
@@ -58,7 +76,10 @@ export class StatsService {
       idempotencyConflicts: window.idempotencyConflicts,
       retriesObserved: window.retriesObserved,
       triggers,
-      watermarkHit: triggers.some((trigger) => trigger.watermarkHit),
+      flowGroups: groups.map(toFlowGroupStats),
+      watermarkHit:
+        triggers.some((trigger) => trigger.watermarkHit) ||
+        groups.some((group) => toFlowGroupStats(group).watermarkHit),
       alerts: currentAlerts({
         triggers,
         openCircuits,
@@ -68,6 +89,7 @@ export class StatsService {
         silences: silence.watches,
         rejecting,
         pausedByRule: paused,
+        groups,
         now: silence.now,
       }),
       series: window.series,
@@ -75,4 +97,15 @@ export class StatsService {
       filtered: uncounted.get('filtered') ?? 0,
     };
   }
+}
+
+function toFlowGroupStats(group: StoredFlowGroup): FlowGroupStats {
+  return {
+    name: group.name,
+    firstAttempts24h: group.firstAttempts24h,
+    dailyWatermark: group.dailyWatermark,
+    watermarkHit: isGroupWatermarkHit(group),
+    running: group.running,
+    maxConcurrency: group.maxConcurrency,
+  };
 }

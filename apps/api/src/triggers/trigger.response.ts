@@ -99,6 +99,7 @@ export function toTriggerResponse(
     circuitBreaker: trigger.circuitBreaker,
     dailyWatermarkAction: trigger.dailyWatermarkAction,
     watermarkGroup: trigger.watermarkGroup,
+    flowGroup: trigger.watermarkGroup,
     paused: trigger.paused,
     circuit,
     classificationRules: effectiveClassificationRules({

@@ -17,6 +17,7 @@ import type { ChangedFieldsNote } from '../access/audit-details';
 import { changedFields } from '../access/changed-fields';
 import { AppConfig } from '../config/app-config';
 import { WorkSignal } from '../executions/work-signal';
+import { FlowGroupsStore } from '../flow/flow-groups.store';
 import { FlowStore } from '../flow/flow.store';
 import { SecretBox } from '../secrets/secret-box';
 import type { QueryResultRow } from 'pg';
@@ -40,6 +41,8 @@ const WHATSAPP_DEFAULT_WATERMARK = 50;
 
 /** The triggers table inside `TriggersService.inTransaction`. */
 export interface TriggersWriter {
+  /** The transaction itself, for the stores of what triggers refer to (flow groups). */
+  sql: Sql;
   /** Every trigger, by slug. */
   all(): Promise<TriggerEntity[]>;
   save(trigger: TriggerEntity): Promise<TriggerEntity>;
@@ -51,8 +54,9 @@ export interface TriggersWriter {
 // for the row locks of the ones they touch.
 const LOCK_ALL_TRIGGERS_TEXT = `LOCK TABLE triggers IN SHARE ROW EXCLUSIVE MODE`;
 
-// Request fields stored under another name: the v1 `secret` shorthand becomes a verification.
-const STORED_AS = { secret: 'verification' } as const;
+// Request fields stored under another name: the v1 `secret` shorthand becomes a verification;
+// `flowGroup` is kept in the column of its alias `watermarkGroup`.
+const STORED_AS = { secret: 'verification', flowGroup: 'watermarkGroup' } as const;
 
 const LOCK_TRIGGER: Statement = {
   name: 'triggers_lock',
@@ -92,6 +96,7 @@ export class TriggersService {
     private readonly database: Database,
     private readonly signal: WorkSignal,
     private readonly targets: IngestTargets,
+    private readonly flowGroups: FlowGroupsStore,
   ) {
     this.triggers = dataSource.getRepository(TriggerEntity);
   }
@@ -164,7 +169,34 @@ export class TriggersService {
   }
 
   async create(dto: CreateTriggerDto): Promise<Trigger> {
+    await this.prepareFlowGroup(dto);
     return this.respond(await this.save(this.newTrigger(dto)));
+  }
+
+  /**
+   * Checks the flow group a create or update names (`flowGroup`, or its alias
+   * `watermarkGroup`): a `flowGroup` must exist; a group named only by `watermarkGroup` is
+   * created without limits when missing, as groups existed by being named before SPEC §15.
+   */
+  async prepareFlowGroup(
+    dto: UpdateTriggerDto,
+    options: { sql?: Sql; isDryRun?: boolean; knownGroups?: Set<string> } = {},
+  ): Promise<void> {
+    const { sql = this.database, isDryRun = false, knownGroups = new Set() } = options;
+    const group = requestedFlowGroup(dto);
+    if (group === undefined || group === null || knownGroups.has(group)) {
+      return;
+    }
+    if (dto.flowGroup === undefined) {
+      if (!isDryRun) {
+        await this.flowGroups.ensure(sql, group);
+      }
+      return;
+    }
+    if (!(await this.flowGroups.existing([group], sql)).has(group)) {
+      const problem = `flowGroup: no flow group named "${group}"; create it first with PUT /api/flow-groups/${group}`;
+      throw new RequestError('validation_failed', problem, [problem]);
+    }
   }
 
   /**
@@ -199,7 +231,7 @@ export class TriggersService {
       maxConcurrency: dto.maxConcurrency ?? null,
       circuitBreaker: dto.circuitBreaker ?? null,
       dailyWatermarkAction: dto.dailyWatermarkAction ?? 'alert',
-      watermarkGroup: dto.watermarkGroup ?? null,
+      watermarkGroup: requestedFlowGroup(dto) ?? null,
       classificationRules: dto.classificationRules ?? null,
       pausedByRule: null,
       orderingKeyPath: dto.orderingKeyPath ?? null,
@@ -217,6 +249,7 @@ export class TriggersService {
   ): Promise<Trigger> {
     const trigger = await this.findOrFail(id);
     const before = structuredClone(trigger);
+    await this.prepareFlowGroup(dto);
     this.applyChanges(trigger, dto);
     const saved = await this.save(trigger);
     noteChangedFields(changedFields({ sent: dto, before, after: saved, storedAs: STORED_AS }));
@@ -309,6 +342,7 @@ export class TriggersService {
           },
         };
         return work({
+          sql,
           all: () => repository.find({ order: { slug: 'ASC' } }),
           save: async (trigger) => {
             try {
@@ -463,8 +497,9 @@ function applyFlowControl(trigger: TriggerEntity, dto: UpdateTriggerDto): void {
     trigger.circuitBreaker = dto.circuitBreaker;
   }
   trigger.dailyWatermarkAction = dto.dailyWatermarkAction ?? trigger.dailyWatermarkAction;
-  if (dto.watermarkGroup !== undefined) {
-    trigger.watermarkGroup = dto.watermarkGroup;
+  const group = requestedFlowGroup(dto);
+  if (group !== undefined) {
+    trigger.watermarkGroup = group;
   }
   if (dto.orderingKeyPath !== undefined) {
     trigger.orderingKeyPath = dto.orderingKeyPath;
@@ -486,6 +521,21 @@ function toStoredWindow(
     return null;
   }
   return { timezone: window.timezone, days: window.days ?? null, from: window.from, to: window.to };
+}
+
+/**
+ * The flow group a body names, by `flowGroup` or its alias `watermarkGroup` (both stored in the
+ * one column); undefined when it names none. Both given and different: 400.
+ */
+function requestedFlowGroup(dto: UpdateTriggerDto): string | null | undefined {
+  const { flowGroup, watermarkGroup } = dto;
+  if (flowGroup !== undefined && watermarkGroup !== undefined && flowGroup !== watermarkGroup) {
+    const problem =
+      'flowGroup and watermarkGroup are one setting (watermarkGroup is its alias): give one of ' +
+      'them, or both with the same value';
+    throw new RequestError('validation_failed', problem, [problem]);
+  }
+  return flowGroup !== undefined ? flowGroup : watermarkGroup;
 }
 
 // A comparable snapshot of everything the claim gates on.

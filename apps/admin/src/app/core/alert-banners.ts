@@ -52,11 +52,18 @@ export function alertBanners(stats: Stats | null): AlertBanner[] {
       });
     }
   }
-  const hits = stats.triggers.filter((trigger) => trigger.watermarkHit);
+  const hits = [
+    ...stats.triggers
+      .filter((trigger) => trigger.watermarkHit)
+      .map((hit) => `${hit.slug} (${hit.executions24h}/${hit.dailyWatermark ?? '–'})`),
+    ...(stats.flowGroups ?? [])
+      .filter((group) => group.watermarkHit)
+      .map(
+        (hit) => `flow group ${hit.name} (${hit.firstAttempts24h}/${hit.dailyWatermark ?? '–'})`,
+      ),
+  ];
   if (hits.length > 0) {
-    const list = hits
-      .map((hit) => `${hit.slug} (${hit.executions24h}/${hit.dailyWatermark ?? '–'})`)
-      .join(', ');
+    const list = hits.join(', ');
     banners.push({
       key: 'watermark_hit',
       level: 'warning',

@@ -17,6 +17,7 @@ const plan: ConfigPlan = {
   create: ['orders'],
   update: [{ slug: 'crm', fields: ['action', 'rateLimit'] }],
   delete: ['old'],
+  flowGroups: { create: [], update: [], delete: [] },
 };
 
 describe(ConfigImportDialog.name, () => {

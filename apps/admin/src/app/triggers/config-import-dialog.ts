@@ -71,6 +71,17 @@ type ImportState =
               @if (plan()!.delete.length > 0) {
                 <p class="error-text">Delete: {{ plan()!.delete.join(', ') }}</p>
               }
+              @if (plan()!.flowGroups.create.length > 0) {
+                <p>Create flow groups: {{ plan()!.flowGroups.create.join(', ') }}</p>
+              }
+              @for (update of plan()!.flowGroups.update; track update.name) {
+                <p>Update flow group {{ update.name }}: {{ update.fields.join(', ') }}</p>
+              }
+              @if (plan()!.flowGroups.delete.length > 0) {
+                <p class="error-text">
+                  Delete flow groups: {{ plan()!.flowGroups.delete.join(', ') }}
+                </p>
+              }
             </div>
           }
         }

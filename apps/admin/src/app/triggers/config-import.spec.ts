@@ -17,10 +17,24 @@ describe(parseConfigDocument.name, () => {
 
 describe(isEmptyPlan.name, () => {
   it('is empty only when nothing is created, updated or deleted', () => {
-    expect(isEmptyPlan({ create: [], update: [], delete: [] })).toBe(true);
-    expect(isEmptyPlan({ create: [], update: [{ slug: 'a', fields: ['name'] }], delete: [] })).toBe(
-      false,
-    );
+    const noGroups = { create: [], update: [], delete: [] };
+    expect(isEmptyPlan({ create: [], update: [], delete: [], flowGroups: noGroups })).toBe(true);
+    expect(
+      isEmptyPlan({
+        create: [],
+        update: [{ slug: 'a', fields: ['name'] }],
+        delete: [],
+        flowGroups: noGroups,
+      }),
+    ).toBe(false);
+    expect(
+      isEmptyPlan({
+        create: [],
+        update: [],
+        delete: [],
+        flowGroups: { create: ['wa-number'], update: [], delete: [] },
+      }),
+    ).toBe(false);
   });
 });
 

@@ -21,7 +21,10 @@ export function parseConfigDocument(
 }
 
 export function isEmptyPlan(plan: ConfigPlan): boolean {
-  return plan.create.length === 0 && plan.update.length === 0 && plan.delete.length === 0;
+  const { flowGroups } = plan;
+  return [plan, flowGroups].every(
+    (part) => part.create.length === 0 && part.update.length === 0 && part.delete.length === 0,
+  );
 }
 
 /** The exported document as a file name with the date, e.g. `triggerline-config-2026-12-06.json`. */

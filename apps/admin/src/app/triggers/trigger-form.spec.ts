@@ -9,7 +9,9 @@ import {
   verificationWith,
 } from '../../testing/fixtures';
 import { setUpApi } from '../../testing/api-testing';
+import { of } from 'rxjs';
 import { Session } from '../core/session';
+import { FlowGroupApi } from '../flow-groups/flow-group-api';
 import { StatsMonitor } from '../stats/stats-monitor';
 import { TriggerForm } from './trigger-form';
 import type { TriggerFormGroup } from './trigger-form-model';
@@ -18,7 +20,11 @@ describe(TriggerForm.name, () => {
   let backend: HttpTestingController;
 
   beforeEach(() => {
-    backend = setUpApi([{ provide: StatsMonitor, useValue: { refresh: vi.fn() } }]);
+    backend = setUpApi([
+      { provide: StatsMonitor, useValue: { refresh: vi.fn() } },
+      // The flow group picker's options.
+      { provide: FlowGroupApi, useValue: { list: () => of({ items: [{ name: 'wa-number' }] }) } },
+    ]);
   });
 
   /** Answers the filter test's `GET /api/executions?triggerId&limit=10`. */

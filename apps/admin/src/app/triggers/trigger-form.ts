@@ -12,6 +12,7 @@ import {
 } from '@angular/core';
 import { rxResource, takeUntilDestroyed, toSignal } from '@angular/core/rxjs-interop';
 import { ReactiveFormsModule } from '@angular/forms';
+import { MatAutocompleteModule } from '@angular/material/autocomplete';
 import { MatButtonModule } from '@angular/material/button';
 import { MatButtonToggleModule } from '@angular/material/button-toggle';
 import { MatCheckboxModule } from '@angular/material/checkbox';
@@ -46,6 +47,7 @@ import { Session } from '../core/session';
 import { StatsMonitor } from '../stats/stats-monitor';
 import { DeliveryFilterFields } from './delivery-filter-fields';
 import { RetryScheduleView } from './retry-schedule-view';
+import { FlowGroupApi } from '../flow-groups/flow-group-api';
 import { TriggerApi } from './trigger-api';
 import { ExecutionApi, type ExecutionQuery } from '../executions/execution-api';
 import {
@@ -85,6 +87,7 @@ const LATEST_DELIVERY: ExecutionQuery = {
     RouterLink,
     RouteEditor,
     ClipboardModule,
+    MatAutocompleteModule,
     MatButtonModule,
     MatButtonToggleModule,
     MatCheckboxModule,
@@ -113,6 +116,12 @@ export class TriggerForm {
 
   /** Only admins change triggers; the others see the form read-only. */
   protected readonly isAdmin = inject(Session).isAdmin;
+  private readonly flowGroupApi = inject(FlowGroupApi);
+  private readonly flowGroups = rxResource({ stream: () => this.flowGroupApi.list() });
+  /** The flow groups the trigger may join, for the picker. */
+  protected readonly flowGroupNames = computed(() =>
+    this.flowGroups.hasValue() ? this.flowGroups.value().items.map((group) => group.name) : [],
+  );
   protected readonly actionTypes = ACTION_TYPES;
   protected readonly methods = HTTP_METHODS;
   protected readonly form = buildTriggerForm();

@@ -8,12 +8,10 @@ import {
   MAX_DELAY_MS,
   ORDERING_DEAD_LETTER_POLICIES,
   type OrderingDeadLetterPolicy,
-  FLOW_CONTROL_LIMITS,
   isValidDeadLetterGlob,
   isValidSlug,
   MAX_ROUTES,
   SLUG_PATTERN,
-  WATERMARK_ACTIONS,
   type WatermarkAction,
 } from '@triggerline/contracts';
 import { Type } from 'class-transformer';
@@ -37,10 +35,15 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { ACTION_SUBTYPES, ActionDto, HttpActionDto, WhatsappActionDto } from './action.dto';
-import { CircuitBreakerDto, RateLimitDto } from './flow-control.dto';
+import {
+  CircuitBreakerDto,
+  MaxConcurrencyField,
+  RateLimitDto,
+  RateLimitField,
+  WatermarkActionField,
+} from './flow-control.dto';
 import { RetryPolicyDto } from './retry-policy.dto';
 import { VerificationDto } from './verification.dto';
-import { IntInRange, rangeSchema } from '../../http/int-in-range';
 import { filterProblem } from '../delivery-filter';
 
 // An HTTP header name (RFC 9110 token).
@@ -85,7 +88,7 @@ function routesProblem(value: unknown): string | null {
 }
 
 /** The column is a PostgreSQL integer: larger is a 400, never a failed insert. */
-const MAX_DAILY_WATERMARK = 2_147_483_647;
+export const MAX_DAILY_WATERMARK = 2_147_483_647;
 
 const IsDeliveryFilter = () =>
   ValidateBy({
@@ -284,24 +287,10 @@ export class CreateTriggerDto implements CreateTriggerRequest {
   @IsIn(UNKNOWN_OUTCOME_POLICIES)
   onUnknownOutcome?: UnknownOutcomePolicy | null;
 
-  @ApiPropertyOptional({
-    type: RateLimitDto,
-    nullable: true,
-    description: 'At most `limit` attempt starts in any window of `periodMs`; null is off.',
-  })
-  @IsOptional()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => RateLimitDto)
+  @RateLimitField('At most `limit` attempt starts in any window of `periodMs`; null is off.')
   rateLimit?: RateLimitDto | null;
 
-  @ApiPropertyOptional({
-    nullable: true,
-    ...rangeSchema(FLOW_CONTROL_LIMITS.maxConcurrency),
-    description: 'At most this many attempts in flight at once, across workers; null is off.',
-  })
-  @IsOptional()
-  @IntInRange(FLOW_CONTROL_LIMITS.maxConcurrency)
+  @MaxConcurrencyField('At most this many attempts in flight at once, across workers; null is off.')
   maxConcurrency?: number | null;
 
   @ApiPropertyOptional({ type: CircuitBreakerDto, nullable: true })
@@ -311,19 +300,15 @@ export class CreateTriggerDto implements CreateTriggerRequest {
   @Type(() => CircuitBreakerDto)
   circuitBreaker?: CircuitBreakerDto | null;
 
-  @ApiPropertyOptional({
-    enum: WATERMARK_ACTIONS,
-    default: 'alert',
-    description: '`hold`: first attempts above dailyWatermark in any rolling 24 h wait.',
-  })
-  @IsOptional()
-  @IsIn(WATERMARK_ACTIONS)
+  @WatermarkActionField()
   dailyWatermarkAction?: WatermarkAction;
 
   @ApiPropertyOptional({
     nullable: true,
     pattern: SLUG_PATTERN.source,
-    description: 'Triggers of one group share one watermark count.',
+    description:
+      'The alias of flowGroup (SPEC §7): triggers of one group share one watermark count. ' +
+      'Naming a group that does not exist creates it without limits, as before flow groups.',
   })
   @IsOptional()
   @IsString()
@@ -332,6 +317,21 @@ export class CreateTriggerDto implements CreateTriggerRequest {
       'watermarkGroup must be lowercase letters, digits and dashes, 1 to 63, not starting with a dash',
   })
   watermarkGroup?: string | null;
+
+  @ApiPropertyOptional({
+    nullable: true,
+    pattern: SLUG_PATTERN.source,
+    description:
+      'SPEC §15: a flow group (PUT /api/flow-groups/:name) whose limits bind this trigger on top ' +
+      'of its own; it must exist. null leaves the group.',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(SLUG_PATTERN, {
+    message:
+      'flowGroup must be lowercase letters, digits and dashes, 1 to 63, not starting with a dash',
+  })
+  flowGroup?: string | null;
 
   @ApiPropertyOptional({
     nullable: true,

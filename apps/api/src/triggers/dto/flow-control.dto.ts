@@ -1,9 +1,13 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   type CircuitBreakerPolicy,
   FLOW_CONTROL_LIMITS,
   type RateLimit,
+  WATERMARK_ACTIONS,
 } from '@triggerline/contracts';
+import { Type } from 'class-transformer';
+import { IsIn, IsObject, IsOptional, ValidateNested } from 'class-validator';
 import { IntInRange, rangeSchema } from '../../http/int-in-range';
 
 const { rateLimit, circuitBreaker } = FLOW_CONTROL_LIMITS;
@@ -34,4 +38,43 @@ export class CircuitBreakerDto implements CircuitBreakerPolicy {
   })
   @IntInRange(circuitBreaker.cooldownMs)
   cooldownMs: number;
+}
+
+// The optional fields a trigger and a flow group share, validated and documented alike.
+
+/** `rateLimit`: a `RateLimitDto`, or null (off). */
+export function RateLimitField(description: string): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({ type: RateLimitDto, nullable: true, description }),
+    IsOptional(),
+    IsObject(),
+    ValidateNested(),
+    Type(() => RateLimitDto),
+  );
+}
+
+/** `maxConcurrency`: 1..1000, or null (off). */
+export function MaxConcurrencyField(description: string): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({
+      nullable: true,
+      ...rangeSchema(FLOW_CONTROL_LIMITS.maxConcurrency),
+      description,
+    }),
+    IsOptional(),
+    IntInRange(FLOW_CONTROL_LIMITS.maxConcurrency),
+  );
+}
+
+/** `dailyWatermarkAction`: `alert` (default) or `hold`. */
+export function WatermarkActionField(): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({
+      enum: WATERMARK_ACTIONS,
+      default: 'alert',
+      description: '`hold`: first attempts above dailyWatermark in any rolling 24 h wait.',
+    }),
+    IsOptional(),
+    IsIn(WATERMARK_ACTIONS),
+  );
 }
