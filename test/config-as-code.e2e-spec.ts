@@ -26,6 +26,7 @@ describe('configuration as code', () => {
     wa: 'evolution-api-key',
     signed: 'signing-secret-3d4e5f',
     gitlab: 'gitlab-token-6a7b8c',
+    outbound: `whsec_${Buffer.alloc(32, 7).toString('base64')}`,
   };
 
   beforeAll(async () => {
@@ -64,7 +65,15 @@ describe('configuration as code', () => {
         redactPaths: ['card.number'],
       },
       {
-        ...httpTrigger('gitlab'),
+        ...httpTrigger('gitlab', {
+          action: {
+            type: 'http',
+            url: `${target.url}/gitlab`,
+            body: 'raw',
+            forwardHeaders: ['X-Gitlab-Event'],
+            signing: { scheme: 'standard-webhooks', secret: secrets.outbound },
+          },
+        }),
         verification: {
           scheme: 'token',
           in: 'header',
@@ -104,6 +113,8 @@ describe('configuration as code', () => {
     (triggerOf(copy, 'wa').action as { apiKey?: string }).apiKey = secrets.wa;
     triggerOf(copy, 'signed').verification!.secrets[0].value = secrets.signed;
     triggerOf(copy, 'gitlab').verification!.secrets[0].value = secrets.gitlab;
+    const gitlab = triggerOf(copy, 'gitlab').action as { signing: { secret?: string } };
+    gitlab.signing.secret = secrets.outbound;
     return copy;
   }
 
@@ -159,6 +170,12 @@ describe('configuration as code', () => {
     expect(triggerOf(document, 'gitlab')).toMatchObject({
       enabled: false,
       onDeadLetter: 'crm*',
+      // SPEC §14's outbound settings; the signing secret only by its absence.
+      action: {
+        body: 'raw',
+        forwardHeaders: ['X-Gitlab-Event'],
+        signing: { scheme: 'standard-webhooks' },
+      },
       verification: {
         scheme: 'token',
         in: 'header',
@@ -361,6 +378,14 @@ describe('configuration as code', () => {
     });
     expect(unknownField.status).toBe(400);
     expect(unknownField.body).toMatchObject({ message: expect.stringMatching(/^triggers\[odd\]/) });
+    // The raw body would carry what `signed`'s redactPaths remove (SPEC §14), as the API says.
+    const raw = structuredClone(before);
+    triggerOf(raw, 'signed').action = { type: 'http', url: target.url, body: 'raw' };
+    const rawRefused = await apply(source, { document: raw });
+    expect(rawRefused.status).toBe(400);
+    expect(rawRefused.body).toMatchObject({
+      details: [expect.stringMatching(/^triggers\[signed\]\.action\.body "raw" /)],
+    });
     expect(await exportOf(source)).toEqual(before);
   });
 

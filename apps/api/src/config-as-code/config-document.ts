@@ -61,6 +61,14 @@ function toConfigAction(action: StoredAction): ActionRequest {
         ...(secretNames.length === 0
           ? {}
           : { secretHeaders: Object.fromEntries(secretNames.map((name) => [name, null])) }),
+        ...(action.body === undefined || action.body === 'payload' ? {} : { body: action.body }),
+        ...(action.forwardHeaders === undefined || action.forwardHeaders.length === 0
+          ? {}
+          : { forwardHeaders: action.forwardHeaders }),
+        // The secret left out: applied where signing is on, the stored secret is kept.
+        ...(action.signing === undefined || action.signing === null
+          ? {}
+          : { signing: { scheme: action.signing.scheme } }),
         timeoutMs: action.timeoutMs,
       };
     }

@@ -205,7 +205,7 @@ export class TriggersService {
    */
   newTrigger(dto: CreateTriggerDto): TriggerEntity {
     const action = dto.action === null ? null : toStoredAction(dto.action, null, this.box);
-    return this.triggers.create({
+    const trigger = this.triggers.create({
       name: dto.name,
       slug: dto.slug,
       enabled: dto.enabled ?? true,
@@ -239,6 +239,8 @@ export class TriggersService {
       deliveryWindow: toStoredWindow(dto.deliveryWindow),
       delayMs: dto.delayMs ?? null,
     });
+    refuseRawBodyWithRedaction(trigger);
+    return trigger;
   }
 
   /** Reports, through `noteChangedFields`, the fields sent whose stored value changed. */
@@ -310,6 +312,7 @@ export class TriggersService {
       trigger.classificationRules = dto.classificationRules;
     }
     applyFlowControl(trigger, dto);
+    refuseRawBodyWithRedaction(trigger);
   }
 
   /** What a saved change sets off, after its commit: the breaker reset, held work woken. */
@@ -423,7 +426,6 @@ export class TriggersService {
   }
 
   private async save(trigger: TriggerEntity): Promise<TriggerEntity> {
-    refuseRawBodyWithRedaction(trigger);
     await this.checkRoutes(trigger);
     try {
       return await this.triggers.save(trigger);
