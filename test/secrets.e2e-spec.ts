@@ -20,6 +20,8 @@ describeWithPostgres('secrets key rotation', () => {
   let gateway: HttpTarget;
   const [keyA, keyB] = [newKey(), newKey()];
   const signingSecret = `signing-${randomBytes(6).toString('hex')}`;
+  /** An execution whose forwarded Authorization header was sealed under the first key. */
+  let forwardedId: string;
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -32,6 +34,17 @@ describeWithPostgres('secrets key rotation', () => {
         ...httpTrigger('crm'),
         action: { type: 'http', url: gateway.url, secretHeaders: { Authorization: 'Bearer crm' } },
       });
+      await first.api('POST', '/api/triggers', {
+        ...httpTrigger('forwarder'),
+        action: { type: 'http', url: gateway.url, forwardHeaders: ['Authorization'] },
+        retryPolicy: { maxAttempts: 20, baseDelayMs: 500, maxDelayMs: 1000, jitterMs: 0 },
+      });
+      const forwarded = await first.hook(
+        'forwarder',
+        { order: 'forwarded' },
+        { authorization: 'Bearer from-sender' },
+      );
+      forwardedId = forwarded.body.executionId;
     } finally {
       await first.close();
     }
@@ -114,9 +127,9 @@ describeWithPostgres('secrets key rotation', () => {
     } finally {
       await Promise.all([one.close(), two.close()]);
     }
-    // Three triggers' secrets, every one under the new key.
+    // Three triggers' secrets and a forwarded credential header, every one under the new key.
     const keyIds = await storedKeyIds();
-    expect(keyIds).toHaveLength(3);
+    expect(keyIds).toHaveLength(4);
     expect(new Set(keyIds).size).toBe(1);
   });
 
@@ -138,6 +151,12 @@ describeWithPostgres('secrets key rotation', () => {
         return requests.length > 0 ? requests : undefined;
       });
       expect(request.headers.apikey).toBe('evolution-api-key');
+      // The forwarded header, re-sealed at the rotation, is still sent as the sender gave it.
+      await waitFor(() =>
+        gateway
+          .requestsFor(forwardedId)
+          .find((forwarded) => forwarded.headers.authorization === 'Bearer from-sender'),
+      );
     } finally {
       await alone.close();
     }

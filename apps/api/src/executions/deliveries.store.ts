@@ -199,6 +199,21 @@ const COUNT_ROUTED_DUPLICATE: Statement = {
          SELECT execution_ids, conflict FROM original`,
 };
 
+const FORWARDED_HEADERS_AFTER: Statement = {
+  name: 'execution_payloads_forwarded_headers_after',
+  // Keyset pages of the payloads that forward headers (SPEC §14), for re-sealing them.
+  text: `SELECT execution_id, forwarded_headers FROM execution_payloads
+         WHERE forwarded_headers IS NOT NULL AND execution_id > $1
+         ORDER BY execution_id LIMIT $2`,
+};
+
+const REPLACE_FORWARDED_HEADERS: Statement = {
+  name: 'execution_payloads_replace_forwarded_headers',
+  // Only while they still are what was read: processes starting together re-seal each row once.
+  text: `UPDATE execution_payloads SET forwarded_headers = $3::jsonb
+         WHERE execution_id = $1 AND forwarded_headers = $2::jsonb`,
+};
+
 const DELETE_ROUTES_WITHOUT_EXECUTIONS: Statement = {
   name: 'executions_delete_routes_without_executions',
   // Once retention or an erasure deleted every execution of a routed delivery, its key is free
@@ -207,6 +222,8 @@ const DELETE_ROUTES_WITHOUT_EXECUTIONS: Statement = {
          WHERE r.created_at < now() - interval '1 hour'
            AND NOT EXISTS (SELECT FROM executions e WHERE e.id = ANY (r.execution_ids))`,
 };
+
+const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 
 /** A row INSERT_DELIVERY(IES) answers: a delivery inserted, or counted as a duplicate. */
 interface WrittenRow {
@@ -369,6 +386,32 @@ export class DeliveriesStore {
       }
       // The original's row was deleted between the two statements: insert again.
     }
+  }
+
+  /** A page of the stored forwarded headers, after the execution id `after` ('' to start). */
+  async forwardedHeadersAfter(
+    after: string,
+    limit: number,
+  ): Promise<{ executionId: string; headers: Record<string, string> }[]> {
+    const { rows } = await this.database.run<{
+      execution_id: string;
+      forwarded_headers: Record<string, string>;
+    }>(FORWARDED_HEADERS_AFTER, [after === '' ? NIL_UUID : after, limit]);
+    return rows.map((row) => ({ executionId: row.execution_id, headers: row.forwarded_headers }));
+  }
+
+  /** Replaces an execution's forwarded headers if they are still `before`; answers whether. */
+  async replaceForwardedHeaders(
+    executionId: string,
+    before: Record<string, string>,
+    after: Record<string, string>,
+  ): Promise<boolean> {
+    const { rowCount } = await this.database.run(REPLACE_FORWARDED_HEADERS, [
+      executionId,
+      JSON.stringify(before),
+      JSON.stringify(after),
+    ]);
+    return rowCount > 0;
   }
 
   /** Forgets routed deliveries none of whose executions exist any more; answers how many. */

@@ -3,6 +3,7 @@ import { ClaimsStore } from './claims.store';
 import { CompletionsStore } from './completions.store';
 import { DeadLettersStore } from './dead-letters.store';
 import { DeliveriesStore } from './deliveries.store';
+import { ForwardedHeadersResealer } from './forwarded-headers-resealer';
 import { OperatorVerbsStore } from './operator-verbs.store';
 import { ReconciliationsStore } from './reconciliations.store';
 import { OrderingStore } from './ordering.store';
@@ -25,5 +26,5 @@ const STORES = [
  * signal that work is due; for the API and the worker alike. A store's methods that take `sql`
  * run in the caller's transaction, the others on the pool.
  */
-@Module({ providers: STORES, exports: STORES })
+@Module({ providers: [...STORES, ForwardedHeadersResealer], exports: STORES })
 export class ExecutionStoresModule {}

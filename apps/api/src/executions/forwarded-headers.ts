@@ -34,6 +34,25 @@ export function openForwardedHeaders(
   return mapCredentialValues(stored, (value) => box.open(value));
 }
 
+/**
+ * The stored forwarded headers with every sealed value under SECRETS_KEY (SPEC §16's rotation);
+ * null when nothing changes. Throws SecretsKeyError for a value no key of the ring opens.
+ */
+export function resealForwardedHeaders(
+  stored: Record<string, string>,
+  box: SecretBox,
+): Record<string, string> | null {
+  let isChanged = false;
+  const resealed = mapCredentialValues(stored, (value) => {
+    if (box.isSealedUnderCurrentKey(value)) {
+      return value;
+    }
+    isChanged = true;
+    return box.seal(box.open(value));
+  });
+  return isChanged ? resealed : null;
+}
+
 /** The stored forwarded headers as they may be shown: credential-looking values masked. */
 export function maskForwardedHeaders(stored: Record<string, string>): Record<string, string> {
   return mapCredentialValues(stored, () => MASKED_VALUE);

@@ -46,6 +46,11 @@ export class SecretBox {
     this.keys.set(this.keyId, key);
   }
 
+  /** Whether SECRETS_KEY_PREVIOUS gave keys: values sealed under them are being rotated. */
+  get hasPreviousKeys(): boolean {
+    return this.keys.size > 1;
+  }
+
   static isSealed(value: string): boolean {
     return SEALED.test(value);
   }
