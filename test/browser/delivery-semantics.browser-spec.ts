@@ -10,13 +10,17 @@ describe('admin console: outcome unknown, lookup by key, trigger deletion with o
   let trigger: Trigger;
 
   beforeAll(async () => {
-    // The gateway reads the message and never answers: the WhatsApp send is held.
+    // The gateway reads the message and never answers: the WhatsApp send is held. Evolution API
+    // v2 cannot be asked whether it went out (Evolution Go would be, SPEC §15): an operator
+    // confirms it.
     suite.target.respond(() => undefined);
     trigger = await suite.app.api<Trigger>('POST', '/api/triggers', {
       name: 'Order shipped',
       slug: 'order-shipped',
       action: {
         type: 'whatsapp',
+        provider: 'evolution-v2',
+        instance: 'shop',
         baseUrl: suite.target.url,
         apiKey: 'evolution-key',
         toPath: 'phone',
