@@ -68,10 +68,13 @@ const SKIP_DUPLICATE_KEY = `ON CONFLICT (trigger_id, idempotency_key)
 
 // A repeated key whose original was committed before the statement began is counted by the
 // statement that tried to insert it (`originals`, `counted`): one statement and one commit for
-// a duplicate, as for a new delivery. The statement's snapshot cannot see an original inserted
-// by a statement still running when it began (a racing delivery, or an earlier row of the
-// same batch): such a row is answered neither inserted nor counted, and COUNT_DUPLICATE counts
-// it once that original has committed.
+// a duplicate at idle, as for a new delivery. Only the single-delivery statement does this: in
+// the batched one, the lookup made PostgreSQL's cached generic plan (planned while the table was
+// small, with a guessed row count for the unnested arrays) scan executions on every batch, 20
+// times slower once the table had grown; a batch's duplicates are counted afterwards. The
+// statement's snapshot cannot see an original inserted by a statement still running when it
+// began (a racing delivery): such a row is answered neither inserted nor counted, and
+// COUNT_DUPLICATE counts it once that original has committed.
 const COUNT_STORED_ORIGINALS = `originals AS (
            SELECT d.id AS delivery_id, e.trigger_id, e.id AS execution_id,
                   coalesce(e.body_sha256 <> d.body_sha256, false) AS conflict
@@ -92,9 +95,9 @@ const INSERT_DELIVERIES: Statement = {
   name: 'executions_insert_deliveries',
   // A batch of deliveries (see `GroupCommit`) with their payloads in one statement, hence one
   // implicit transaction and one commit. The ids come from Node, so that each caller finds its
-  // row among those returned; a row not inserted is a duplicate, of an older row (answered with
-  // its original) or of an earlier row of this very batch (DO NOTHING skips those too, and they
-  // are not returned). Arrays make one statement for every batch size.
+  // row among those returned; a row not returned is a duplicate, of an older row or of an
+  // earlier row of this very batch (DO NOTHING skips those too), counted by COUNT_DUPLICATE.
+  // Arrays make one statement for every batch size.
   text: `WITH delivered AS (
            SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[],
                                 $6::bytea[], $7::smallint[], $8::bytea[], $9::text[], $10::text[],
@@ -114,7 +117,8 @@ const INSERT_DELIVERIES: Statement = {
                                            forwarded_headers)
            SELECT id, d.payload::jsonb, d.headers::jsonb, d.raw_body, d.forwarded_headers::jsonb
            FROM inserted JOIN delivered d USING (id)
-         ), ${COUNT_STORED_ORIGINALS}`,
+         )
+         SELECT id, NULL::uuid AS original_id, false AS conflict FROM inserted`,
 };
 
 const INSERT_DELIVERY: Statement = {
