@@ -123,20 +123,16 @@ describeWithPostgres('delivery order and windows across worker processes', () =>
   it('delivers three messages to one person in order while the first fails twice, without blocking another person', async () => {
     const slug = 'ordered';
     let aliceFailures = 0;
-    let inFlight = 0;
-    let mostInFlight = 0;
-    target.respond(async (request: ReceivedRequest, response) => {
-      const body = JSON.parse(request.body) as { to: string; n: number };
-      if (body.to !== 'alice') {
-        response.writeHead(200).end('ok');
-        return;
-      }
-      mostInFlight = Math.max(mostInFlight, ++inFlight);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      inFlight--;
-      const fails = body.n === 1 && aliceFailures < 2;
-      aliceFailures += fails ? 1 : 0;
-      response.writeHead(fails ? 503 : 200).end(fails ? 'busy' : 'ok');
+    const bodyOf = (request: ReceivedRequest) =>
+      JSON.parse(request.body) as { to: string; n: number };
+    const aliceTarget = target.respondSlowly({
+      holdMs: 50,
+      holds: (request) => bodyOf(request).to === 'alice',
+      status: (request) => {
+        const fails = bodyOf(request).n === 1 && aliceFailures < 2;
+        aliceFailures += fails ? 1 : 0;
+        return fails ? 503 : 200;
+      },
     });
     const trigger = await createTrigger(slug, {
       orderingKeyPath: 'to',
@@ -168,7 +164,7 @@ describeWithPostgres('delivery order and windows across worker processes', () =>
     }
     const toAlice = arrivals(slug).filter((body) => body.to === 'alice');
     expect(toAlice.map((body) => body.n)).toEqual([1, 1, 1, 2, 3]);
-    expect(mostInFlight).toBe(1);
+    expect(aliceTarget.mostAtOnce).toBe(1);
     const attempts = await Promise.all(alice.map(execution));
     expect(attempts.map((found) => found.attemptCount)).toEqual([3, 1, 1]);
   });

@@ -74,17 +74,9 @@ describeWithPostgres('flow control across worker processes', () => {
   });
 
   it('maxConcurrency 1: a 300 ms target never sees two requests at once across two workers', async () => {
-    let inFlight = 0;
-    let maxInFlight = 0;
-    flow.target.respond(async (request, response) => {
-      if (request.path !== '/single') {
-        response.writeHead(200).end('ok');
-        return;
-      }
-      maxInFlight = Math.max(maxInFlight, ++inFlight);
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      inFlight--;
-      response.writeHead(200).end('ok');
+    const slow = flow.target.respondSlowly({
+      holdMs: 300,
+      holds: (request) => request.path === '/single',
     });
     await createTrigger('single', { maxConcurrency: 1 });
     await deliver('single', 6);
@@ -92,7 +84,7 @@ describeWithPostgres('flow control across worker processes', () => {
       what: '6 single-file executions to succeed',
       timeoutMs: 60_000,
     });
-    expect(maxInFlight).toBe(1);
+    expect(slow.mostAtOnce).toBe(1);
     expect(rows.every((row) => row.attempt_count === 1)).toBe(true);
     expect(arrivals('single')).toHaveLength(6);
   });

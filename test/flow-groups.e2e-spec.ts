@@ -106,17 +106,9 @@ describeWithPostgres('flow groups across triggers and worker processes', () => {
   });
 
   it('a group maxConcurrency 1 never lets a 300 ms target see two requests of its triggers at once', async () => {
-    let inFlight = 0;
-    let maxInFlight = 0;
-    flow.target.respond(async (request, response) => {
-      if (!request.path.startsWith('/single-')) {
-        response.writeHead(200).end('ok');
-        return;
-      }
-      maxInFlight = Math.max(maxInFlight, ++inFlight);
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      inFlight--;
-      response.writeHead(200).end('ok');
+    const slow = flow.target.respondSlowly({
+      holdMs: 300,
+      holds: (request) => request.path.startsWith('/single-'),
     });
     await putGroup('single-number', { maxConcurrency: 1 });
     await createTrigger('single-a', { flowGroup: 'single-number' });
@@ -126,7 +118,7 @@ describeWithPostgres('flow groups across triggers and worker processes', () => {
       what: '8 executions of the single-file group to succeed',
       timeoutMs: 60_000,
     });
-    expect(maxInFlight).toBe(1);
+    expect(slow.mostAtOnce).toBe(1);
     expect(rows.every((row) => row.attempt_count === 1)).toBe(true);
     expect(arrivals('single-a', 'single-b')).toHaveLength(8);
   });

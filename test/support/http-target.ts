@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { setTimeout as delay } from 'node:timers/promises';
 
 /** One request the target received. */
 export interface ReceivedRequest {
@@ -50,6 +51,32 @@ export class HttpTarget {
 
   respond(responder: Responder): void {
     this.responder = responder;
+  }
+
+  /**
+   * A slow downstream: each request `holds` matches is answered after `holdMs` with `status`'s
+   * code (200 by default), the others at once with 200; `mostAtOnce` is the largest number of
+   * matching requests it held at the same time.
+   */
+  respondSlowly(options: {
+    holdMs: number;
+    holds: (request: ReceivedRequest) => boolean;
+    status?: (request: ReceivedRequest) => number;
+  }): { readonly mostAtOnce: number } {
+    let atOnce = 0;
+    const seen = { mostAtOnce: 0 };
+    this.respond(async (request, response) => {
+      if (!options.holds(request)) {
+        response.writeHead(200).end('ok');
+        return;
+      }
+      seen.mostAtOnce = Math.max(seen.mostAtOnce, ++atOnce);
+      await delay(options.holdMs);
+      atOnce--;
+      const status = options.status?.(request) ?? 200;
+      response.writeHead(status).end(`status ${status}`);
+    });
+    return seen;
   }
 
   /** Answers with the given statuses in turn, then repeats the last one. */
