@@ -7,8 +7,12 @@ import {
   type NewDelivery,
 } from '../../apps/api/src/executions/deliveries.store';
 import { toErrorResponse } from '../../apps/api/src/http/error-response';
-import { waitFor } from '../support/test-app';
-import { describeMedium, type MediumDatabase, openMediumDatabase } from './medium-database';
+import {
+  describeMedium,
+  type MediumDatabase,
+  openMediumDatabase,
+  waitForLockWaiters,
+} from './medium-database';
 
 const BATCH = 'executions_insert_deliveries';
 const ALONE = 'executions_insert_delivery';
@@ -320,16 +324,7 @@ describeMedium('Ingest batching (executions store against PostgreSQL)', () => {
         otherStore,
       ),
     ]);
-    await waitFor(
-      async () => {
-        const [{ n }] = await db.query(
-          `SELECT count(*)::int AS n FROM pg_stat_activity
-           WHERE datname = current_database() AND wait_event_type = 'Lock'`,
-        );
-        return n === 2 ? true : undefined;
-      },
-      { what: 'both batches to wait' },
-    );
+    await waitForLockWaiters(db, 2, 'both batches to wait');
     await blocker.query('ROLLBACK');
     blocker.release();
     const [mine, theirs] = await both;

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { Database } from '../../apps/api/src/database/database';
 import { dataSourceOptions } from '../../apps/api/src/database/data-source';
 import { runMigrationsLocked } from '../../apps/api/src/database/migrate';
+import { waitFor } from '../support/test-app';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 /**
@@ -42,4 +43,18 @@ export async function openMediumDatabase(
       await test.drop();
     },
   };
+}
+
+/** Waits until `count` sessions of this database wait for a lock (held by a test's blocker). */
+export function waitForLockWaiters(db: MediumDatabase, count: number, what: string) {
+  return waitFor(
+    async () => {
+      const [{ n }] = await db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_stat_activity
+         WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+      );
+      return n === count ? true : undefined;
+    },
+    { what },
+  );
 }

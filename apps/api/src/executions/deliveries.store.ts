@@ -203,6 +203,60 @@ const COUNT_ROUTED_DUPLICATE: Statement = {
          SELECT execution_ids, conflict FROM original`,
 };
 
+const INSERT_ROUTED_DELIVERIES: Statement = {
+  name: 'executions_insert_routed_deliveries',
+  // A batch of routed deliveries (see `GroupCommit`), as INSERT_ROUTED_DELIVERY writes one: one
+  // statement and one commit however many deliveries and routes. Each key appears once (the
+  // batch's repeats are answered afterwards, as duplicates). Parameters: the executions as
+  // arrays ($1 ids, $2 the 1-based index of their delivery, $3 triggers, $4 routed_from,
+  // $5 own payloads, $6 raw bodies, $7 forwarded headers, $8 ordering keys), then the deliveries as
+  // arrays ($9 triggers, $10 keys, $11 body hashes, $12 depths, $13 headers, $14 traceparents),
+  // sorted by trigger and key, so that two batches take the keys' locks in the same order;
+  // $15 the payload most of a delivery's executions share, parsed once (an execution's own
+  // payload, when a route redacts more, is in $5, else null).
+  text: `WITH delivery AS (
+           SELECT trigger_id, idempotency_key, body_sha256, depth, headers::jsonb AS headers,
+                  trace_parent, payload::jsonb AS payload, n
+           FROM unnest($9::uuid[], $10::text[], $11::bytea[], $12::smallint[], $13::text[],
+                       $14::text[], $15::text[]) WITH ORDINALITY
+             AS d(trigger_id, idempotency_key, body_sha256, depth, headers, trace_parent, payload,
+                  n)
+         ), input AS (
+           SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::uuid[], $4::uuid[], $5::text[],
+                                $6::bytea[], $7::text[], $8::text[]) WITH ORDINALITY
+             AS x(id, n, trigger_id, routed_from, payload, raw_body, forwarded_headers,
+                  ordering_key, position)
+         ), anchor AS (
+           INSERT INTO routed_deliveries (trigger_id, idempotency_key, execution_ids, body_sha256)
+           SELECT d.trigger_id, d.idempotency_key,
+                  ARRAY(SELECT x.id FROM input x WHERE x.n = d.n ORDER BY x.position),
+                  d.body_sha256
+           FROM delivery d WHERE d.idempotency_key IS NOT NULL
+           ORDER BY d.n
+           ON CONFLICT DO NOTHING
+           RETURNING trigger_id, idempotency_key
+         ), inserted AS (
+           INSERT INTO executions (id, trigger_id, status, idempotency_key, due_at, body_sha256,
+                                   depth, routed_from, trace_parent, ordering_key)
+           SELECT x.id, x.trigger_id, 'pending', d.idempotency_key, now(), d.body_sha256, d.depth,
+                  x.routed_from, d.trace_parent, x.ordering_key
+           FROM input x JOIN delivery d USING (n)
+           WHERE d.idempotency_key IS NULL
+              OR EXISTS (SELECT FROM anchor a WHERE a.trigger_id = d.trigger_id
+                                                AND a.idempotency_key = d.idempotency_key)
+           ORDER BY x.position
+           ${SKIP_DUPLICATE_KEY}
+           RETURNING id
+         ), stored AS (
+           INSERT INTO execution_payloads (execution_id, payload, headers, raw_body,
+                                           forwarded_headers)
+           SELECT id, coalesce(x.payload::jsonb, d.payload), d.headers, x.raw_body,
+                  x.forwarded_headers::jsonb
+           FROM inserted JOIN input x USING (id) JOIN delivery d USING (n)
+         )
+         SELECT id FROM inserted`,
+};
+
 const FORWARDED_HEADERS_AFTER: Statement = {
   name: 'execution_payloads_forwarded_headers_after',
   // Keyset pages of the payloads that forward headers (SPEC §14), for re-sealing them.
@@ -260,6 +314,47 @@ interface DeliveryRow {
   orderingKey: string | null;
 }
 
+/** A routed delivery as INSERT_ROUTED_DELIVER(IES) take it: ids chosen here, JSON serialised. */
+interface RoutedDeliveryRow {
+  triggerId: string;
+  idempotencyKey: string | null;
+  headers: string;
+  bodySha256: Buffer;
+  depth: number;
+  traceParent: string | null;
+  executions: {
+    id: string;
+    triggerId: string;
+    routedFrom: string | null;
+    payload: string;
+    rawBody: Buffer | null;
+    forwardedHeaders: string | null;
+    orderingKey: string | null;
+  }[];
+}
+
+/** Accepted when it created executions (or has no key to be a duplicate by); else null. */
+function routedOutcomeOf(
+  row: RoutedDeliveryRow,
+  created: Set<string>,
+): RoutedDeliveryOutcome | null {
+  const executionIds = row.executions.map(({ id }) => id).filter((id) => created.has(id));
+  return executionIds.length > 0 || row.idempotencyKey === null
+    ? { kind: 'accepted', executionIds }
+    : null;
+}
+
+function weightOfRouted(row: RoutedDeliveryRow): number {
+  return row.executions.reduce(
+    (weight, execution) =>
+      weight +
+      execution.payload.length +
+      (execution.rawBody?.byteLength ?? 0) +
+      (execution.forwardedHeaders?.length ?? 0),
+    row.headers.length,
+  );
+}
+
 // Two batches in flight: while PostgreSQL commits one, the api answers the other's webhooks
 // and the deliveries that wait gather for the next, so neither side idles. More would split
 // those into more, smaller commits where the database's CPU is the limit, and take more of the
@@ -272,7 +367,9 @@ const DELIVERY_BATCHES_IN_FLIGHT = 2;
 const MAX_DELIVERY_BATCH = 100;
 const MAX_DELIVERY_BATCH_CHARS = 4 * 1024 * 1024;
 
-function byTriggerAndKey(a: DeliveryRow, b: DeliveryRow): number {
+type Keyed = Pick<DeliveryRow, 'triggerId' | 'idempotencyKey'>;
+
+function byTriggerAndKey(a: Keyed, b: Keyed): number {
   if (a.triggerId !== b.triggerId) {
     return a.triggerId < b.triggerId ? -1 : 1;
   }
@@ -307,6 +404,17 @@ export class DeliveriesStore {
       row.headers.length +
       (row.rawBody?.byteLength ?? 0) +
       (row.forwardedHeaders?.length ?? 0),
+  });
+
+  private readonly routedDeliveries = new GroupCommit<
+    RoutedDeliveryRow,
+    RoutedDeliveryOutcome | null
+  >({
+    write: (rows) => this.insertRoutedDeliveries(rows),
+    maxInFlight: DELIVERY_BATCHES_IN_FLIGHT,
+    maxItems: MAX_DELIVERY_BATCH,
+    maxWeight: MAX_DELIVERY_BATCH_CHARS,
+    weigh: weightOfRouted,
   });
 
   constructor(private readonly database: Database) {}
@@ -352,43 +460,51 @@ export class DeliveriesStore {
   }
 
   /**
-   * Stores a delivery to a trigger with routes, all its executions in one statement (not
-   * batched: it is one statement whatever the number of routes), or counts it as a duplicate.
+   * Stores a delivery to a trigger with routes, all its executions in one statement shared with
+   * the routed deliveries that arrive meanwhile (`routedDeliveries`), or counts it as a duplicate.
    */
   async recordRoutedDelivery(delivery: NewRoutedDelivery): Promise<RoutedDeliveryOutcome> {
-    const ids = delivery.executions.map(() => randomUUID());
     const json = (value: unknown) => JSON.stringify(value ?? null);
+    // Routes that redact nothing more share the delivery's payload object: serialised once.
+    const serialised = new Map<unknown, string>();
+    const payloadJson = (payload: unknown) => {
+      const text = serialised.get(payload) ?? json(payload);
+      serialised.set(payload, text);
+      return text;
+    };
+    const row: RoutedDeliveryRow = {
+      triggerId: delivery.triggerId,
+      idempotencyKey: delivery.idempotencyKey,
+      headers: json(delivery.headers),
+      bodySha256: delivery.bodySha256,
+      depth: delivery.depth,
+      traceParent: delivery.traceParent,
+      executions: delivery.executions.map((execution) => ({
+        id: randomUUID(),
+        triggerId: execution.triggerId,
+        routedFrom: execution.routedFrom,
+        payload: payloadJson(execution.payload),
+        rawBody: execution.rawBody,
+        forwardedHeaders:
+          execution.forwardedHeaders === null ? null : json(execution.forwardedHeaders),
+        orderingKey: execution.orderingKey,
+      })),
+    };
+    let written = await this.routedDeliveries.submit(row);
     for (;;) {
-      const inserted = await this.database.run<{ id: string }>(INSERT_ROUTED_DELIVERY, [
-        ids,
-        delivery.executions.map((item) => item.triggerId),
-        delivery.executions.map((item) => item.routedFrom),
-        delivery.executions.map((item) => json(item.payload)),
-        delivery.executions.map((item) => item.rawBody),
-        delivery.executions.map((item) =>
-          item.forwardedHeaders === null ? null : json(item.forwardedHeaders),
-        ),
-        delivery.triggerId,
-        delivery.idempotencyKey,
-        delivery.bodySha256,
-        delivery.depth,
-        json(delivery.headers),
-        delivery.traceParent,
-        delivery.executions.map((item) => item.orderingKey),
-      ]);
-      if (inserted.rows.length > 0 || delivery.idempotencyKey === null) {
-        const created = new Set(inserted.rows.map(({ id }) => id));
-        return { kind: 'accepted', executionIds: ids.filter((id) => created.has(id)) };
+      if (written !== null) {
+        return written;
       }
       const original = await this.database.run<{ execution_ids: string[]; conflict: boolean }>(
         COUNT_ROUTED_DUPLICATE,
-        [delivery.triggerId, delivery.idempotencyKey, delivery.bodySha256],
+        [row.triggerId, row.idempotencyKey, row.bodySha256],
       );
       if (original.rows.length > 0) {
         const [found] = original.rows;
         return { kind: 'duplicate', executionIds: found.execution_ids, conflict: found.conflict };
       }
       // The original's row was deleted between the two statements: insert again.
+      written = await this.insertRoutedDelivery(row);
     }
   }
 
@@ -475,6 +591,87 @@ export class DeliveriesStore {
       row.orderingKey,
     ]);
     return outcomeOf(written.rows[0]);
+  }
+
+  /**
+   * Each routed delivery's outcome: accepted with the executions it created, or null for one
+   * whose key was taken (by a stored original, or by an earlier delivery of this batch).
+   */
+  private async insertRoutedDeliveries(
+    rows: RoutedDeliveryRow[],
+  ): Promise<PromiseSettledResult<RoutedDeliveryOutcome | null>[]> {
+    if (rows.length === 1) {
+      return Promise.allSettled([this.insertRoutedDelivery(rows[0])]);
+    }
+    // The first delivery of each key is the batch's candidate original; the others of that key
+    // are duplicates of whichever wins, counted once the batch has committed.
+    const keys = new Set<string>();
+    const candidates: RoutedDeliveryRow[] = [];
+    for (const row of rows.toSorted(byTriggerAndKey)) {
+      const key = `${row.triggerId} ${row.idempotencyKey}`;
+      if (row.idempotencyKey === null || !keys.has(key)) {
+        keys.add(key);
+        candidates.push(row);
+      }
+    }
+    const shared = candidates.map((row) => row.executions[0].payload);
+    const executions = candidates.flatMap((row, i) =>
+      row.executions.map((execution) => ({
+        ...execution,
+        delivery: i + 1,
+        payload: execution.payload === shared[i] ? null : execution.payload,
+      })),
+    );
+    try {
+      const inserted = await this.database.run<{ id: string }>(INSERT_ROUTED_DELIVERIES, [
+        executions.map((item) => item.id),
+        executions.map((item) => item.delivery),
+        executions.map((item) => item.triggerId),
+        executions.map((item) => item.routedFrom),
+        executions.map((item) => item.payload),
+        executions.map((item) => item.rawBody),
+        executions.map((item) => item.forwardedHeaders),
+        executions.map((item) => item.orderingKey),
+        candidates.map((row) => row.triggerId),
+        candidates.map((row) => row.idempotencyKey),
+        candidates.map((row) => row.bodySha256),
+        candidates.map((row) => row.depth),
+        candidates.map((row) => row.headers),
+        candidates.map((row) => row.traceParent),
+        shared,
+      ]);
+      const created = new Set(inserted.rows.map(({ id }) => id));
+      const isCandidate = new Set(candidates);
+      return rows.map((row) => ({
+        status: 'fulfilled',
+        value: isCandidate.has(row) ? routedOutcomeOf(row, created) : null,
+      }));
+    } catch {
+      // As for plain deliveries: one delivery's refusal stays its own.
+      return Promise.allSettled(rows.map((row) => this.insertRoutedDelivery(row)));
+    }
+  }
+
+  private async insertRoutedDelivery(
+    row: RoutedDeliveryRow,
+  ): Promise<RoutedDeliveryOutcome | null> {
+    const { executions } = row;
+    const inserted = await this.database.run<{ id: string }>(INSERT_ROUTED_DELIVERY, [
+      executions.map((item) => item.id),
+      executions.map((item) => item.triggerId),
+      executions.map((item) => item.routedFrom),
+      executions.map((item) => item.payload),
+      executions.map((item) => item.rawBody),
+      executions.map((item) => item.forwardedHeaders),
+      row.triggerId,
+      row.idempotencyKey,
+      row.bodySha256,
+      row.depth,
+      row.headers,
+      row.traceParent,
+      executions.map((item) => item.orderingKey),
+    ]);
+    return routedOutcomeOf(row, new Set(inserted.rows.map(({ id }) => id)));
   }
 
   /** Starts one pending execution per handler trigger of a dead letter, with `payload`. */
