@@ -12,7 +12,7 @@ import { healthPhase } from './phases/health.mjs';
 import { historyPhase } from './phases/history.mjs';
 import { ingestPhase } from './phases/ingest.mjs';
 import { latencyPhase } from './phases/latency.mjs';
-import { peerVersions } from './peers/settings.mjs';
+import { ensurePeerNode, peerVersions } from './peers/settings.mjs';
 import { config } from './support/config.mjs';
 import { ensureLoadTools } from './support/load-tools.mjs';
 import { fmt } from './support/numbers.mjs';
@@ -46,6 +46,7 @@ async function main() {
     throw new Error(`unknown phase(s) ${unknown.join(', ')}; known: ${Object.keys(PHASES)}`);
   }
   const tools = ensureLoadTools();
+  ensurePeerNode();
   const server = await serverSettings();
   const versions = peerVersions();
   const environment = [
@@ -58,7 +59,7 @@ async function main() {
       `(synchronous_commit ${server.synchronous_commit}, shared_buffers ${server.shared_buffers}, ` +
       `shared_preload_libraries '${server.preload}')`,
     `${tools.wrk}; ${tools.pgbench}; graphile-worker ${versions.graphileWorker}; ` +
-      `pg-boss ${versions.pgBoss}; Fastify ${versions.fastify}`,
+      `pg-boss ${versions.pgBoss} (both on Node ${versions.peerNode}); Fastify ${versions.fastify}`,
     `repeat ${config.repeat} (medians), ${config.seconds} s per load run, ${config.clients} clients, ` +
       `${config.threads} load thread(s); drain ${config.drain}; claim rows ${config.rows} + ${config.rows}; history ${config.history} executions`,
     'statements are counted on the wire by a proxy (bench/support/wire-counter.mjs): ' +
