@@ -19,6 +19,7 @@ const ALONE = 'executions_insert_delivery';
 /** Deliveries `inOneBatch` sends ahead of the batch, each alone. */
 const FRONT = 2;
 const COUNT_DUPLICATE = 'executions_count_duplicate';
+const KNOWN = 'duplicate_deliveries_count_known';
 
 /** The real database, recording each statement (a batch with its keys) and able to step in. */
 class RecordingDatabase extends Database {
@@ -239,10 +240,14 @@ describeMedium('Ingest batching (executions store against PostgreSQL)', () => {
 
   it('counts a duplicate of a stored original in the statement that tried to insert it, at idle', async () => {
     const original = await sut.recordDelivery(delivery('stored', 'same'));
+    // Another process: it does not know the original (see the next test for one that does).
+    const other = new DeliveriesStore(database);
     database.sent.length = 0;
 
-    const alone = await sut.recordDelivery(delivery('stored', 'other'));
-    const batched = (await inOneBatch([delivery('stored', 'same'), delivery('new')])).map(valueOf);
+    const alone = await other.recordDelivery(delivery('stored', 'other'));
+    const batched = (
+      await inOneBatch([delivery('stored', 'same'), delivery('new')], new DeliveriesStore(database))
+    ).map(valueOf);
 
     expect(alone).toEqual({
       kind: 'duplicate',
@@ -258,6 +263,62 @@ describeMedium('Ingest batching (executions store against PostgreSQL)', () => {
     expect(database.count(BATCH)).toBe(1);
     expect(await executionsWithKey('stored')).toEqual([
       { id: original.executionId, duplicates: 2, conflicts: 1 },
+    ]);
+  });
+
+  it('counts repeated keys of originals it stored or met in one shared insert, looking nothing up', async () => {
+    const first = await sut.recordDelivery(delivery('known-1', 'same'));
+    // An original stored by another process, met once as a duplicate here.
+    const second = await new DeliveriesStore(database).recordDelivery(delivery('known-2', 'same'));
+    await sut.recordDelivery(delivery('known-2', 'same'));
+    database.sent.length = 0;
+    const repeats = Array.from({ length: 10 }, (_, i) =>
+      delivery(i % 2 === 0 ? 'known-1' : 'known-2', i === 3 ? 'other' : 'same'),
+    );
+
+    const outcomes = (await Promise.all(repeats.map((d) => sut.recordDelivery(d)))).map(
+      (outcome, i) => [i, outcome],
+    );
+
+    expect(outcomes).toEqual(
+      repeats.map((d, i) => [
+        i,
+        {
+          kind: 'duplicate',
+          executionId: (d.idempotencyKey === 'known-1' ? first : second).executionId,
+          conflict: i === 3,
+        },
+      ]),
+    );
+    // Two leave at once (the batches in flight), the other eight together.
+    expect(database.sent).toEqual([{ name: KNOWN }, { name: KNOWN }, { name: KNOWN }]);
+    expect(await executionsWithKey('known-1')).toEqual([
+      { id: first.executionId, duplicates: 5, conflicts: 0 },
+    ]);
+    expect(await executionsWithKey('known-2')).toEqual([
+      { id: second.executionId, duplicates: 6, conflicts: 1 },
+    ]);
+  });
+
+  it('stores a delivery anew when the original it knew was erased since', async () => {
+    const erased = await sut.recordDelivery(delivery('erased'));
+    await db.query(`DELETE FROM executions WHERE id = $1`, [erased.executionId]); // an erasure
+    database.sent.length = 0;
+
+    const again = await sut.recordDelivery(delivery('erased'));
+    const repeated = await sut.recordDelivery(delivery('erased'));
+
+    expect(again).toEqual({ kind: 'accepted', executionId: expect.any(String) });
+    expect(again.executionId).not.toBe(erased.executionId);
+    expect(repeated).toEqual({
+      kind: 'duplicate',
+      executionId: again.executionId,
+      conflict: false,
+    });
+    // The count of the known duplicate failed (its original is gone); the new one is known.
+    expect(database.sent.map((sent) => sent.name)).toEqual([KNOWN, ALONE, KNOWN]);
+    expect(await executionsWithKey('erased')).toEqual([
+      { id: again.executionId, duplicates: 1, conflicts: 0 },
     ]);
   });
 

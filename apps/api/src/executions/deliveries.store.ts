@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Database, type Sql, type Statement } from '../database/database';
 import { GroupCommit } from './group-commit';
+import { type KnownOriginal, RecentOriginals } from './recent-originals';
 
 // How executions come to be: deliveries, written by a group commit (and counted here when they
 // are duplicates, in `duplicate_deliveries`), and the executions of dead-letter handlers.
@@ -153,6 +154,16 @@ const COUNT_DUPLICATE: Statement = {
          WHERE trigger_id = $1 AND idempotency_key = $2 AND replay_of IS NULL
            AND routed_from IS NULL
          RETURNING execution_id, conflict`,
+};
+
+const COUNT_KNOWN_DUPLICATES: Statement = {
+  name: 'duplicate_deliveries_count_known',
+  // Duplicates of originals this process knows (RecentOriginals), a batch at a time: nothing to
+  // look up, so one small insert, cheaper than storing a new delivery. The foreign key to
+  // executions proves each original still exists; when one does not, the statement fails and
+  // its deliveries take the usual path.
+  text: `INSERT INTO duplicate_deliveries (trigger_id, execution_id, conflict)
+         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::boolean[])`,
 };
 
 const INSERT_ROUTED_DELIVERY: Statement = {
@@ -355,6 +366,17 @@ function weightOfRouted(row: RoutedDeliveryRow): number {
   );
 }
 
+/** A repeated key of a delivery whose original this process knows. */
+interface KnownDuplicate {
+  triggerId: string;
+  original: KnownOriginal;
+  conflict: boolean;
+}
+
+// The originals a process remembers: a burst of redeliveries of the last few thousand keys is
+// counted without a lookup. At most 255-character keys, a few MB.
+const RECENT_ORIGINALS = 10_000;
+
 // Two batches in flight: while PostgreSQL commits one, the api answers the other's webhooks
 // and the deliveries that wait gather for the next, so neither side idles. More would split
 // those into more, smaller commits where the database's CPU is the limit, and take more of the
@@ -417,6 +439,16 @@ export class DeliveriesStore {
     weigh: weightOfRouted,
   });
 
+  private readonly knownDuplicates = new GroupCommit<KnownDuplicate, boolean>({
+    write: (duplicates) => this.countKnownDuplicates(duplicates),
+    maxInFlight: DELIVERY_BATCHES_IN_FLIGHT,
+    maxItems: MAX_DELIVERY_BATCH,
+    maxWeight: MAX_DELIVERY_BATCH,
+    weigh: () => 1,
+  });
+
+  private readonly recentOriginals = new RecentOriginals(RECENT_ORIGINALS);
+
   constructor(private readonly database: Database) {}
 
   /**
@@ -441,9 +473,18 @@ export class DeliveriesStore {
       traceParent: delivery.traceParent ?? null,
       orderingKey: delivery.orderingKey ?? null,
     };
+    const known = this.knownDuplicateOf(row);
+    if (known !== null) {
+      if (await this.knownDuplicates.submit(known)) {
+        const { original, conflict } = known;
+        return { kind: 'duplicate', executionId: original.executionId, conflict };
+      }
+      this.recentOriginals.forget(row.triggerId, row.idempotencyKey!);
+    }
     let written = await this.deliveries.submit(row);
     for (;;) {
       if (written !== null) {
+        this.rememberOriginal(row, written);
         return written;
       }
       const original = await this.database.run<{ execution_id: string; conflict: boolean }>(
@@ -452,11 +493,45 @@ export class DeliveriesStore {
       );
       if (original.rows.length > 0) {
         const [found] = original.rows;
-        return { kind: 'duplicate', executionId: found.execution_id, conflict: found.conflict };
+        const duplicate: DeliveryOutcome = {
+          kind: 'duplicate',
+          executionId: found.execution_id,
+          conflict: found.conflict,
+        };
+        this.rememberOriginal(row, duplicate);
+        return duplicate;
       }
       // The original was deleted (retention) between the two statements: insert again.
       written = await this.insertDelivery(row);
     }
+  }
+
+  /** A repeated key of an original this process remembers; null otherwise. */
+  private knownDuplicateOf(row: DeliveryRow): KnownDuplicate | null {
+    if (row.idempotencyKey === null) {
+      return null;
+    }
+    const original = this.recentOriginals.find(row.triggerId, row.idempotencyKey);
+    if (original === undefined) {
+      return null;
+    }
+    return {
+      triggerId: row.triggerId,
+      original,
+      conflict: !original.bodySha256.equals(row.bodySha256),
+    };
+  }
+
+  /** Remembers the original of a delivery's key, when the delivery tells its body's hash. */
+  private rememberOriginal(row: DeliveryRow, outcome: DeliveryOutcome): void {
+    // A conflicting duplicate's body is not its original's.
+    if (row.idempotencyKey === null || (outcome.kind === 'duplicate' && outcome.conflict)) {
+      return;
+    }
+    this.recentOriginals.remember(row.triggerId, row.idempotencyKey, {
+      executionId: outcome.executionId,
+      bodySha256: row.bodySha256,
+    });
   }
 
   /**
@@ -591,6 +666,23 @@ export class DeliveriesStore {
       row.orderingKey,
     ]);
     return outcomeOf(written.rows[0]);
+  }
+
+  /** Whether each known duplicate was counted; none is when one's original is gone. */
+  private async countKnownDuplicates(
+    duplicates: KnownDuplicate[],
+  ): Promise<PromiseSettledResult<boolean>[]> {
+    let isCounted = true;
+    try {
+      await this.database.run(COUNT_KNOWN_DUPLICATES, [
+        duplicates.map((duplicate) => duplicate.triggerId),
+        duplicates.map((duplicate) => duplicate.original.executionId),
+        duplicates.map((duplicate) => duplicate.conflict),
+      ]);
+    } catch {
+      isCounted = false; // an original erased or expired since: each takes the usual path
+    }
+    return duplicates.map(() => ({ status: 'fulfilled', value: isCounted }));
   }
 
   /**
