@@ -1,4 +1,4 @@
-import PinoPretty from 'pino-pretty';
+import type PinoPretty from 'pino-pretty';
 import type { LogFormat } from './env.schema';
 
 /**
@@ -6,11 +6,15 @@ import type { LogFormat } from './env.schema';
  * readable line per entry for a person at a terminal:
  * `06:50:01.123 INFO  Replay execution_replayed executionId="…" replayId="…"`.
  */
-export function logDestination(format: LogFormat): PinoPretty.PrettyStream | undefined {
+export async function logDestination(
+  format: LogFormat,
+): Promise<PinoPretty.PrettyStream | undefined> {
   if (format === 'json') {
     return undefined;
   }
-  return PinoPretty({
+  // Loaded only for a person at a terminal: JSON processes (production, workers) never do.
+  const { default: pinoPretty } = await import('pino-pretty');
+  return pinoPretty({
     colorize: process.stdout.isTTY === true,
     singleLine: true,
     translateTime: 'SYS:HH:MM:ss.l',

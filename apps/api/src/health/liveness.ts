@@ -1,4 +1,3 @@
-import type { OpenAPIObject } from '@nestjs/swagger';
 import type { FastifyInstance } from 'fastify';
 import { sendErrorResponse } from '../http/request-url';
 import type { MachineOnlyRoute } from '../http/security-headers';
@@ -34,16 +33,3 @@ const LIVE_HEADERS = {
   'content-type': 'application/json; charset=utf-8',
   'x-content-type-options': 'nosniff',
 };
-
-/** The route is not Nest's, so Swagger does not see it: describe it as Nest would. */
-export function documentLiveness(document: OpenAPIObject): void {
-  document.paths[LIVENESS_PATH] = {
-    get: {
-      operationId: 'HealthController_live',
-      summary: 'The process is up',
-      parameters: [],
-      responses: { '200': { description: '' } },
-      tags: ['health'],
-    },
-  };
-}
