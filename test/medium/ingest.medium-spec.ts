@@ -11,7 +11,7 @@ import {
   describeMedium,
   type MediumDatabase,
   openMediumDatabase,
-  waitForLockWaiters,
+  whileInsertIsUncommitted,
 } from './medium-database';
 
 const BATCH = 'executions_insert_deliveries';
@@ -371,24 +371,23 @@ describeMedium('Ingest batching (executions store against PostgreSQL)', () => {
     const keys = Array.from({ length: 40 }, (_, i) => `order-${String(i).padStart(2, '0')}`);
     // An uncommitted insert of a key in the middle stops both batches there, each holding the
     // keys it wrote first: unordered, each would then wait for a key the other holds.
-    const blocker = await db.pool.connect();
-    await blocker.query('BEGIN');
-    await blocker.query(
-      `INSERT INTO executions (trigger_id, status, idempotency_key) VALUES ($1, 'pending', $2)`,
-      [triggerId, keys[20]],
+    const [mine, theirs] = await whileInsertIsUncommitted(
+      db,
+      {
+        sql: `INSERT INTO executions (trigger_id, status, idempotency_key)
+              VALUES ($1, 'pending', $2)`,
+        params: [triggerId, keys[20]],
+        waiters: 2,
+      },
+      () =>
+        Promise.all([
+          inOneBatch(keys.map((key) => delivery(key))),
+          inOneBatch(
+            keys.toReversed().map((key) => delivery(key)),
+            otherStore,
+          ),
+        ]),
     );
-
-    const both = Promise.all([
-      inOneBatch(keys.map((key) => delivery(key))),
-      inOneBatch(
-        keys.toReversed().map((key) => delivery(key)),
-        otherStore,
-      ),
-    ]);
-    await waitForLockWaiters(db, 2, 'both batches to wait');
-    await blocker.query('ROLLBACK');
-    blocker.release();
-    const [mine, theirs] = await both;
 
     // A deadlock would have failed a batch, whose deliveries would then have gone alone.
     expect(database.count(ALONE) + other.count(ALONE)).toBe(2 * FRONT);

@@ -45,16 +45,33 @@ export async function openMediumDatabase(
   };
 }
 
-/** Waits until `count` sessions of this database wait for a lock (held by a test's blocker). */
-export function waitForLockWaiters(db: MediumDatabase, count: number, what: string) {
-  return waitFor(
-    async () => {
-      const [{ n }] = await db.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM pg_stat_activity
-         WHERE datname = current_database() AND wait_event_type = 'Lock'`,
-      );
-      return n === count ? true : undefined;
-    },
-    { what },
-  );
+/**
+ * Runs `work` while another session holds an uncommitted insert (`sql`, `params`), until
+ * `waiters` sessions wait for its lock; then rolls the insert back and answers `work`'s result.
+ */
+export async function whileInsertIsUncommitted<T>(
+  db: MediumDatabase,
+  insert: { sql: string; params: unknown[]; waiters: number },
+  work: () => Promise<T>,
+): Promise<T> {
+  const blocker = await db.pool.connect();
+  try {
+    await blocker.query('BEGIN');
+    await blocker.query(insert.sql, insert.params);
+    const result = work();
+    await waitFor(
+      async () => {
+        const [{ n }] = await db.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_stat_activity
+           WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+        );
+        return n === insert.waiters ? true : undefined;
+      },
+      { what: `${insert.waiters} sessions to wait for the uncommitted insert` },
+    );
+    await blocker.query('ROLLBACK');
+    return await result;
+  } finally {
+    blocker.release();
+  }
 }

@@ -10,7 +10,7 @@ import {
   describeMedium,
   type MediumDatabase,
   openMediumDatabase,
-  waitForLockWaiters,
+  whileInsertIsUncommitted,
 } from './medium-database';
 
 const BATCH = 'executions_insert_routed_deliveries';
@@ -229,25 +229,24 @@ describeMedium('Routed ingest batching (deliveries store against PostgreSQL)', (
     const keys = Array.from({ length: 30 }, (_, i) => `order-${String(i).padStart(2, '0')}`);
     // An uncommitted delivery of a key in the middle stops both batches there, each holding the
     // keys it wrote first: unordered, each would then wait for a key the other holds.
-    const blocker = await db.pool.connect();
-    await blocker.query('BEGIN');
-    await blocker.query(
-      `INSERT INTO routed_deliveries (trigger_id, idempotency_key, execution_ids, body_sha256)
-       VALUES ($1, $2, ARRAY[$3::uuid], '\\x00')`,
-      [routerId, keys[15], randomUUID()],
+    const [mine, theirs] = await whileInsertIsUncommitted(
+      db,
+      {
+        sql: `INSERT INTO routed_deliveries (trigger_id, idempotency_key, execution_ids,
+                                          body_sha256)
+              VALUES ($1, $2, ARRAY[$3::uuid], '\\x00')`,
+        params: [routerId, keys[15], randomUUID()],
+        waiters: 2,
+      },
+      () =>
+        Promise.all([
+          inOneBatch(keys.map((key) => delivery(key))),
+          inOneBatch(
+            keys.toReversed().map((key) => delivery(key)),
+            otherStore,
+          ),
+        ]),
     );
-
-    const both = Promise.all([
-      inOneBatch(keys.map((key) => delivery(key))),
-      inOneBatch(
-        keys.toReversed().map((key) => delivery(key)),
-        otherStore,
-      ),
-    ]);
-    await waitForLockWaiters(db, 2, 'both batches to wait');
-    await blocker.query('ROLLBACK');
-    blocker.release();
-    const [mine, theirs] = await both;
 
     // A deadlock would have failed a batch, whose deliveries would then have gone alone.
     expect(database.count(ALONE) + other.count(ALONE)).toBe(2 * FRONT);

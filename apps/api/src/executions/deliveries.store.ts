@@ -330,6 +330,8 @@ interface RoutedDeliveryRow {
   triggerId: string;
   idempotencyKey: string | null;
   headers: string;
+  /** The payload of the first execution, which the routes that redact nothing more share. */
+  payload: string;
   bodySha256: Buffer;
   depth: number;
   traceParent: string | null;
@@ -337,7 +339,8 @@ interface RoutedDeliveryRow {
     id: string;
     triggerId: string;
     routedFrom: string | null;
-    payload: string;
+    /** Its own payload when it differs from the delivery's (a route redacting more); else null. */
+    payload: string | null;
     rawBody: Buffer | null;
     forwardedHeaders: string | null;
     orderingKey: string | null;
@@ -359,10 +362,10 @@ function weightOfRouted(row: RoutedDeliveryRow): number {
   return row.executions.reduce(
     (weight, execution) =>
       weight +
-      execution.payload.length +
+      (execution.payload?.length ?? 0) +
       (execution.rawBody?.byteLength ?? 0) +
       (execution.forwardedHeaders?.length ?? 0),
-    row.headers.length,
+    row.headers.length + row.payload.length,
   );
 }
 
@@ -540,17 +543,14 @@ export class DeliveriesStore {
    */
   async recordRoutedDelivery(delivery: NewRoutedDelivery): Promise<RoutedDeliveryOutcome> {
     const json = (value: unknown) => JSON.stringify(value ?? null);
-    // Routes that redact nothing more share the delivery's payload object: serialised once.
-    const serialised = new Map<unknown, string>();
-    const payloadJson = (payload: unknown) => {
-      const text = serialised.get(payload) ?? json(payload);
-      serialised.set(payload, text);
-      return text;
-    };
+    // Routes that redact nothing more are given the very payload object of the first execution:
+    // serialised (and parsed by PostgreSQL) once for all of them.
+    const shared = delivery.executions[0].payload;
     const row: RoutedDeliveryRow = {
       triggerId: delivery.triggerId,
       idempotencyKey: delivery.idempotencyKey,
       headers: json(delivery.headers),
+      payload: json(shared),
       bodySha256: delivery.bodySha256,
       depth: delivery.depth,
       traceParent: delivery.traceParent,
@@ -558,7 +558,7 @@ export class DeliveriesStore {
         id: randomUUID(),
         triggerId: execution.triggerId,
         routedFrom: execution.routedFrom,
-        payload: payloadJson(execution.payload),
+        payload: execution.payload === shared ? null : json(execution.payload),
         rawBody: execution.rawBody,
         forwardedHeaders:
           execution.forwardedHeaders === null ? null : json(execution.forwardedHeaders),
@@ -695,24 +695,17 @@ export class DeliveriesStore {
     if (rows.length === 1) {
       return Promise.allSettled([this.insertRoutedDelivery(rows[0])]);
     }
-    // The first delivery of each key is the batch's candidate original; the others of that key
-    // are duplicates of whichever wins, counted once the batch has committed.
-    const keys = new Set<string>();
-    const candidates: RoutedDeliveryRow[] = [];
-    for (const row of rows.toSorted(byTriggerAndKey)) {
-      const key = `${row.triggerId} ${row.idempotencyKey}`;
-      if (row.idempotencyKey === null || !keys.has(key)) {
-        keys.add(key);
-        candidates.push(row);
-      }
-    }
-    const shared = candidates.map((row) => row.executions[0].payload);
+    // The first delivery of each key (sorted, a key's deliveries are neighbours) is the batch's
+    // candidate original; the others of that key are duplicates of whichever wins, counted once
+    // the batch has committed.
+    const candidates = rows
+      .toSorted(byTriggerAndKey)
+      .filter(
+        (row, i, sorted) =>
+          row.idempotencyKey === null || i === 0 || byTriggerAndKey(sorted[i - 1], row) !== 0,
+      );
     const executions = candidates.flatMap((row, i) =>
-      row.executions.map((execution) => ({
-        ...execution,
-        delivery: i + 1,
-        payload: execution.payload === shared[i] ? null : execution.payload,
-      })),
+      row.executions.map((execution) => ({ ...execution, delivery: i + 1 })),
     );
     try {
       const inserted = await this.database.run<{ id: string }>(INSERT_ROUTED_DELIVERIES, [
@@ -730,7 +723,7 @@ export class DeliveriesStore {
         candidates.map((row) => row.depth),
         candidates.map((row) => row.headers),
         candidates.map((row) => row.traceParent),
-        shared,
+        candidates.map((row) => row.payload),
       ]);
       const created = new Set(inserted.rows.map(({ id }) => id));
       const isCandidate = new Set(candidates);
@@ -752,7 +745,7 @@ export class DeliveriesStore {
       executions.map((item) => item.id),
       executions.map((item) => item.triggerId),
       executions.map((item) => item.routedFrom),
-      executions.map((item) => item.payload),
+      executions.map((item) => item.payload ?? row.payload),
       executions.map((item) => item.rawBody),
       executions.map((item) => item.forwardedHeaders),
       row.triggerId,
