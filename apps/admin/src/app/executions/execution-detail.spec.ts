@@ -62,15 +62,10 @@ describe(ExecutionDetail.name, () => {
     TestBed.tick();
     backend.expectOne(`/api/executions/${id}`).flush(execution);
     // The trigger's slug is fetched once the execution is there.
-    for (let turn = 0; turn < 20; turn++) {
+    await vi.waitFor(() => {
       TestBed.tick();
-      await new Promise((resolve) => setTimeout(resolve, 0));
-      const pending = backend.match(`/api/triggers/${execution.triggerId}`);
-      if (pending.length > 0) {
-        pending.forEach((request) => request.flush(httpTriggerWith()));
-        break;
-      }
-    }
+      backend.expectOne(`/api/triggers/${execution.triggerId}`).flush(httpTriggerWith());
+    });
     await fixture.whenStable();
     fixture.detectChanges();
     return { fixture, element: fixture.nativeElement as HTMLElement };
