@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Alert } from '@triggerline/contracts';
 import { DataSource } from 'typeorm';
+import { sqlOfManager } from '../database/database';
 import { StatsRepository } from '../stats/stats.repository';
 import { FlowGroupsStore } from '../flow/flow-groups.store';
 import { FlowStore } from '../flow/flow.store';
@@ -61,11 +62,6 @@ export class AlertsRepository {
    * that one process at a time holds; the others skip this round.
    */
   async evaluate(dlqThreshold: number, rejectionThreshold: number): Promise<AlertChanges | null> {
-    // Read on the pool before the transaction takes its connection: the embedded database has
-    // only one, and waiting for a second one inside would stall every other request.
-    const openCircuits = await this.flow.openCircuits();
-    const rejecting = await this.rejections.rejecting(rejectionThreshold);
-    const groups = await this.flowGroups.list();
     return this.dataSource.transaction(async (manager) => {
       const [{ locked }]: { locked: boolean }[] = await manager.query(
         `SELECT pg_try_advisory_xact_lock($1) AS locked`,
@@ -74,6 +70,13 @@ export class AlertsRepository {
       if (!locked) {
         return null;
       }
+      // Read under the lock, on the transaction's connection (the embedded database has only
+      // one): read before it, a process could raise again an alert that another one cleared
+      // while it waited, and post it twice.
+      const sql = sqlOfManager(manager);
+      const openCircuits = await this.flow.openCircuits(sql);
+      const rejecting = await this.rejections.rejecting(rejectionThreshold, sql);
+      const groups = await this.flowGroups.list(sql);
       const silence = await this.stats.silenceWatches(manager);
       const alerts = currentAlerts({
         triggers: await this.stats.triggerVolumes(manager),

@@ -22,6 +22,21 @@ export interface Sql {
 }
 
 /**
+ * A TypeORM transaction's connection as a store's `Sql`, for a store statement that must run
+ * inside that transaction (statements go unnamed there).
+ */
+export function sqlOfManager(manager: {
+  query: (text: string, values?: unknown[]) => Promise<unknown>;
+}): Sql {
+  return {
+    run: async <R extends QueryResultRow>(statement: Statement, values: unknown[] = []) => {
+      const rows = (await manager.query(statement.text, values)) as R[];
+      return { rows, rowCount: rows.length };
+    },
+  };
+}
+
+/**
  * The `pg` pool shared with TypeORM, for the stores' plain SQL. TypeORM's `query()` sends every
  * statement unnamed, so PostgreSQL parses and plans it each time; here the hot statements are
  * named (`{ name, text, values }`) and prepared once per connection.

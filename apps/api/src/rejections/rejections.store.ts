@@ -5,7 +5,7 @@ import type {
   RejectionReason,
   RejectionRetryResult,
 } from '@triggerline/contracts';
-import { Database, type Statement } from '../database/database';
+import { Database, type Sql, type Statement } from '../database/database';
 import { SqlConditions } from '../database/sql-conditions';
 import { type Cursor, toPage } from '../http/cursor';
 
@@ -162,8 +162,9 @@ export class RejectionsStore {
   /** Triggers that refused more than `threshold` deliveries in the last 15 minutes. */
   async rejecting(
     threshold: number,
+    sql: Sql = this.database,
   ): Promise<{ triggerId: string; count: number; reason: RejectionReason }[]> {
-    const { rows } = await this.database.run<{
+    const { rows } = await sql.run<{
       trigger_id: string;
       n: number;
       reason: RejectionReason;
