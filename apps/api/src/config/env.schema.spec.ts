@@ -205,4 +205,62 @@ describe(validateEnvironment.name, () => {
     expect(validateEnvironment({ ...production, SECRETS_KEY }).SECRETS_KEY).toBe(SECRETS_KEY);
     expect(() => validateEnvironment({ SECRETS_KEY: 'c2hvcnQ=' })).not.toThrow(/c2hvcnQ/);
   });
+
+  it('takes the default of a variable set to an empty value', () => {
+    expect(
+      validateEnvironment({ PORT: '', HOST: '', MIGRATIONS_RUN: '', ROLE: '', NODE_ENV: '' }),
+    ).toMatchObject({
+      PORT: 3000,
+      HOST: '127.0.0.1',
+      MIGRATIONS_RUN: true,
+      ROLE: 'all',
+      NODE_ENV: 'development',
+    });
+  });
+
+  it('refuses a boolean that is not true, false, 1 or 0', () => {
+    for (const value of ['yes', 'on', 'TRUE', 't']) {
+      expect(() => validateEnvironment({ OTEL_SDK_DISABLED: value })).toThrow(
+        'OTEL_SDK_DISABLED must be true or false (or 1 or 0)',
+      );
+    }
+  });
+
+  it('refuses a URL without its //', () => {
+    expect(() => validateEnvironment({ PUBLIC_URL: 'https:/hooks.example.com' })).toThrow(
+      'PUBLIC_URL must be a http:// or https:// URL',
+    );
+    expect(() => validateEnvironment({ DATABASE_URL: 'postgres:/db' })).toThrow('DATABASE_URL');
+  });
+
+  it('strips the white space of SECRETS_KEY_PREVIOUS, and takes one of white space as unset', () => {
+    expect(
+      validateEnvironment({ SECRETS_KEY_PREVIOUS: ` ${SECRETS_KEY},\n  ${SECRETS_KEY}\n` })
+        .SECRETS_KEY_PREVIOUS,
+    ).toBe(`${SECRETS_KEY},${SECRETS_KEY}`);
+    expect(
+      validateEnvironment({ SECRETS_KEY_PREVIOUS: ' \n ' }).SECRETS_KEY_PREVIOUS,
+    ).toBeUndefined();
+  });
+
+  it('names every malformed variable at once and quotes none of their values', () => {
+    const malformed = {
+      PORT: 'eighty',
+      ROLE: 'boss',
+      ADMIN_TOKEN: 'short-secret',
+      DATABASE_URL: 'mysql://root:hunter2@db',
+    };
+    expect(() => validateEnvironment(malformed)).toThrow(
+      'Invalid configuration: DATABASE_URL: DATABASE_URL must be a postgres:// or postgresql:// URL' +
+        ' | PORT: PORT must be an integer from 0 to 65535' +
+        ' | ADMIN_TOKEN: ADMIN_TOKEN must be at least 16 characters long' +
+        ' | ROLE: ROLE must be one of api, worker, all',
+    );
+  });
+
+  it('answers a plain object, with only the variables of the schema', () => {
+    const sut = validateEnvironment({ PATH: '/usr/bin', PORT: '8080' });
+    expect(Object.isFrozen(sut)).toBe(false);
+    expect(sut).not.toHaveProperty('PATH');
+  });
 });

@@ -1,18 +1,12 @@
-import { plainToInstance, Transform } from 'class-transformer';
 import {
-  IsBoolean,
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  IsUrl,
-  Matches,
-  Max,
-  Min,
-  MinLength,
-  ValidateBy,
-  validateSync,
-} from 'class-validator';
+  customCleanEnv,
+  EnvError,
+  makeExactValidator,
+  str,
+  type CleanedEnv,
+  type CleanedEnvAccessors,
+  type ReporterOptions,
+} from 'envalid';
 import { parseCidrList } from '../egress/egress-policy';
 import { isProxyUrl } from '../egress/proxy-for-url';
 
@@ -33,341 +27,236 @@ export type LogFormat = (typeof LOG_FORMATS)[number];
 /** A century: more is no retention at all, and beyond PostgreSQL's timestamps. */
 const MAX_RETENTION_DAYS = 36_500;
 
-const toInt = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+// The validators' messages follow the variable's name and leave its value out: some variables
+// (ADMIN_TOKEN, DATABASE_URL, a proxy URL) hold secrets. envalid's own validators and its
+// `choices` quote the value, so only `str`, which refuses no text, is taken from it.
 
-const toBoolean = ({ value }: { value: unknown }): unknown => {
-  if (value === 'true' || value === '1') {
+const int = ({ min, max }: { min: number; max?: number }) =>
+  makeExactValidator<number>((input) => {
+    const value = /^-?\d+$/.test(input.trim()) ? Number(input) : NaN;
+    if (Number.isInteger(value) && value >= min && (max === undefined || value <= max)) {
+      return value;
+    }
+    throw new EnvError(
+      max === undefined
+        ? `must be an integer, at least ${min}`
+        : `must be an integer from ${min} to ${max}`,
+    );
+  });
+
+const bool = makeExactValidator<boolean>((input) => {
+  if (input === 'true' || input === '1') {
     return true;
   }
-  if (value === 'false' || value === '0') {
+  if (input === 'false' || input === '0') {
     return false;
   }
-  return value;
-};
+  throw new EnvError('must be true or false (or 1 or 0)');
+});
 
-const emptyToUndefined = ({ value }: { value: unknown }): unknown =>
-  value === '' ? undefined : value;
-
-const IsCidrList = () =>
-  ValidateBy({
-    name: 'isCidrList',
-    validator: {
-      validate: (value) => typeof value === 'string' && parseCidrList(value).ok,
-      defaultMessage: (args) => {
-        const parsed = typeof args?.value === 'string' ? parseCidrList(args.value) : null;
-        const culprit = parsed?.ok === false ? ` ("${parsed.invalid}" is not one)` : '';
-        return `$property must be comma-separated CIDR ranges, e.g. 10.0.0.0/8,fd00::/8${culprit}`;
-      },
-    },
+const oneOf = <const T extends string>(choices: readonly T[]) =>
+  makeExactValidator<T>((input) => {
+    const choice = choices.find((candidate) => candidate === input);
+    if (choice === undefined) {
+      throw new EnvError(`must be one of ${choices.join(', ')}`);
+    }
+    return choice;
   });
 
-// The message leaves the value out: a proxy URL may carry a password.
-const IsProxyUrl = () =>
-  ValidateBy({
-    name: 'isProxyUrl',
-    validator: {
-      validate: (value) => typeof value === 'string' && isProxyUrl(value),
-      defaultMessage: () => '$property must be a proxy URL, e.g. http://proxy.internal:3128',
-    },
+const urlOf = (protocols: readonly string[]) =>
+  makeExactValidator<string>((input) => {
+    const url = URL.canParse(input) ? new URL(input) : null;
+    // The URL parser also reads `http:/host` and ` http://host`, which nobody means to write.
+    const isWritten = url !== null && input.toLowerCase().startsWith(`${url.protocol}//`);
+    if (!isWritten || !protocols.includes(url.protocol) || url.hostname === '') {
+      throw new EnvError(`must be a ${protocols.map((p) => `${p}//`).join(' or ')} URL`);
+    }
+    return input;
   });
+
+const postgresUrl = urlOf(['postgres:', 'postgresql:']);
+const httpUrl = urlOf(['http:', 'https:']);
+
+const textOfLength = ({ min }: { min: number }) =>
+  makeExactValidator<string>((input) => {
+    if (input.length < min) {
+      throw new EnvError(`must be at least ${min} characters long`);
+    }
+    return input;
+  });
+
+const matching = (pattern: RegExp, message: string) =>
+  makeExactValidator<string>((input) => {
+    if (!pattern.test(input)) {
+      throw new EnvError(message);
+    }
+    return input;
+  });
+
+const cidrList = makeExactValidator<string>((input) => {
+  const parsed = parseCidrList(input);
+  if (!parsed.ok) {
+    throw new EnvError(
+      `must be comma-separated CIDR ranges, e.g. 10.0.0.0/8,fd00::/8 ("${parsed.invalid}" is not one)`,
+    );
+  }
+  return input;
+});
+
+const proxyUrl = makeExactValidator<string>((input) => {
+  if (!isProxyUrl(input)) {
+    throw new EnvError('must be a proxy URL, e.g. http://proxy.internal:3128');
+  }
+  return input;
+});
+
+// envalid's spelling of a variable with no default: unset, it is undefined.
+const OPTIONAL = { default: undefined } as const;
 
 /** Every environment variable of the service, with its default. */
-export class EnvironmentVariables {
-  @IsIn(['development', 'production', 'test'])
-  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+const SPECS = {
+  NODE_ENV: oneOf(['development', 'production', 'test'])({ default: 'development' }),
 
-  @IsOptional()
-  @Transform(emptyToUndefined)
-  @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false, require_protocol: true })
-  DATABASE_URL?: string;
+  DATABASE_URL: postgresUrl(OPTIONAL),
 
   // A direct (not pooled) connection for LISTEN, session advisory locks and migrations;
   // defaults to DATABASE_URL (see validateEnvironment).
-  @IsOptional()
-  @Transform(emptyToUndefined)
-  @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false, require_protocol: true })
-  DATABASE_DIRECT_URL?: string;
+  DATABASE_DIRECT_URL: postgresUrl(OPTIONAL),
 
   // A read replica for the console's lists, search and stats (SPEC §17); never written to.
-  @IsOptional()
-  @Transform(emptyToUndefined)
-  @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false, require_protocol: true })
-  DATABASE_READ_URL?: string;
+  DATABASE_READ_URL: postgresUrl(OPTIONAL),
 
   // false behind a pooler without prepared-statement support (PgBouncer before 1.21).
-  @Transform(toBoolean)
-  @IsBoolean()
-  DATABASE_PREPARED_STATEMENTS = true;
+  DATABASE_PREPARED_STATEMENTS: bool({ default: true }),
 
-  @IsString()
-  PGLITE_DIR = './.data/pglite';
+  PGLITE_DIR: str({ default: './.data/pglite' }),
 
-  @Transform(toBoolean)
-  @IsBoolean()
-  MIGRATIONS_RUN = true;
+  MIGRATIONS_RUN: bool({ default: true }),
 
-  @IsString()
-  HOST = '127.0.0.1';
+  HOST: str({ default: '127.0.0.1' }),
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(65535)
-  PORT = 3000;
+  PORT: int({ min: 0, max: 65535 })({ default: 3000 }),
 
-  @IsOptional()
-  @Transform(emptyToUndefined)
-  @IsString()
-  @MinLength(16)
-  ADMIN_TOKEN?: string;
+  ADMIN_TOKEN: textOfLength({ min: 16 })(OPTIONAL),
 
-  @IsIn(ROLES)
-  ROLE: Role = 'all';
+  ROLE: oneOf(ROLES)({ default: 'all' }),
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
-  WORKER_CONCURRENCY = 10;
+  WORKER_CONCURRENCY: int({ min: 1, max: 1000 })({ default: 10 }),
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(10)
-  WORKER_POLL_INTERVAL_MS = 1000;
+  WORKER_POLL_INTERVAL_MS: int({ min: 10 })({ default: 1000 }),
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1000)
-  LEASE_MS = 30000;
+  LEASE_MS: int({ min: 1000 })({ default: 30000 }),
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(20)
-  RETRY_MAX_ATTEMPTS = 3;
+  RETRY_MAX_ATTEMPTS: int({ min: 1, max: 20 })({ default: 3 }),
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  RETRY_BASE_DELAY_MS = 2000;
+  RETRY_BASE_DELAY_MS: int({ min: 0 })({ default: 2000 }),
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  RETRY_MAX_DELAY_MS = 8000;
+  RETRY_MAX_DELAY_MS: int({ min: 0 })({ default: 8000 }),
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  RETRY_JITTER_MS = 500;
+  RETRY_JITTER_MS: int({ min: 0 })({ default: 500 }),
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  REPLAY_COOLDOWN_MS = 60000;
+  REPLAY_COOLDOWN_MS: int({ min: 0 })({ default: 60000 }),
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  DLQ_ALERT_THRESHOLD = 10;
+  DLQ_ALERT_THRESHOLD: int({ min: 0 })({ default: 10 }),
 
   /** Refused deliveries kept per trigger, newest first (SPEC §13). */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(100_000)
-  REJECTION_MAX_PER_TRIGGER = 1000;
+  REJECTION_MAX_PER_TRIGGER: int({ min: 1, max: 100_000 })({ default: 1000 }),
 
   /** Refused deliveries older than this many days are deleted. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(3650)
-  REJECTION_RETENTION_DAYS = 7;
+  REJECTION_RETENTION_DAYS: int({ min: 1, max: 3650 })({ default: 7 }),
 
   /** `trigger_rejecting` while a trigger refused more than this many deliveries in 15 minutes. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(1_000_000)
-  REJECTION_ALERT_THRESHOLD = 10;
+  REJECTION_ALERT_THRESHOLD: int({ min: 0, max: 1_000_000 })({ default: 10 }),
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_RETENTION_DAYS)
-  DEAD_LETTER_RETENTION_DAYS = 30;
+  DEAD_LETTER_RETENTION_DAYS: int({ min: 1, max: MAX_RETENTION_DAYS })({ default: 30 }),
 
   /** 0 keeps finished executions forever. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(MAX_RETENTION_DAYS)
-  EXECUTION_RETENTION_DAYS = 30;
+  EXECUTION_RETENTION_DAYS: int({ min: 0, max: MAX_RETENTION_DAYS })({ default: 30 }),
 
   /** 0 keeps the audit log forever. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(MAX_RETENTION_DAYS)
-  AUDIT_RETENTION_DAYS = 365;
+  AUDIT_RETENTION_DAYS: int({ min: 0, max: MAX_RETENTION_DAYS })({ default: 365 }),
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  MAX_BODY_BYTES = 1048576;
+  MAX_BODY_BYTES: int({ min: 1 })({ default: 1048576 }),
 
   /** Deliveries whose X-Triggerline-Depth is above this are refused: 400 loop_detected. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(1000)
-  MAX_TRIGGER_DEPTH = 8;
+  MAX_TRIGGER_DEPTH: int({ min: 0, max: 1000 })({ default: 8 }),
 
-  @IsOptional()
-  @Transform(emptyToUndefined)
-  @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
-  ALERT_WEBHOOK_URL?: string;
+  ALERT_WEBHOOK_URL: httpUrl(OPTIONAL),
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(100)
-  ALERT_INTERVAL_MS = 5000;
+  ALERT_INTERVAL_MS: int({ min: 100 })({ default: 5000 }),
 
-  @IsIn(LOG_LEVELS)
-  LOG_LEVEL: LogLevel = 'info';
+  LOG_LEVEL: oneOf(LOG_LEVELS)({ default: 'info' }),
 
-  @IsOptional()
-  @Transform(emptyToUndefined)
-  @IsIn(LOG_FORMATS)
-  LOG_FORMAT?: LogFormat;
+  LOG_FORMAT: oneOf(LOG_FORMATS)(OPTIONAL),
 
   /** A Slack (or Mattermost) incoming-webhook URL that receives each alert as `{ text }`. */
-  @IsOptional()
-  @Transform(emptyToUndefined)
-  @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
-  ALERT_SLACK_WEBHOOK_URL?: string;
+  ALERT_SLACK_WEBHOOK_URL: httpUrl(OPTIONAL),
 
   /** Where people reach this service (e.g. https://hooks.example.com): links in alert messages. */
-  @IsOptional()
-  @Transform(emptyToUndefined)
-  @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
-  PUBLIC_URL?: string;
+  PUBLIC_URL: httpUrl(OPTIONAL),
 
   /** 32 bytes in base64 (44 characters), the key that seals stored secrets. */
-  @IsOptional()
-  @Transform(emptyToUndefined)
-  @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: 'SECRETS_KEY must be 32 bytes in base64' })
-  SECRETS_KEY?: string;
+  SECRETS_KEY: matching(/^[A-Za-z0-9+/]{43}=$/, 'must be 32 bytes in base64')(OPTIONAL),
 
   /** Earlier keys (comma-separated), to open and re-seal what they sealed; see docs/security.md. */
-  @IsOptional()
-  @Transform(({ value }: { value: unknown }) =>
-    typeof value === 'string' && value.trim() !== '' ? value.replace(/\s+/g, '') : undefined,
-  )
-  @Matches(/^[A-Za-z0-9+/]{43}=(,[A-Za-z0-9+/]{43}=)*$/, {
-    message: 'SECRETS_KEY_PREVIOUS must be 32-byte keys in base64, separated by commas',
-  })
-  SECRETS_KEY_PREVIOUS?: string;
+  SECRETS_KEY_PREVIOUS: matching(
+    /^[A-Za-z0-9+/]{43}=(,[A-Za-z0-9+/]{43}=)*$/,
+    'must be 32-byte keys in base64, separated by commas',
+  )(OPTIONAL),
 
   /** Where the key is generated and kept when SECRETS_KEY is unset (not in production). */
-  @IsString()
-  SECRETS_KEY_FILE = './.data/secrets.key';
+  SECRETS_KEY_FILE: str({ default: './.data/secrets.key' }),
 
   /** The only ranges the worker may connect to; unset: every address not refused otherwise. */
-  @IsOptional()
-  @Transform(emptyToUndefined)
-  @IsCidrList()
-  EGRESS_ALLOW_CIDRS?: string;
+  EGRESS_ALLOW_CIDRS: cidrList(OPTIONAL),
 
   /** Ranges the worker never connects to. */
-  @IsOptional()
-  @Transform(emptyToUndefined)
-  @IsCidrList()
-  EGRESS_DENY_CIDRS?: string;
+  EGRESS_DENY_CIDRS: cidrList(OPTIONAL),
 
   // The worker's outbound calls go through these proxies. Both spellings are read, as curl
   // reads them; the lowercase one wins.
-  @IsOptional()
-  @Transform(emptyToUndefined)
-  @IsProxyUrl()
-  HTTP_PROXY?: string;
+  HTTP_PROXY: proxyUrl(OPTIONAL),
 
-  @IsOptional()
-  @Transform(emptyToUndefined)
-  @IsProxyUrl()
-  http_proxy?: string;
+  http_proxy: proxyUrl(OPTIONAL),
 
-  @IsOptional()
-  @Transform(emptyToUndefined)
-  @IsProxyUrl()
-  HTTPS_PROXY?: string;
+  HTTPS_PROXY: proxyUrl(OPTIONAL),
 
-  @IsOptional()
-  @Transform(emptyToUndefined)
-  @IsProxyUrl()
-  https_proxy?: string;
+  https_proxy: proxyUrl(OPTIONAL),
 
   /** Hosts reached directly: names, `.domain` suffixes, `*`, each optionally with `:port`. */
-  @IsOptional()
-  @Transform(emptyToUndefined)
-  @IsString()
-  NO_PROXY?: string;
+  NO_PROXY: str(OPTIONAL),
 
-  @IsOptional()
-  @Transform(emptyToUndefined)
-  @IsString()
-  no_proxy?: string;
+  no_proxy: str(OPTIONAL),
 
   // OpenTelemetry's standard variables (SPEC §18): read here only to decide whether tracing runs
   // at all and to refuse what the service cannot do; the SDK reads them (and the other OTEL_*
   // variables: OTEL_SERVICE_NAME, OTEL_TRACES_SAMPLER, OTEL_EXPORTER_OTLP_HEADERS...) itself.
-  @IsOptional()
-  @Transform(emptyToUndefined)
-  @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
-  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+  OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl(OPTIONAL),
 
-  @IsOptional()
-  @Transform(emptyToUndefined)
-  @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
-  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?: string;
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: httpUrl(OPTIONAL),
 
-  @IsOptional()
-  @Transform(emptyToUndefined)
-  @IsIn(OTLP_PROTOCOLS)
-  OTEL_EXPORTER_OTLP_PROTOCOL?: OtlpProtocol;
+  OTEL_EXPORTER_OTLP_PROTOCOL: oneOf(OTLP_PROTOCOLS)(OPTIONAL),
 
-  @IsOptional()
-  @Transform(emptyToUndefined)
-  @IsIn(OTLP_PROTOCOLS)
-  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL?: OtlpProtocol;
+  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: oneOf(OTLP_PROTOCOLS)(OPTIONAL),
 
   /** `true`: no tracing whatever the endpoint, as every OpenTelemetry SDK reads it. */
-  @Transform(toBoolean)
-  @IsBoolean()
-  OTEL_SDK_DISABLED = false;
+  OTEL_SDK_DISABLED: bool({ default: false }),
 
   /** `none` turns traces off, as in every OpenTelemetry SDK; `otlp` is the only exporter. */
-  @IsOptional()
-  @Transform(emptyToUndefined)
-  @IsIn(['otlp', 'none'])
-  OTEL_TRACES_EXPORTER?: 'otlp' | 'none';
-}
+  OTEL_TRACES_EXPORTER: oneOf(['otlp', 'none'])(OPTIONAL),
+};
+
+/** The validated environment: every variable of SPECS, undefined when unset and optional. */
+export type EnvironmentVariables = Omit<CleanedEnv<typeof SPECS>, keyof CleanedEnvAccessors>;
 
 export class InvalidEnvironmentError extends Error {}
 
 /** Validates the raw environment; throws naming every malformed variable. */
-export function validateEnvironment(raw: Record<string, unknown>): EnvironmentVariables {
-  const env = plainToInstance(EnvironmentVariables, raw, { exposeDefaultValues: true });
-  const errors = validateSync(env, { skipMissingProperties: false });
-  if (errors.length > 0) {
-    const problems = errors.map(
-      // Values are left out: some variables (ADMIN_TOKEN, DATABASE_URL) hold secrets.
-      (error) => `${error.property}: ${Object.values(error.constraints ?? {}).join('; ')}`,
-    );
-    throw new InvalidEnvironmentError(`Invalid configuration: ${problems.join(' | ')}`);
-  }
+export function validateEnvironment(raw: Record<string, string | undefined>): EnvironmentVariables {
+  // Not cleanEnv, which answers a frozen proxy that throws on a read of any other key.
+  const env = customCleanEnv(setVariables(raw), SPECS, (cleaned) => cleaned, {
+    reporter: refuseMalformed,
+  });
   if (env.NODE_ENV === 'production' && env.ADMIN_TOKEN === undefined) {
     throw new InvalidEnvironmentError(
       'Invalid configuration: ADMIN_TOKEN must be set in production',
@@ -388,6 +277,28 @@ export function validateEnvironment(raw: Record<string, unknown>): EnvironmentVa
       'Invalid configuration: DATABASE_READ_URL needs DATABASE_URL (the embedded database has no replica)',
     );
   }
-  env.DATABASE_DIRECT_URL ??= env.DATABASE_URL;
-  return env;
+  return { ...env, DATABASE_DIRECT_URL: env.DATABASE_DIRECT_URL ?? env.DATABASE_URL };
+}
+
+/** The variables set: an empty value is unset, and so is a SECRETS_KEY_PREVIOUS of white space. */
+function setVariables(raw: Record<string, string | undefined>): Record<string, string> {
+  const set: Record<string, string> = {};
+  for (const [name, value] of Object.entries(raw)) {
+    // A list of keys, often written over several lines: its white space is no part of it.
+    const text = name === 'SECRETS_KEY_PREVIOUS' ? value?.replace(/\s+/g, '') : value;
+    if (text !== undefined && text !== '') {
+      set[name] = text;
+    }
+  }
+  return set;
+}
+
+// envalid's default reporter prints the list and exits the process; this one throws it.
+function refuseMalformed({ errors }: ReporterOptions<typeof SPECS>): void {
+  const problems = Object.entries(errors).map(
+    ([name, error]) => `${name}: ${name} ${error?.message ?? 'is malformed'}`,
+  );
+  if (problems.length > 0) {
+    throw new InvalidEnvironmentError(`Invalid configuration: ${problems.join(' | ')}`);
+  }
 }
