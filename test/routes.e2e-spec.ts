@@ -270,4 +270,67 @@ describe('routes', () => {
     expect(again.status).toBe(202);
     expect(again.body.executionIds).not.toEqual(ids);
   });
+
+  it('stores a payload its routes share once, and keeps it until its last execution is gone', async () => {
+    const a = await create('share-a');
+    const b = await create('share-b', { action: { type: 'http', url: `${target.url}/refuses` } });
+    const router = await create('share', {
+      action: null,
+      routes: [{ trigger: 'share-a' }, { trigger: 'share-b' }],
+      idempotencyKeyPaths: ['id'],
+    });
+    const payload = { id: 'evt-share', text: 'hello', n: 1 };
+    const answer = await t.hook('share', payload);
+    const ids = answer.body.executionIds as string[];
+    expect(ids).toHaveLength(2);
+    const sharedRows = (executionIds: string[]) =>
+      count('SELECT count(*) AS n FROM delivery_payloads WHERE execution_ids && $1::uuid[]', [
+        executionIds,
+      ]);
+    expect(await sharedRows(ids)).toBe(1);
+    expect(
+      await count('SELECT count(*) AS n FROM execution_payloads WHERE execution_id = ANY($1)', [
+        ids,
+      ]),
+    ).toBe(0);
+
+    // Each route's call and page, the dead letter and a replay carry the whole payload.
+    const settledAll = await Promise.all(ids.map(settled));
+    expect(settledAll.map((execution) => execution.status)).toEqual(['succeeded', 'dead_lettered']);
+    for (const execution of settledAll) {
+      expect(JSON.parse(target.requestsFor(execution.id)[0].body)).toEqual(payload);
+      expect(execution.payload).toEqual(payload);
+    }
+    const deadLetters = await t.api('GET', `/api/dead-letters?triggerId=${b.id}`);
+    expect(deadLetters.body.items.map((d: { payload: unknown }) => d.payload)).toEqual([payload]);
+    const replay = await t.api('POST', `/api/executions/${ids[1]}/replay`);
+    expect(replay.status).toBe(202);
+    const replayed = await settled(replay.body.executionId);
+    expect(replayed.payload).toEqual(payload);
+    expect(JSON.parse(target.requestsFor(replayed.id)[0].body)).toEqual(payload);
+
+    // Erasing one route's executions keeps what the other still needs; erasing both, nothing.
+    const erase = (triggerId: string) =>
+      t.api('POST', '/api/executions/erase', { triggerId, idempotencyKey: 'evt-share' });
+    expect((await erase(a.id)).body).toMatchObject({ erased: 1 });
+    expect(await sharedRows(ids)).toBe(1);
+    expect((await t.api('GET', `/api/executions/${ids[1]}`)).body.payload).toEqual(payload);
+    expect((await erase(b.id)).body).toMatchObject({ erased: 2 });
+    expect(await sharedRows(ids)).toBe(0);
+
+    // Executions deleted with their triggers: retention's sweep takes the shared row.
+    const later = (await t.hook('share', { id: 'evt-later' })).body.executionIds as string[];
+    await Promise.all(later.map(settled));
+    for (const trigger of [router, a, b]) {
+      expect((await t.api('DELETE', `/api/triggers/${trigger.id}?force=true`)).status).toBe(204);
+    }
+    expect(await sharedRows(later)).toBe(1);
+    await t.database.query(
+      `UPDATE delivery_payloads SET created_at = now() - interval '2 hours'
+       WHERE execution_ids && $1::uuid[]`,
+      [later],
+    );
+    await t.app.get(RetentionService).purge();
+    expect(await sharedRows(later)).toBe(0);
+  });
 });

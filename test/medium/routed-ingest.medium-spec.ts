@@ -6,6 +6,7 @@ import {
   type NewRoutedDelivery,
   type RoutedDeliveryOutcome,
 } from '../../apps/api/src/executions/deliveries.store';
+import { HEADERS, PAYLOAD, payloadJoin } from '../../apps/api/src/executions/execution-payloads';
 import {
   describeMedium,
   type MediumDatabase,
@@ -16,6 +17,8 @@ import {
 const BATCH = 'executions_insert_routed_deliveries';
 const ALONE = 'executions_insert_routed_delivery';
 const COUNT_DUPLICATE = 'executions_count_routed_duplicate';
+/** The router's own execution, two routes with payloads of their own and one sharing. */
+const EXECUTIONS_PER_DELIVERY = 4;
 /** Deliveries `inOneBatch` sends ahead of the batch, each alone. */
 const FRONT = 2;
 
@@ -44,6 +47,7 @@ describeMedium('Routed ingest batching (deliveries store against PostgreSQL)', (
   let sut: DeliveriesStore;
   let routerId: string;
   let targetIds: string[];
+  let sharingId: string;
 
   const delivery = (
     key: string | null,
@@ -65,6 +69,14 @@ describeMedium('Routed ingest batching (deliveries store against PostgreSQL)', (
         rawBody: Buffer.from(body),
         forwardedHeaders: i === 0 ? { 'x-route': String(i) } : null,
       })),
+      // Nothing of its own to store: it shares the router's payload row (delivery_payloads).
+      {
+        triggerId: sharingId,
+        routedFrom: routerId,
+        payload,
+        rawBody: null,
+        forwardedHeaders: null,
+      },
     ].map((execution) => ({ ...execution, orderingKey: key === null ? null : `order ${key}` })),
   });
   // Two deliveries leave at once, a batch each (the batches in flight); the rest wait together.
@@ -91,6 +103,52 @@ describeMedium('Routed ingest batching (deliveries store against PostgreSQL)', (
       [key],
     );
 
+  /** Every execution of `sent` is stored whole; those with nothing of their own share a row. */
+  const expectStoredWhole = async (sent: NewRoutedDelivery, executionIds: string[]) => {
+    const stored = await db.query(
+      `SELECT e.trigger_id, e.routed_from, e.idempotency_key, e.ordering_key,
+              e.body_sha256, ${PAYLOAD} AS payload, p.raw_body, p.forwarded_headers,
+              ${HEADERS} AS headers, p.execution_id IS NOT NULL AS has_own_row
+       FROM unnest($1::uuid[]) WITH ORDINALITY AS ids(id, n)
+       JOIN executions e USING (id) ${payloadJoin('e')}
+       ORDER BY ids.n`,
+      [executionIds],
+    );
+    const [shared] = sent.executions;
+    const sharers = sent.executions.filter(
+      (execution) =>
+        execution.payload === shared.payload &&
+        execution.rawBody === null &&
+        execution.forwardedHeaders === null,
+    );
+    expect(sharers).toHaveLength(2);
+    expect(stored).toEqual(
+      sent.executions.map((execution) => ({
+        trigger_id: execution.triggerId,
+        routed_from: execution.routedFrom,
+        idempotency_key: sent.idempotencyKey,
+        ordering_key: execution.orderingKey,
+        body_sha256: sent.bodySha256,
+        payload: execution.payload,
+        raw_body: execution.rawBody,
+        forwarded_headers: execution.forwardedHeaders,
+        headers: sent.headers,
+        has_own_row: !sharers.includes(execution),
+      })),
+    );
+    // The sharers' payload is stored once, in one row naming exactly them.
+    const rows = await db.query<{ execution_ids: string[] }>(
+      `SELECT dp.execution_ids FROM delivery_payloads dp
+       WHERE dp.execution_ids && $1::uuid[]`,
+      [executionIds],
+    );
+    expect(rows).toEqual([
+      {
+        execution_ids: executionIds.filter((_, n) => sharers.includes(sent.executions[n])),
+      },
+    ]);
+  };
+
   beforeAll(async () => {
     db = await openMediumDatabase({ poolSize: 8 });
     const insertTrigger = async (name: string) => {
@@ -107,12 +165,14 @@ describeMedium('Routed ingest batching (deliveries store against PostgreSQL)', (
     };
     routerId = await insertTrigger('router');
     targetIds = [await insertTrigger('crm'), await insertTrigger('agent')];
+    sharingId = await insertTrigger('analytics');
   });
   beforeEach(async () => {
     database = new RecordingDatabase(db.pool, true);
     sut = new DeliveriesStore(database);
     await db.query(`DELETE FROM executions`);
     await db.query(`DELETE FROM routed_deliveries`);
+    await db.query(`DELETE FROM delivery_payloads`);
   });
   afterAll(() => db.close());
 
@@ -127,28 +187,7 @@ describeMedium('Routed ingest batching (deliveries store against PostgreSQL)', (
     expect(database.sent).toEqual([ALONE, ALONE, BATCH]);
     for (const [i, outcome] of outcomes.entries()) {
       expect(outcome).toEqual({ kind: 'accepted', executionIds: expect.any(Array) });
-      const stored = await db.query(
-        `SELECT e.trigger_id, e.routed_from, e.idempotency_key, e.ordering_key,
-                e.body_sha256, p.payload, p.raw_body, p.forwarded_headers, p.headers
-         FROM unnest($1::uuid[]) WITH ORDINALITY AS ids(id, n)
-         JOIN executions e USING (id) JOIN execution_payloads p ON p.execution_id = e.id
-         ORDER BY ids.n`,
-        [outcome.executionIds],
-      );
-      const sent = deliveries[i];
-      expect(stored).toEqual(
-        sent.executions.map((execution) => ({
-          trigger_id: execution.triggerId,
-          routed_from: execution.routedFrom,
-          idempotency_key: sent.idempotencyKey,
-          ordering_key: execution.orderingKey,
-          body_sha256: sent.bodySha256,
-          payload: execution.payload,
-          raw_body: execution.rawBody,
-          forwarded_headers: execution.forwardedHeaders,
-          headers: sent.headers,
-        })),
-      );
+      await expectStoredWhole(deliveries[i], outcome.executionIds);
     }
     const anchors = await db.query<{ idempotency_key: string; execution_ids: string[] }>(
       `SELECT idempotency_key, execution_ids FROM routed_deliveries ORDER BY idempotency_key`,
@@ -162,7 +201,10 @@ describeMedium('Routed ingest batching (deliveries store against PostgreSQL)', (
   });
 
   it('answers a key repeated in the batch or already stored as a duplicate listing the original’s executions', async () => {
-    const stored = await sut.recordRoutedDelivery(delivery('stored', 'same'));
+    const alone = delivery('stored', 'same');
+    const stored = await sut.recordRoutedDelivery(alone);
+    expect(database.sent).toEqual([ALONE]);
+    await expectStoredWhole(alone, stored.executionIds);
     database.sent.length = 0;
     const deliveries = [
       delivery('twice', 'first'),
@@ -178,7 +220,7 @@ describeMedium('Routed ingest batching (deliveries store against PostgreSQL)', (
 
     expect(database.count(BATCH)).toBe(1);
     expect(fresh).toEqual({ kind: 'accepted', executionIds: expect.any(Array) });
-    expect(fresh.executionIds).toHaveLength(3);
+    expect(fresh.executionIds).toHaveLength(EXECUTIONS_PER_DELIVERY);
     // The batch's first delivery of a key (in its sorted order) is the original.
     expect(first).toEqual({ kind: 'accepted', executionIds: expect.any(Array) });
     expect(second).toEqual({
@@ -204,6 +246,7 @@ describeMedium('Routed ingest batching (deliveries store against PostgreSQL)', (
       [true, 1, 1],
       [false, 0, 0],
       [false, 0, 0],
+      [false, 0, 0],
     ]);
     expect((await executionsOf('stored'))[0]).toMatchObject({ duplicates: 2, conflicts: 1 });
   });
@@ -217,7 +260,7 @@ describeMedium('Routed ingest batching (deliveries store against PostgreSQL)', (
     expect(database.count(BATCH)).toBe(1);
     expect(database.count(ALONE)).toBe(FRONT + deliveries.length);
     for (const outcome of [a, b, keyless]) {
-      expect(valueOf(outcome).executionIds).toHaveLength(3);
+      expect(valueOf(outcome).executionIds).toHaveLength(EXECUTIONS_PER_DELIVERY);
     }
     expect(nul).toEqual({ status: 'rejected', reason: expect.objectContaining({ code: '22P05' }) });
     expect(await executionsOf('nul')).toEqual([]);
@@ -254,7 +297,7 @@ describeMedium('Routed ingest batching (deliveries store against PostgreSQL)', (
       const answers = [valueOf(mine[i]), valueOf(theirs[keys.length - 1 - i])];
       expect(answers.map((answer) => answer.kind).sort()).toEqual(['accepted', 'duplicate']);
       expect(answers[0].executionIds).toEqual(answers[1].executionIds);
-      expect(await executionsOf(key)).toHaveLength(3);
+      expect(await executionsOf(key)).toHaveLength(EXECUTIONS_PER_DELIVERY);
     }
   });
 });

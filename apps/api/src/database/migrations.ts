@@ -15,6 +15,7 @@ import { AddIdempotencyKeyPresets1765000100000 } from '../../../../migrations/17
 import { AddRoutes1765000500200 } from '../../../../migrations/1765000500200-AddRoutes';
 import { AddExecutionTraceParents1765400000000 } from '../../../../migrations/1765400000000-AddExecutionTraceParents';
 import { IndexRoutedExecutions1765600000000 } from '../../../../migrations/1765600000000-IndexRoutedExecutions';
+import { ShareRoutedPayloads1765700000000 } from '../../../../migrations/1765700000000-ShareRoutedPayloads';
 import { AddTriggerHourCounts1765500000000 } from '../../../../migrations/1765500000000-AddTriggerHourCounts';
 import { AddExecutionEventIds1765000500100 } from '../../../../migrations/1765000500100-AddExecutionEventIds';
 import { KeepForwardedRequestParts1765000500000 } from '../../../../migrations/1765000500000-KeepForwardedRequestParts';
@@ -49,4 +50,5 @@ export const MIGRATIONS = [
   AddTriggerHourCounts1765500000000,
   AddDeliveryOrderAndWindows1765100000000,
   AddFlowGroups1765200000000,
+  ShareRoutedPayloads1765700000000,
 ];

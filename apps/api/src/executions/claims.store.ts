@@ -12,6 +12,7 @@ import {
 import { Database, type Sql, type Statement } from '../database/database';
 import type { StoredAction } from '../triggers/trigger.entity';
 import type { ClaimedExecution } from './engine-types';
+import { PAYLOAD, payloadJoin } from './execution-payloads';
 import { FLOW_COLUMNS, type FlowColumns, IS_GATED_TRIGGER, toFlowSettings } from './flow-settings';
 
 // How workers take executions: the claim of triggers without flow control in one statement;
@@ -54,7 +55,7 @@ const startAttempt = (
   attempt_count = e.attempt_count + 1, held_by = NULL, updated_at = now()`;
 
 const CLAIMED_COLUMNS = `c.*, t.slug, t.action, t.retry_policy, t.on_unknown_outcome, t.classification_rules,
-  ${FLOW_COLUMNS}, p.payload, p.raw_body, p.forwarded_headers`;
+  ${FLOW_COLUMNS}, ${PAYLOAD} AS payload, p.raw_body, p.forwarded_headers`;
 
 // One statement per claim size, with the size written as its LIMIT (see `claimBatchSize`).
 // Parameters: $1 worker id, $2 lease in ms.
@@ -85,7 +86,7 @@ const claimStatement = (size: number): Statement => ({
            FROM due WHERE e.id = due.id AND NOT due.is_gated
            RETURNING e.id, coalesce(e.event_id, e.id) AS event_id, e.trigger_id, e.attempt_count,
                      e.idempotency_key,
-                     e.handles_dead_letter_id, e.depth, e.replay_of, e.trace_parent, due.previous_status, due.previous_owner,
+                     e.handles_dead_letter_id, e.depth, e.replay_of, e.trace_parent, e.delivery_payload_id, due.previous_status, due.previous_owner,
                      due.previous_claimed_at
          )
          SELECT n.next_due_at, g.gated_trigger_ids, ${CLAIMED_COLUMNS}
@@ -94,7 +95,7 @@ const claimStatement = (size: number): Statement => ({
                      FROM due WHERE is_gated) g
          LEFT JOIN (claimed c
                     JOIN triggers t ON t.id = c.trigger_id
-                    LEFT JOIN execution_payloads p ON p.execution_id = c.id) ON true`,
+                    ${payloadJoin('c')}) ON true`,
 });
 const CLAIMS = new Map<number, Statement>();
 
@@ -131,13 +132,13 @@ const START_GATED: Statement = {
            WHERE e.id = before.id
            RETURNING e.id, coalesce(e.event_id, e.id) AS event_id, e.trigger_id, e.attempt_count,
                      e.idempotency_key,
-                     e.handles_dead_letter_id, e.depth, e.replay_of, e.trace_parent, before.status AS previous_status,
+                     e.handles_dead_letter_id, e.depth, e.replay_of, e.trace_parent, e.delivery_payload_id, before.status AS previous_status,
                      before.lease_owner AS previous_owner, before.updated_at AS previous_claimed_at
          )
          SELECT ${CLAIMED_COLUMNS}
          FROM claimed c
          JOIN triggers t ON t.id = c.trigger_id
-         LEFT JOIN execution_payloads p ON p.execution_id = c.id`,
+         ${payloadJoin('c')}`,
 };
 
 const HOLD: Statement = {

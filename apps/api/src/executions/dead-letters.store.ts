@@ -13,6 +13,7 @@ import { SqlConditions } from '../database/sql-conditions';
 import { type Cursor, toPage } from '../http/cursor';
 import { DeliveriesStore } from './deliveries.store';
 import { IS_UNFINISHED } from './execution-lifecycle';
+import { PAYLOAD, payloadJoin } from './execution-payloads';
 
 // The one owner of `dead_letters`: it settles what an execution's end means for them (`settle`),
 // resolves them, and reads them for the API and redrives. A dead letter is part of its
@@ -104,11 +105,11 @@ const INSERT: Statement = {
   text: `INSERT INTO dead_letters (execution_id, trigger_id, payload, attempt_count,
                                   first_attempt_at, last_attempt_at, last_error, error_category,
                                   note)
-         SELECT e.id, e.trigger_id, coalesce(p.payload, 'null'::jsonb), e.attempt_count,
+         SELECT e.id, e.trigger_id, coalesce(${PAYLOAD}, 'null'::jsonb), e.attempt_count,
                 (SELECT min(started_at) FROM attempts a WHERE a.execution_id = e.id),
                 (SELECT max(started_at) FROM attempts a WHERE a.execution_id = e.id),
                 e.last_error, e.error_category, $2
-         FROM executions e LEFT JOIN execution_payloads p ON p.execution_id = e.id
+         FROM executions e ${payloadJoin('e')}
          WHERE e.id = $1
          RETURNING id`,
 };

@@ -166,14 +166,22 @@ const COUNT_KNOWN_DUPLICATES: Statement = {
          SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::boolean[])`,
 };
 
+// A routed execution with nothing of its own to store points at its delivery's shared row.
+const SHARED_PAYLOAD_ID = (execution: string, sharedId: string): string =>
+  `CASE WHEN ${execution}.payload IS NULL AND ${execution}.raw_body IS NULL
+              AND ${execution}.forwarded_headers IS NULL THEN ${sharedId} END`;
+
 const INSERT_ROUTED_DELIVERY: Statement = {
   name: 'executions_insert_routed_delivery',
   // A delivery to a trigger with routes: its own execution (unless it is a pure router) and one
   // per matching route, in one statement. With a key, the delivery's row in routed_deliveries is
   // the arbiter: a duplicate (racing or late) waits for it and inserts nothing. Parameters: the
-  // executions as arrays ($1 ids, $2 triggers, $3 routed_from, $4 payloads, $5 raw bodies,
+  // executions as arrays ($1 ids, $2 triggers, $3 routed_from, $4 own payloads, $5 raw bodies,
   // $6 forwarded headers), then the delivery's $7 trigger, $8 key, $9 body hash, $10 depth,
-  // $11 headers, $12 traceparent, $13 the executions' ordering keys.
+  // $11 headers, $12 traceparent, $13 the executions' ordering keys, $14 the payload its
+  // executions share and $15 the id of their shared row. An execution with nothing of its own
+  // (no payload redacted more, no raw body, no forwarded header) stores no row but points at
+  // the shared one (see execution-payloads.ts).
   text: `WITH input AS (
            SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::bytea[],
                                 $6::text[], $13::text[])
@@ -185,17 +193,26 @@ const INSERT_ROUTED_DELIVERY: Statement = {
            RETURNING trigger_id
          ), inserted AS (
            INSERT INTO executions (id, trigger_id, status, idempotency_key, due_at, body_sha256,
-                                   depth, routed_from, trace_parent, ordering_key)
-           SELECT id, trigger_id, 'pending', $8, now(), $9, $10, routed_from, $12, ordering_key
-           FROM input
+                                   depth, routed_from, trace_parent, ordering_key,
+                                   delivery_payload_id)
+           SELECT id, trigger_id, 'pending', $8, now(), $9, $10, routed_from, $12, ordering_key,
+                  ${SHARED_PAYLOAD_ID('d', '$15::uuid')}
+           FROM input d
            WHERE $8::text IS NULL OR EXISTS (SELECT FROM anchor)
            ${SKIP_DUPLICATE_KEY}
-           RETURNING id
+           RETURNING id, delivery_payload_id
+         ), shared AS (
+           INSERT INTO delivery_payloads (id, execution_ids, payload, headers)
+           SELECT $15::uuid, array_agg(id), $14::jsonb, $11::jsonb
+           FROM inserted WHERE delivery_payload_id IS NOT NULL
+           HAVING count(*) > 0
          ), stored AS (
            INSERT INTO execution_payloads (execution_id, payload, headers, raw_body,
                                            forwarded_headers)
-           SELECT id, d.payload::jsonb, $11::jsonb, d.raw_body, d.forwarded_headers::jsonb
+           SELECT id, coalesce(d.payload::jsonb, $14::jsonb), $11::jsonb, d.raw_body,
+                  d.forwarded_headers::jsonb
            FROM inserted JOIN input d USING (id)
+           WHERE inserted.delivery_payload_id IS NULL
          )
          SELECT id FROM inserted`,
 };
@@ -223,15 +240,16 @@ const INSERT_ROUTED_DELIVERIES: Statement = {
   // $5 own payloads, $6 raw bodies, $7 forwarded headers, $8 ordering keys), then the deliveries as
   // arrays ($9 triggers, $10 keys, $11 body hashes, $12 depths, $13 headers, $14 traceparents),
   // sorted by trigger and key, so that two batches take the keys' locks in the same order;
-  // $15 the payload most of a delivery's executions share, parsed once (an execution's own
-  // payload, when a route redacts more, is in $5, else null).
+  // $15 the payload most of a delivery's executions share, parsed once and stored once
+  // (an execution's own payload, when a route redacts more, is in $5, else null), $16 the id of
+  // that shared row.
   text: `WITH delivery AS (
            SELECT trigger_id, idempotency_key, body_sha256, depth, headers::jsonb AS headers,
-                  trace_parent, payload::jsonb AS payload, n
+                  trace_parent, payload::jsonb AS payload, payload_id, n
            FROM unnest($9::uuid[], $10::text[], $11::bytea[], $12::smallint[], $13::text[],
-                       $14::text[], $15::text[]) WITH ORDINALITY
+                       $14::text[], $15::text[], $16::uuid[]) WITH ORDINALITY
              AS d(trigger_id, idempotency_key, body_sha256, depth, headers, trace_parent, payload,
-                  n)
+                  payload_id, n)
          ), input AS (
            SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::uuid[], $4::uuid[], $5::text[],
                                 $6::bytea[], $7::text[], $8::text[]) WITH ORDINALITY
@@ -248,22 +266,31 @@ const INSERT_ROUTED_DELIVERIES: Statement = {
            RETURNING trigger_id, idempotency_key
          ), inserted AS (
            INSERT INTO executions (id, trigger_id, status, idempotency_key, due_at, body_sha256,
-                                   depth, routed_from, trace_parent, ordering_key)
+                                   depth, routed_from, trace_parent, ordering_key,
+                                   delivery_payload_id)
            SELECT x.id, x.trigger_id, 'pending', d.idempotency_key, now(), d.body_sha256, d.depth,
-                  x.routed_from, d.trace_parent, x.ordering_key
+                  x.routed_from, d.trace_parent, x.ordering_key,
+                  ${SHARED_PAYLOAD_ID('x', 'd.payload_id')}
            FROM input x JOIN delivery d USING (n)
            WHERE d.idempotency_key IS NULL
               OR EXISTS (SELECT FROM anchor a WHERE a.trigger_id = d.trigger_id
                                                 AND a.idempotency_key = d.idempotency_key)
            ORDER BY x.position
            ${SKIP_DUPLICATE_KEY}
-           RETURNING id
+           RETURNING id, delivery_payload_id
+         ), shared AS (
+           INSERT INTO delivery_payloads (id, execution_ids, payload, headers)
+           SELECT d.payload_id, s.execution_ids, d.payload, d.headers
+           FROM (SELECT delivery_payload_id, array_agg(id) AS execution_ids FROM inserted
+                 WHERE delivery_payload_id IS NOT NULL GROUP BY delivery_payload_id) s
+           JOIN delivery d ON d.payload_id = s.delivery_payload_id
          ), stored AS (
            INSERT INTO execution_payloads (execution_id, payload, headers, raw_body,
                                            forwarded_headers)
            SELECT id, coalesce(x.payload::jsonb, d.payload), d.headers, x.raw_body,
                   x.forwarded_headers::jsonb
            FROM inserted JOIN input x USING (id) JOIN delivery d USING (n)
+           WHERE inserted.delivery_payload_id IS NULL
          )
          SELECT id FROM inserted`,
 };
@@ -290,6 +317,15 @@ const DELETE_ROUTES_WITHOUT_EXECUTIONS: Statement = {
   text: `DELETE FROM routed_deliveries r
          WHERE r.created_at < now() - interval '1 hour'
            AND NOT EXISTS (SELECT FROM executions e WHERE e.id = ANY (r.execution_ids))`,
+};
+
+const DELETE_PAYLOADS_WITHOUT_EXECUTIONS: Statement = {
+  name: 'delivery_payloads_delete_without_executions',
+  // A routed delivery's shared payload goes once none of the executions sharing it is left
+  // (an erasure deletes it at once; this catches retention's and the triggers' deletes).
+  text: `DELETE FROM delivery_payloads dp
+         WHERE dp.created_at < now() - interval '1 hour'
+           AND NOT EXISTS (SELECT FROM executions e WHERE e.id = ANY (dp.execution_ids))`,
 };
 
 const NIL_UUID = '00000000-0000-0000-0000-000000000000';
@@ -332,6 +368,8 @@ interface RoutedDeliveryRow {
   headers: string;
   /** The payload of the first execution, which the routes that redact nothing more share. */
   payload: string;
+  /** The id of the row holding `payload` and `headers` for the executions that share them. */
+  payloadId: string;
   bodySha256: Buffer;
   depth: number;
   traceParent: string | null;
@@ -551,6 +589,7 @@ export class DeliveriesStore {
       idempotencyKey: delivery.idempotencyKey,
       headers: json(delivery.headers),
       payload: json(shared),
+      payloadId: randomUUID(),
       bodySha256: delivery.bodySha256,
       depth: delivery.depth,
       traceParent: delivery.traceParent,
@@ -612,6 +651,12 @@ export class DeliveriesStore {
   /** Forgets routed deliveries none of whose executions exist any more; answers how many. */
   async deleteRoutesWithoutExecutions(): Promise<number> {
     const { rowCount } = await this.database.run(DELETE_ROUTES_WITHOUT_EXECUTIONS, []);
+    return rowCount;
+  }
+
+  /** Deletes shared payloads none of whose executions exist any more; answers how many. */
+  async deletePayloadsWithoutExecutions(): Promise<number> {
+    const { rowCount } = await this.database.run(DELETE_PAYLOADS_WITHOUT_EXECUTIONS, []);
     return rowCount;
   }
 
@@ -724,6 +769,7 @@ export class DeliveriesStore {
         candidates.map((row) => row.headers),
         candidates.map((row) => row.traceParent),
         candidates.map((row) => row.payload),
+        candidates.map((row) => row.payloadId),
       ]);
       const created = new Set(inserted.rows.map(({ id }) => id));
       const isCandidate = new Set(candidates);
@@ -745,7 +791,7 @@ export class DeliveriesStore {
       executions.map((item) => item.id),
       executions.map((item) => item.triggerId),
       executions.map((item) => item.routedFrom),
-      executions.map((item) => item.payload ?? row.payload),
+      executions.map((item) => item.payload),
       executions.map((item) => item.rawBody),
       executions.map((item) => item.forwardedHeaders),
       row.triggerId,
@@ -755,6 +801,8 @@ export class DeliveriesStore {
       row.headers,
       row.traceParent,
       executions.map((item) => item.orderingKey),
+      row.payload,
+      row.payloadId,
     ]);
     return routedOutcomeOf(row, new Set(inserted.rows.map(({ id }) => id)));
   }

@@ -10,6 +10,7 @@ import {
 import { DataSource } from 'typeorm';
 import { type Cursor, toPage } from '../http/cursor';
 import { executionConditions, type ExecutionMatch } from './execution-conditions';
+import { HEADERS, PAYLOAD, payloadJoin } from './execution-payloads';
 import { isoOrNull } from '../database/row-values';
 import { ReadDatabase } from '../database/read-database';
 import type { StoredAction } from '../triggers/trigger.entity';
@@ -55,12 +56,12 @@ interface AttemptRow {
 
 // The duplicate counts come from their records (indexed by execution) for the page's rows only.
 const SELECT_EXECUTION = `
-  SELECT e.*, e.created_at::text AS created_at_text, p.payload, p.headers,
+  SELECT e.*, e.created_at::text AS created_at_text, ${PAYLOAD} AS payload, ${HEADERS} AS headers,
          dup.duplicate_count, dup.conflict_count,
          CASE WHEN e.held_by = 'window' THEN
            (SELECT t.delivery_window->>'timezone' FROM triggers t WHERE t.id = e.trigger_id)
          END AS window_timezone
-  FROM executions e LEFT JOIN execution_payloads p ON p.execution_id = e.id
+  FROM executions e ${payloadJoin('e')}
   CROSS JOIN LATERAL (
     SELECT count(*)::int AS duplicate_count, count(*) FILTER (WHERE d.conflict)::int AS conflict_count
     FROM duplicate_deliveries d WHERE d.execution_id = e.id
@@ -144,18 +145,19 @@ export class ExecutionsRepository {
       headers: Record<string, string> | null;
     }[] = await this.dataSource.query(
       `WITH recent AS (
-         (SELECT id, created_at, idempotency_key FROM executions
+         (SELECT id, created_at, idempotency_key, delivery_payload_id FROM executions
           WHERE trigger_id = $1 AND routed_from IS NULL AND replay_of IS NULL
           ORDER BY created_at DESC LIMIT $3)
          UNION ALL
-         (SELECT id, created_at, idempotency_key FROM executions
+         (SELECT id, created_at, idempotency_key, delivery_payload_id FROM executions
           WHERE routed_from = $1 AND replay_of IS NULL
           ORDER BY created_at DESC LIMIT $3))
        SELECT * FROM (
          SELECT DISTINCT ON (r.created_at, d.delivery) r.id, r.created_at, r.idempotency_key,
-                p.payload, p.headers
-         FROM recent r JOIN execution_payloads p ON p.execution_id = r.id
-         CROSS JOIN LATERAL (SELECT coalesce(r.idempotency_key, md5(p.payload::text)) AS delivery) d
+                ${PAYLOAD} AS payload, ${HEADERS} AS headers
+         FROM recent r ${payloadJoin('r')}
+         CROSS JOIN LATERAL (SELECT coalesce(r.idempotency_key, md5(${PAYLOAD}::text)) AS delivery) d
+         WHERE p.execution_id IS NOT NULL OR dp.id IS NOT NULL
          ORDER BY r.created_at DESC, d.delivery, r.id
        ) latest
        ORDER BY created_at DESC LIMIT $2`,
@@ -193,12 +195,13 @@ export class ExecutionsRepository {
       original_id: string;
     }[] = await this.dataSource.query(
       // A replay of this execution is an event the original received: same message ids.
-      `SELECT t.action, p.payload, e.idempotency_key, e.depth, p.raw_body, p.forwarded_headers,
+      `SELECT t.action, ${PAYLOAD} AS payload, e.idempotency_key, e.depth, p.raw_body,
+              p.forwarded_headers,
               coalesce(e.event_id, e.id) AS event_id, e.trigger_id,
               (${ORIGINAL_EXECUTION.text.replace('$1', 'e.id')}) AS original_id
          FROM executions e
          JOIN triggers t ON t.id = e.trigger_id
-         LEFT JOIN execution_payloads p ON p.execution_id = e.id
+         ${payloadJoin('e')}
          WHERE e.id = $1`,
       [id],
     );

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { type ExecutionStatus, isReplayable } from '@triggerline/contracts';
 import { Database, type Sql, type Statement } from '../database/database';
 import { executionConditions, type ExecutionMatch } from './execution-conditions';
+import { HEADERS, PAYLOAD, payloadJoin } from './execution-payloads';
 
 // What is done to executions from outside the engine's loop: an operator's replay, confirmation
 // and erasure, the open work that guards a trigger's deletion, and retention's deletes.
@@ -60,10 +61,12 @@ const INSERT_REPLAY: Statement = {
            FROM executions WHERE id = $1
            RETURNING id
          ), payload AS (
+           -- A copy of its own: the original's shared row goes with the original's delivery.
            INSERT INTO execution_payloads (execution_id, payload, headers, raw_body,
                                            forwarded_headers)
-           SELECT replay.id, p.payload, p.headers, p.raw_body, p.forwarded_headers
-           FROM replay, execution_payloads p WHERE p.execution_id = $1
+           SELECT replay.id, ${PAYLOAD}, ${HEADERS}, p.raw_body, p.forwarded_headers
+           FROM replay, executions e ${payloadJoin('e')}
+           WHERE e.id = $1 AND (p.execution_id IS NOT NULL OR dp.id IS NOT NULL)
          )
          SELECT id FROM replay`,
 };
@@ -83,8 +86,9 @@ const INSERT_COPY: Statement = {
            RETURNING id
          ), payload AS (
            INSERT INTO execution_payloads (execution_id, payload, headers)
-           SELECT copy.id, p.payload, p.headers
-           FROM copy, execution_payloads p WHERE p.execution_id = $1
+           SELECT copy.id, ${PAYLOAD}, ${HEADERS}
+           FROM copy, executions e ${payloadJoin('e')}
+           WHERE e.id = $1 AND (p.execution_id IS NOT NULL OR dp.id IS NOT NULL)
          )
          SELECT id FROM copy`,
 };
@@ -311,7 +315,14 @@ export class OperatorVerbsStore {
          ), deleted AS (
            DELETE FROM executions
            WHERE id IN (SELECT id FROM matched UNION SELECT id FROM copies)
-           RETURNING id
+           RETURNING id, delivery_payload_id
+         ), unshared AS (
+           -- Erased means gone: a routed delivery's shared payload with its last sharer.
+           DELETE FROM delivery_payloads dp
+           WHERE dp.id IN (SELECT delivery_payload_id FROM deleted)
+             AND NOT EXISTS (SELECT FROM executions e
+                             WHERE e.id = ANY (dp.execution_ids)
+                               AND e.id NOT IN (SELECT id FROM deleted))
          )
          SELECT count(*)::int AS n FROM deleted WHERE id IN (SELECT id FROM matched)`,
         conditions.params,

@@ -85,6 +85,7 @@ export class RetentionService implements OnApplicationBootstrap {
     await this.outcomeCounts.purge();
     await this.hourCounts.compact();
     await this.deliveries.deleteRoutesWithoutExecutions();
+    await this.deliveries.deletePayloadsWithoutExecutions();
     if (purged.executions + purged.auditEntries + purged.redrives + purged.rejections > 0) {
       this.logger.log({
         evt: 'retention_purged',
