@@ -9,6 +9,7 @@ import {
 import { toErrorResponse } from '../../apps/api/src/http/error-response';
 import {
   describeMedium,
+  insertIdleTrigger,
   type MediumDatabase,
   openMediumDatabase,
   whileInsertIsUncommitted,
@@ -99,15 +100,7 @@ describeMedium('Ingest batching (executions store against PostgreSQL)', () => {
 
   beforeAll(async () => {
     db = await openMediumDatabase({ poolSize: 8 });
-    const [row] = await db.query(
-      `INSERT INTO triggers (name, slug, action, retry_policy, idempotency_key_paths)
-       VALUES ('ingest', 'ingest', $1, $2, '{}') RETURNING id`,
-      [
-        JSON.stringify({ type: 'http', url: 'http://127.0.0.1:9/', method: 'POST' }),
-        JSON.stringify({ maxAttempts: 3, baseDelayMs: 1000, maxDelayMs: 1000, jitterMs: 0 }),
-      ],
-    );
-    triggerId = row.id;
+    triggerId = await insertIdleTrigger(db, 'ingest');
   });
   beforeEach(async () => {
     database = new RecordingDatabase(db.pool, true);

@@ -45,6 +45,20 @@ export async function openMediumDatabase(
   };
 }
 
+/** Inserts a trigger whose http action goes nowhere (the stores under test never call it). */
+export async function insertIdleTrigger(db: MediumDatabase, slug: string): Promise<string> {
+  const [row] = await db.query<{ id: string }>(
+    `INSERT INTO triggers (name, slug, action, retry_policy, idempotency_key_paths)
+     VALUES ($1, $1, $2, $3, '{}') RETURNING id`,
+    [
+      slug,
+      JSON.stringify({ type: 'http', url: 'http://127.0.0.1:9/', method: 'POST' }),
+      JSON.stringify({ maxAttempts: 3, baseDelayMs: 1000, maxDelayMs: 1000, jitterMs: 0 }),
+    ],
+  );
+  return row.id;
+}
+
 /**
  * Runs `work` while another session holds an uncommitted insert (`sql`, `params`), until
  * `waiters` sessions wait for its lock; then rolls the insert back and answers `work`'s result.

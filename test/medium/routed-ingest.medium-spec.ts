@@ -9,6 +9,7 @@ import {
 import { HEADERS, PAYLOAD, payloadJoin } from '../../apps/api/src/executions/execution-payloads';
 import {
   describeMedium,
+  insertIdleTrigger,
   type MediumDatabase,
   openMediumDatabase,
   whileInsertIsUncommitted,
@@ -151,18 +152,7 @@ describeMedium('Routed ingest batching (deliveries store against PostgreSQL)', (
 
   beforeAll(async () => {
     db = await openMediumDatabase({ poolSize: 8 });
-    const insertTrigger = async (name: string) => {
-      const [row] = await db.query<{ id: string }>(
-        `INSERT INTO triggers (name, slug, action, retry_policy, idempotency_key_paths)
-         VALUES ($1, $1, $2, $3, '{}') RETURNING id`,
-        [
-          name,
-          JSON.stringify({ type: 'http', url: 'http://127.0.0.1:9/', method: 'POST' }),
-          JSON.stringify({ maxAttempts: 3, baseDelayMs: 1000, maxDelayMs: 1000, jitterMs: 0 }),
-        ],
-      );
-      return row.id;
-    };
+    const insertTrigger = (name: string) => insertIdleTrigger(db, name);
     routerId = await insertTrigger('router');
     targetIds = [await insertTrigger('crm'), await insertTrigger('agent')];
     sharingId = await insertTrigger('analytics');

@@ -7,7 +7,7 @@ import {
   type HeldReason,
   MAX_ROUTES,
 } from '@triggerline/contracts';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { type Cursor, toPage } from '../http/cursor';
 import { executionConditions, type ExecutionMatch } from './execution-conditions';
 import { HEADERS, PAYLOAD, payloadJoin } from './execution-payloads';
@@ -73,6 +73,9 @@ export interface ExecutionFilter extends ExecutionMatch {
   after?: Cursor;
 }
 
+/** Where a read runs: the pool, or a transaction's connection. */
+type Queryable = Pick<EntityManager, 'query'>;
+
 /** Reads of executions and their attempts for the API. */
 @Injectable()
 export class ExecutionsRepository {
@@ -111,14 +114,15 @@ export class ExecutionsRepository {
   }
 
   async findWithAttempts(id: string): Promise<Execution | null> {
-    const rows: ExecutionRow[] = await this.dataSource.query(
-      `${SELECT_EXECUTION} WHERE e.id = $1`,
-      [id],
-    );
-    if (rows.length === 0) {
-      return null;
-    }
-    return { ...toExecution(rows[0]), attempts: await this.attemptsOf(id) };
+    // One snapshot for the execution and its attempts: a worker changes both in one transaction
+    // (a reconciliation's try, a completion), and two reads could show half of it.
+    return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
+      const rows: ExecutionRow[] = await manager.query(`${SELECT_EXECUTION} WHERE e.id = $1`, [id]);
+      if (rows.length === 0) {
+        return null;
+      }
+      return { ...toExecution(rows[0]), attempts: await this.attemptsOf(id, manager) };
+    });
   }
 
   /**
@@ -224,8 +228,8 @@ export class ExecutionsRepository {
         };
   }
 
-  async attemptsOf(executionId: string): Promise<Attempt[]> {
-    const rows: AttemptRow[] = await this.dataSource.query(
+  async attemptsOf(executionId: string, reader: Queryable = this.dataSource): Promise<Attempt[]> {
+    const rows: AttemptRow[] = await reader.query(
       `SELECT number, started_at, finished_at, duration_ms, outcome, http_status, error,
               response_excerpt, reconciliation
        FROM attempts WHERE execution_id = $1 ORDER BY number`,

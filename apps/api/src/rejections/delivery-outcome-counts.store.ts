@@ -5,10 +5,14 @@ import { Database, type Statement } from '../database/database';
 /** Outcomes of deliveries that leave no execution behind, counted per trigger and hour. */
 export type UncountedOutcome = 'filtered' | `rejected:${RejectionReason}`;
 
+// The hour of a time in UTC whatever the session's time zone (date_trunc would cut a
+// half-hour zone's hours at :30 UTC), as trigger_hour_counts buckets its counts.
+const hourOf = (time: string) => `date_bin('1 hour', ${time}, timestamptz 'epoch')`;
+
 const COUNT: Statement = {
   name: 'delivery_outcome_counts_count',
   text: `INSERT INTO delivery_outcome_counts (trigger_id, hour, outcome, count)
-         VALUES ($1, date_trunc('hour', now()), $2, 1)
+         VALUES ($1, ${hourOf('now()')}, $2, 1)
          ON CONFLICT (hour, trigger_id, outcome)
          DO UPDATE SET count = delivery_outcome_counts.count + 1`,
 };
@@ -16,7 +20,7 @@ const COUNT: Statement = {
 const SINCE: Statement = {
   name: 'delivery_outcome_counts_since',
   text: `SELECT outcome, sum(count)::int AS n FROM delivery_outcome_counts
-         WHERE hour >= date_trunc('hour', $1::timestamptz) GROUP BY outcome`,
+         WHERE hour >= ${hourOf('$1::timestamptz')} GROUP BY outcome`,
 };
 
 const PURGE: Statement = {
