@@ -11,3 +11,5 @@ export const payloadJoin = (execution: string): string =>
 
 export const PAYLOAD = 'coalesce(p.payload, dp.payload)';
 export const HEADERS = 'coalesce(p.headers, dp.headers)';
+/** The execution has a stored request, of its own or shared (both columns are NOT NULL). */
+export const HAS_PAYLOAD = `${PAYLOAD} IS NOT NULL`;

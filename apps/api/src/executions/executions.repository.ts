@@ -10,7 +10,7 @@ import {
 import { DataSource, type EntityManager } from 'typeorm';
 import { type Cursor, toPage } from '../http/cursor';
 import { executionConditions, type ExecutionMatch } from './execution-conditions';
-import { HEADERS, PAYLOAD, payloadJoin } from './execution-payloads';
+import { HAS_PAYLOAD, HEADERS, PAYLOAD, payloadJoin } from './execution-payloads';
 import { isoOrNull } from '../database/row-values';
 import { ReadDatabase } from '../database/read-database';
 import type { StoredAction } from '../triggers/trigger.entity';
@@ -161,7 +161,7 @@ export class ExecutionsRepository {
                 ${PAYLOAD} AS payload, ${HEADERS} AS headers
          FROM recent r ${payloadJoin('r')}
          CROSS JOIN LATERAL (SELECT coalesce(r.idempotency_key, md5(${PAYLOAD}::text)) AS delivery) d
-         WHERE p.execution_id IS NOT NULL OR dp.id IS NOT NULL
+         WHERE ${HAS_PAYLOAD}
          ORDER BY r.created_at DESC, d.delivery, r.id
        ) latest
        ORDER BY created_at DESC LIMIT $2`,

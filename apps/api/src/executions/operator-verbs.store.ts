@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { type ExecutionStatus, isReplayable } from '@triggerline/contracts';
 import { Database, type Sql, type Statement } from '../database/database';
 import { executionConditions, type ExecutionMatch } from './execution-conditions';
-import { HEADERS, PAYLOAD, payloadJoin } from './execution-payloads';
+import { HAS_PAYLOAD, HEADERS, PAYLOAD, payloadJoin } from './execution-payloads';
 
 // What is done to executions from outside the engine's loop: an operator's replay, confirmation
 // and erasure, the open work that guards a trigger's deletion, and retention's deletes.
@@ -66,7 +66,7 @@ const INSERT_REPLAY: Statement = {
                                            forwarded_headers)
            SELECT replay.id, ${PAYLOAD}, ${HEADERS}, p.raw_body, p.forwarded_headers
            FROM replay, executions e ${payloadJoin('e')}
-           WHERE e.id = $1 AND (p.execution_id IS NOT NULL OR dp.id IS NOT NULL)
+           WHERE e.id = $1 AND ${HAS_PAYLOAD}
          )
          SELECT id FROM replay`,
 };
@@ -88,7 +88,7 @@ const INSERT_COPY: Statement = {
            INSERT INTO execution_payloads (execution_id, payload, headers)
            SELECT copy.id, ${PAYLOAD}, ${HEADERS}
            FROM copy, executions e ${payloadJoin('e')}
-           WHERE e.id = $1 AND (p.execution_id IS NOT NULL OR dp.id IS NOT NULL)
+           WHERE e.id = $1 AND ${HAS_PAYLOAD}
          )
          SELECT id FROM copy`,
 };
